@@ -1,0 +1,39 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cooperatives.models import Region
+
+
+class User(AbstractUser):
+    """A login with a region scope: a province or a regency (superusers see everything)."""
+
+    scope_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level__in": [Region.Level.PROVINCE, Region.Level.REGENCY]},
+        verbose_name=_("region scope"),
+        help_text=_("The province or regency/city whose data this user sees."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self):
+        super().clean()
+        if self.scope_region_id and self.scope_region.level not in (
+            Region.Level.PROVINCE,
+            Region.Level.REGENCY,
+        ):
+            raise ValidationError(
+                {"scope_region": _("The scope must be a province or a regency/city.")}
+            )
+
+    @property
+    def role_names(self):
+        return ", ".join(g.name for g in self.groups.all())

@@ -1,0 +1,59 @@
+"""FilterSets: the same one serves a list page and (later) its export."""
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import BusinessUnit, Cooperative, Region
+from .selectors import districts_for, regencies_for
+
+MILESTONE_CHOICES = [(field, label) for field, label in Cooperative.MILESTONES]
+
+
+class CooperativeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    regency = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.none(), method="filter_region", label=_("Regency/city"), empty_label=_("All")
+    )
+    district = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.none(), method="filter_region", label=_("District"), empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(choices=Cooperative.Kind.choices, label=_("Kind"), empty_label=_("All"))
+    milestone = django_filters.ChoiceFilter(
+        choices=MILESTONE_CHOICES, method="filter_milestone", label=_("Milestone reached"), empty_label=_("All")
+    )
+    business_unit = django_filters.ChoiceFilter(
+        choices=BusinessUnit.Type.choices, method="filter_business_unit", label=_("Business unit"), empty_label=_("All")
+    )
+
+    class Meta:
+        model = Cooperative
+        fields = ["q", "regency", "district", "kind", "milestone", "business_unit"]
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["regency"].queryset = regencies_for(user)
+        # District choices follow the chosen regency (the page re-submits on change).
+        regency_code = (data or {}).get("regency") or None
+        self.filters["district"].queryset = districts_for(user, regency_code)
+        for name in ("regency", "district"):
+            self.form.fields[name].widget.attrs["data-autosubmit"] = "1"
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select form-select-sm")
+        self.form.fields["q"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "placeholder": _("Name, village or code")}
+        )
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(village__name__icontains=value) | Q(village_id=value))
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(village__code__startswith=f"{value.code}.")
+
+    def filter_milestone(self, queryset, name, value):
+        return queryset.filter(**{f"{value}__isnull": False})
+
+    def filter_business_unit(self, queryset, name, value):
+        return queryset.filter(business_units__unit_type=value).distinct()

@@ -1,0 +1,113 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import BoardMember, BusinessUnit, Cooperative
+from .selectors import free_villages_for
+from .validators import normalize_phone
+
+# Above this many free villages a select is too heavy for a slow link: type the code instead.
+MAX_VILLAGE_OPTIONS = 3000
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MILESTONE_FIELDS = [field for field, _label in Cooperative.MILESTONES]
+EDITABLE_FIELDS = [
+    "name", "formation_scheme", "members_count", "address", "phone", "email",
+    "ahu_number", "cooperative_number", "nib", "npwp", *MILESTONE_FIELDS,
+]
+
+
+class PhoneCleaningMixin:
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone", ""))
+
+
+class CooperativeForm(PhoneCleaningMixin, forms.ModelForm):
+    """Edit form; the seat village is fixed once created (kind and name follow from it)."""
+
+    class Meta:
+        model = Cooperative
+        fields = EDITABLE_FIELDS
+        widgets = {field: DATE_WIDGET for field in MILESTONE_FIELDS} | {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(_("Cooperative"), *self._head_fields(), "name", "formation_scheme", "members_count"),
+            Fieldset(_("Contact"), "address", "phone", "email"),
+            Fieldset(_("Legal data"), "ahu_number", "cooperative_number", "nib", "npwp"),
+            Fieldset(_("Milestones"), *MILESTONE_FIELDS),
+            Submit("submit", _("Save")),
+        )
+
+    def _head_fields(self):
+        return []
+
+
+class CooperativeCreateForm(CooperativeForm):
+    village = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Seat village (desa/kelurahan)"),
+        error_messages={"invalid_choice": _("Choose a desa or kelurahan in your region that has no cooperative yet.")},
+    )
+
+    class Meta(CooperativeForm.Meta):
+        fields = ["village", *EDITABLE_FIELDS]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        villages = free_villages_for(user).select_related("parent__parent").order_by("code")
+        self.fields["village"].queryset = villages
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _("Leave empty for the official name, e.g. “Koperasi Desa Merah Putih Sungai Abang”.")
+        if villages.count() > MAX_VILLAGE_OPTIONS:
+            self.fields["village"].widget = forms.TextInput(attrs={"placeholder": "15.71.01.1001"})
+            self.fields["village"].help_text = _("Type the Kemendagri code of the village.")
+        else:
+            self.fields["village"].label_from_instance = lambda v: f"{v.parent.parent.name} › {v.parent.name} › {v.name} ({v.code})"
+
+    def _head_fields(self):
+        return ["village"]
+
+    def clean(self):
+        cleaned = super().clean()
+        village = cleaned.get("village")
+        if village is not None:
+            self.instance.village = village
+            self.instance.kind = Cooperative.kind_for(village)
+            if not cleaned.get("name"):
+                cleaned["name"] = Cooperative.official_name(village)
+                self.instance.name = cleaned["name"]
+        return cleaned
+
+
+class BoardMemberForm(PhoneCleaningMixin, forms.ModelForm):
+    class Meta:
+        model = BoardMember
+        fields = ["name", "nik", "gender", "phone", "position", "term_start", "term_end"]
+        widgets = {"term_start": DATE_WIDGET, "term_end": DATE_WIDGET}
+
+    def __init__(self, *args, cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cooperative = cooperative
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean_nik(self):
+        return (self.cleaned_data.get("nik") or "").replace(" ", "")
+
+
+class BusinessUnitForm(forms.ModelForm):
+    class Meta:
+        model = BusinessUnit
+        fields = ["unit_type", "other_name", "status", "started_on"]
+        widgets = {"started_on": DATE_WIDGET}
+
+    def __init__(self, *args, cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cooperative = cooperative
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))

@@ -1,0 +1,375 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kdkmp.scoping import ScopedQuerySet
+
+from .validators import mask_nik, validate_nib, validate_nik, validate_npwp, validate_phone
+
+# Kemendagri code forms per level: 15 / 15.71 / 15.71.01 / 15.71.01.1001
+CODE_PATTERNS = {
+    "province": re.compile(r"^\d{2}$"),
+    "regency": re.compile(r"^\d{2}\.\d{2}$"),
+    "district": re.compile(r"^\d{2}\.\d{2}\.\d{2}$"),
+    "village": re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"),
+}
+
+
+class RegionQuerySet(ScopedQuerySet):
+    scope_field = "code"
+
+    def under(self, code):
+        """Everything beneath a region (prefix query on the materialized path)."""
+        return self.filter(code__startswith=f"{code}.")
+
+
+class Region(models.Model):
+    """A Kemendagri administrative region; the dotted code is the primary key and a
+    materialized path ("everything under 15.05" is a prefix query)."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province")
+        REGENCY = "regency", _("regency/city")
+        DISTRICT = "district", _("district")
+        VILLAGE = "village", _("village")
+
+    class VillageKind(models.TextChoices):
+        DESA = "desa", _("desa")
+        KELURAHAN = "kelurahan", _("kelurahan")
+
+    code = models.CharField(_("Kemendagri code"), max_length=13, primary_key=True)
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent region"),
+    )
+    kind = models.CharField(_("village kind"), max_length=10, choices=VillageKind.choices, blank=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_kota(self):
+        """Regencies 01–69 are kabupaten, 71–99 are kota."""
+        return self.level == self.Level.REGENCY and int(self.code[-2:]) >= 71
+
+    @staticmethod
+    def level_of(code):
+        for level, pattern in CODE_PATTERNS.items():
+            if pattern.match(code):
+                return level
+        return None
+
+    @staticmethod
+    def kind_of(village_code):
+        """Village kind from the first digit of its 4-digit part: 1 kelurahan, 2/3 desa."""
+        return Region.VillageKind.KELURAHAN if village_code[-4] == "1" else Region.VillageKind.DESA
+
+    def ancestor_codes(self):
+        parts = self.code.split(".")
+        return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+    def clean(self):
+        level = self.level_of(self.code or "")
+        if level is None:
+            raise ValidationError({"code": _("“%(code)s” is not a Kemendagri region code.") % {"code": self.code}})
+        if self.level != level:
+            raise ValidationError({"level": _("The code's form does not match the level.")})
+        expected_parent = self.code.rpartition(".")[0] or None
+        if self.parent_id != expected_parent:
+            raise ValidationError({"parent": _("The parent must be the code without its last part.")})
+
+
+class CooperativeQuerySet(ScopedQuerySet):
+    scope_field = "village__code"
+
+    def with_regions(self):
+        """Village, district and regency in the same query (for lists and breadcrumbs)."""
+        return self.select_related("village__parent__parent")
+
+
+class Cooperative(models.Model):
+    """A Koperasi Desa/Kelurahan Merah Putih, seated in one village."""
+
+    class Kind(models.TextChoices):
+        KDMP = "KDMP", _("KDMP (village)")
+        KKMP = "KKMP", _("KKMP (urban village)")
+
+    class Scheme(models.TextChoices):
+        NEW = "baru", _("new formation")
+        DEVELOPMENT = "pengembangan", _("development of an existing cooperative")
+        REVITALISATION = "revitalisasi", _("revitalisation")
+
+    # Milestones in the order a cooperative reaches them: (field name, label).
+    MILESTONES = [
+        ("musdesus_date", _("Special village meeting (Musdesus)")),
+        ("notary_deed_date", _("Notarial deed")),
+        ("legal_entity_date", _("Legal entity (AHU)")),
+        ("simkopdes_date", _("SIMKOPDES account")),
+        ("business_plan_date", _("Business plan")),
+        ("loan_proposal_date", _("Loan proposal")),
+        ("outlet_operating_date", _("Outlet operating")),
+    ]
+
+    village = models.OneToOneField(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="cooperative",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+        verbose_name=_("seat village"),
+        help_text=_("The desa or kelurahan where the cooperative is seated."),
+    )
+    extra_villages = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="shared_cooperatives",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+        verbose_name=_("other villages served"),
+        help_text=_("Only for a cooperative formed jointly by small villages (under 500 people)."),
+    )
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices, db_index=True)
+    formation_scheme = models.CharField(
+        _("formation scheme"), max_length=12, choices=Scheme.choices, default=Scheme.NEW
+    )
+
+    # Legal data: distinct names (the cooperative number is never a bare "nik").
+    ahu_number = models.CharField(_("AHU legal-entity number"), max_length=60, blank=True)
+    cooperative_number = models.CharField(_("Nomor Induk Koperasi"), max_length=30, blank=True)
+    nib = models.CharField(_("NIB"), max_length=13, blank=True, validators=[validate_nib])
+    npwp = models.CharField(_("NPWP"), max_length=20, blank=True, validators=[validate_npwp])
+
+    musdesus_date = models.DateField(_("Musdesus held on"), null=True, blank=True)
+    notary_deed_date = models.DateField(_("notarial deed dated"), null=True, blank=True)
+    legal_entity_date = models.DateField(_("legal entity approved on"), null=True, blank=True)
+    simkopdes_date = models.DateField(_("SIMKOPDES account since"), null=True, blank=True)
+    business_plan_date = models.DateField(_("business plan approved on"), null=True, blank=True)
+    loan_proposal_date = models.DateField(_("loan proposal submitted on"), null=True, blank=True)
+    outlet_operating_date = models.DateField(_("outlet operating since"), null=True, blank=True)
+
+    members_count = models.PositiveIntegerField(_("members"), default=0)
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("email"), blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CooperativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["village_id"]
+        verbose_name = _("cooperative")
+        verbose_name_plural = _("cooperatives")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperatives:detail", args=[self.pk])
+
+    @staticmethod
+    def official_name(village):
+        """The naming rule: "Koperasi Desa/Kelurahan Merah Putih <village>"."""
+        word = "Kelurahan" if village.kind == Region.VillageKind.KELURAHAN else "Desa"
+        return f"Koperasi {word} Merah Putih {village.name}"
+
+    @staticmethod
+    def kind_for(village):
+        return Cooperative.Kind.KKMP if village.kind == Region.VillageKind.KELURAHAN else Cooperative.Kind.KDMP
+
+    @property
+    def district(self):
+        return self.village.parent
+
+    @property
+    def regency(self):
+        return self.village.parent.parent
+
+    @property
+    def milestones(self):
+        """[(label, date or None)] in order."""
+        return [(label, getattr(self, field)) for field, label in self.MILESTONES]
+
+    @property
+    def latest_milestone(self):
+        reached = [label for label, day in self.milestones if day]
+        return reached[-1] if reached else None
+
+    def clean(self):
+        errors = {}
+        village = self.village if self.village_id else None
+        if village is not None:
+            if village.level != Region.Level.VILLAGE:
+                errors["village"] = _("“%(name)s” is not a desa or kelurahan.") % {"name": village.name}
+            elif self.kind and self.kind != self.kind_for(village):
+                errors["kind"] = _(
+                    "A cooperative in a %(village_kind)s must be a %(kind)s."
+                ) % {"village_kind": village.get_kind_display(), "kind": self.kind_for(village)}
+        # Dates in order: musdesus, then the deed, then the legal entity; everything after
+        # the legal entity needs it first; none in the future.
+        today = timezone.localdate()
+        labels = dict(self.MILESTONES)
+        for field, label in self.MILESTONES:
+            day = getattr(self, field)
+            if day and day > today:
+                errors.setdefault(field, _("%(milestone)s cannot be in the future.") % {"milestone": label})
+        chain = ["musdesus_date", "notary_deed_date", "legal_entity_date"]
+        for earlier, later in zip(chain, chain[1:]):
+            a, b = getattr(self, earlier), getattr(self, later)
+            if a and b and b < a:
+                errors.setdefault(later, _("%(later)s cannot be before %(earlier)s.") % {"later": labels[later], "earlier": labels[earlier]})
+        for field in ["simkopdes_date", "business_plan_date", "loan_proposal_date", "outlet_operating_date"]:
+            day = getattr(self, field)
+            if day and self.legal_entity_date and day < self.legal_entity_date:
+                errors.setdefault(field, _("%(later)s cannot be before %(earlier)s.") % {"later": labels[field], "earlier": labels["legal_entity_date"]})
+        if self.loan_proposal_date and not self.legal_entity_date:
+            errors.setdefault("loan_proposal_date", _("A loan proposal needs the legal entity first."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class BusinessUnitQuerySet(ScopedQuerySet):
+    scope_field = "cooperative__village__code"
+
+
+class BusinessUnit(models.Model):
+    class Type(models.TextChoices):
+        OFFICE = "kantor", _("Cooperative office")
+        GROCERY = "sembako", _("Basic-food outlet (sembako)")
+        SAVINGS_LOANS = "simpan_pinjam", _("Savings and loans")
+        CLINIC = "klinik", _("Village clinic")
+        PHARMACY = "apotek", _("Village pharmacy")
+        COLD_STORAGE = "cold_storage", _("Cold storage / warehousing")
+        LOGISTICS = "logistik", _("Logistics")
+        OTHER = "lainnya", _("Other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        CONSTRUCTION = "construction", _("under construction")
+        OPERATING = "operating", _("operating")
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="business_units", verbose_name=_("cooperative")
+    )
+    unit_type = models.CharField(_("unit"), max_length=15, choices=Type.choices, db_index=True)
+    other_name = models.CharField(_("name of other unit"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    started_on = models.DateField(_("operating since"), null=True, blank=True)
+
+    objects = BusinessUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cooperative_id", "unit_type"]
+        verbose_name = _("business unit")
+        verbose_name_plural = _("business units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "unit_type"],
+                condition=~Q(unit_type="lainnya"),
+                name="one_standard_unit_type_per_cooperative",
+                violation_error_message=_("This cooperative already has this business unit."),
+            )
+        ]
+
+    def __str__(self):
+        return self.other_name if self.unit_type == self.Type.OTHER else self.get_unit_type_display()
+
+    def clean(self):
+        if self.unit_type == self.Type.OTHER and not self.other_name.strip():
+            raise ValidationError({"other_name": _("Name the unit when its type is “Other”.")})
+        if self.started_on and self.status != self.Status.OPERATING:
+            raise ValidationError({"started_on": _("Only an operating unit has an operating date.")})
+
+
+class BoardMemberQuerySet(ScopedQuerySet):
+    scope_field = "cooperative__village__code"
+
+
+class BoardMember(models.Model):
+    class Position(models.TextChoices):
+        CHAIR = "KETUA", _("Chair (Ketua)")
+        VICE_CHAIR_BUSINESS = "WAKIL_KETUA_USAHA", _("Vice-chair, business")
+        VICE_CHAIR_MEMBERSHIP = "WAKIL_KETUA_ANGGOTA", _("Vice-chair, membership")
+        SECRETARY = "SEKRETARIS", _("Secretary")
+        TREASURER = "BENDAHARA", _("Treasurer")
+        SUPERVISOR_CHAIR = "KETUA_PENGAWAS", _("Chair of supervisors")
+        SUPERVISOR = "ANGGOTA_PENGAWAS", _("Supervisor")
+        MANAGER = "MANAJER", _("Manager")
+
+    # Positions held by one person at a time in a cooperative.
+    SINGLE_HOLDER = [
+        Position.CHAIR, Position.VICE_CHAIR_BUSINESS, Position.VICE_CHAIR_MEMBERSHIP,
+        Position.SECRETARY, Position.TREASURER, Position.SUPERVISOR_CHAIR, Position.MANAGER,
+    ]
+
+    class Gender(models.TextChoices):
+        MALE = "L", _("male")
+        FEMALE = "P", _("female")
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="board_members", verbose_name=_("cooperative")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    nik = models.CharField(_("NIK"), max_length=16, validators=[validate_nik], help_text=_("16-digit population ID number."))
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    position = models.CharField(_("position"), max_length=20, choices=Position.choices, db_index=True)
+    term_start = models.DateField(_("term starts"))
+    term_end = models.DateField(_("term ends"), null=True, blank=True)
+
+    objects = BoardMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cooperative_id", "position", "name"]
+        verbose_name = _("board member")
+        verbose_name_plural = _("board members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "nik"],
+                name="one_seat_per_person_per_cooperative",
+                violation_error_message=_("This person is already on this cooperative's board."),
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
+                name="board_term_ends_after_start",
+                violation_error_message=_("The term cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_position_display()})"
+
+    @property
+    def masked_nik(self):
+        return mask_nik(self.nik)
+
+    def clean(self):
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            raise ValidationError({"term_end": _("The term cannot end before it starts.")})
+        if self.cooperative_id and self.position in self.SINGLE_HOLDER:
+            today = timezone.localdate()
+            holders = BoardMember.objects.filter(
+                cooperative_id=self.cooperative_id, position=self.position
+            ).filter(Q(term_end__isnull=True) | Q(term_end__gte=today)).exclude(pk=self.pk)
+            if holders.exists():
+                raise ValidationError(
+                    {"position": _("This cooperative already has a %(position)s.") % {"position": self.get_position_display()}}
+                )

@@ -1,0 +1,55 @@
+"""Reads for pages: scoped querysets and small aggregates."""
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.shortcuts import get_object_or_404
+
+from .models import Cooperative, Region
+
+REGENCY_CODE_LENGTH = len("15.71")
+
+
+def cooperatives_for(user):
+    return Cooperative.objects.for_user(user).with_regions()
+
+
+def regencies_for(user):
+    return Region.objects.for_user(user).filter(level=Region.Level.REGENCY)
+
+
+def districts_for(user, regency_code=None):
+    districts = Region.objects.for_user(user).filter(level=Region.Level.DISTRICT)
+    if regency_code:
+        districts = districts.filter(parent_id=regency_code)
+    return districts
+
+
+def free_villages_for(user):
+    """Villages in scope that have no cooperative seated in them yet."""
+    return Region.objects.for_user(user).filter(level=Region.Level.VILLAGE, cooperative__isnull=True)
+
+
+def cooperative_detail(user, pk):
+    """The cooperative with its regions, units and board, in a fixed number of queries."""
+    return get_object_or_404(
+        cooperatives_for(user).prefetch_related("extra_villages", "business_units", "board_members"),
+        pk=pk,
+    )
+
+
+def counts_by_regency(user):
+    """[(regency, number of cooperatives)] for the user's scope: two queries at any size."""
+    counts = dict(
+        Cooperative.objects.for_user(user)
+        .annotate(regency_code=Substr("village_id", 1, REGENCY_CODE_LENGTH))
+        .values("regency_code")
+        .annotate(n=Count("pk"))
+        .values_list("regency_code", "n")
+    )
+    return [(regency, counts.get(regency.code, 0)) for regency in regencies_for(user)]
+
+
+def breadcrumb_regions(region):
+    """The region and its ancestors, province first (one query)."""
+    codes = region.ancestor_codes() + [region.code]
+    by_code = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    return [by_code[c] for c in codes if c in by_code]

@@ -1,0 +1,128 @@
+"""Writes that carry rules: loading the Kemendagri region list, creating cooperatives."""
+import csv
+import gzip
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import Cooperative, Region
+
+WILAYAH_DIR = Path(settings.BASE_DIR) / "fixtures" / "wilayah"
+LEVEL_FILES = [
+    (Region.Level.PROVINCE, "provinces.csv.gz"),
+    (Region.Level.REGENCY, "regencies.csv.gz"),
+    (Region.Level.DISTRICT, "districts.csv.gz"),
+    (Region.Level.VILLAGE, "villages.csv.gz"),
+]
+BATCH = 5000
+
+
+@dataclass
+class LoadReport:
+    created: dict = field(default_factory=dict)
+    updated: dict = field(default_factory=dict)
+    unchanged: dict = field(default_factory=dict)
+
+    def total(self, level):
+        return self.created.get(level, 0) + self.updated.get(level, 0) + self.unchanged.get(level, 0)
+
+
+def read_region_rows(level, directory=WILAYAH_DIR):
+    """Rows of one level's file as dicts (code, name, parent_code, kind)."""
+    filename = dict(LEVEL_FILES)[level]
+    with gzip.open(directory / filename, "rt", encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _validate_row(level, row, known_parents, line):
+    code = (row.get("code") or "").strip()
+    name = (row.get("name") or "").strip()
+    parent = (row.get("parent_code") or "").strip() or None
+    where = f"{dict(LEVEL_FILES)[level]}:{line} ({code or '?'})"
+    if Region.level_of(code) != level:
+        raise ValidationError(f"{where}: code is not a {level} code")
+    if not name:
+        raise ValidationError(f"{where}: name is empty")
+    expected_parent = code.rpartition(".")[0] or None
+    if parent != expected_parent:
+        raise ValidationError(f"{where}: parent {parent} does not match the code")
+    if parent is not None and parent not in known_parents:
+        raise ValidationError(f"{where}: parent {parent} is unknown")
+    kind = ""
+    if level == Region.Level.VILLAGE:
+        kind = Region.kind_of(code)
+        if row.get("kind") and row["kind"] != kind:
+            raise ValidationError(f"{where}: kind {row['kind']} does not match the code")
+    return Region(code=code, name=name, level=level, parent_id=parent, kind=kind)
+
+
+def load_regions(provinces=None, directory=WILAYAH_DIR, progress=None):
+    """Load (insert or update) the region list, all of it or only the given provinces.
+
+    Idempotent: rows already equal are left alone. Every code and parent is validated before
+    anything is written; a bad file writes nothing.
+    """
+    wanted = set(provinces) if provinces else None
+    report = LoadReport()
+    regions_by_level = []
+    known = set()
+    for level, _filename in LEVEL_FILES:
+        rows = []
+        for line, row in enumerate(read_region_rows(level, directory), start=2):
+            code = (row.get("code") or "").strip()
+            if wanted is not None and code[:2] not in wanted:
+                continue
+            rows.append(_validate_row(level, row, known, line))
+        seen = set()
+        for region in rows:
+            if region.code in seen:
+                raise ValidationError(f"duplicate code {region.code}")
+            seen.add(region.code)
+        known |= seen
+        regions_by_level.append((level, rows))
+    if wanted is not None:
+        missing = wanted - {r.code for r in regions_by_level[0][1]}
+        if missing:
+            raise ValidationError(f"unknown province code(s): {', '.join(sorted(missing))}")
+
+    with transaction.atomic():
+        for level, rows in regions_by_level:
+            existing = {
+                code: (name, parent, kind)
+                for code, name, parent, kind in Region.objects.filter(level=level).values_list(
+                    "code", "name", "parent_id", "kind"
+                )
+            }
+            new, changed = [], []
+            for region in rows:
+                old = existing.get(region.code)
+                if old is None:
+                    new.append(region)
+                elif old != (region.name, region.parent_id, region.kind):
+                    changed.append(region)
+            for start in range(0, len(new), BATCH):
+                Region.objects.bulk_create(new[start : start + BATCH])
+                if progress:
+                    progress(level, min(start + BATCH, len(new)), len(new))
+            Region.objects.bulk_update(changed, ["name", "parent", "kind"], batch_size=BATCH)
+            report.created[level] = len(new)
+            report.updated[level] = len(changed)
+            report.unchanged[level] = len(rows) - len(new) - len(changed)
+    return report
+
+
+@transaction.atomic
+def create_cooperative(*, village, **fields):
+    """Create a cooperative for a village, named and typed by the official rule unless given."""
+    cooperative = Cooperative(
+        village=village,
+        name=fields.pop("name", None) or Cooperative.official_name(village),
+        kind=Cooperative.kind_for(village),
+        **fields,
+    )
+    cooperative.full_clean()
+    cooperative.save()
+    return cooperative

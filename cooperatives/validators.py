@@ -1,0 +1,67 @@
+"""Validators for Indonesian identifiers, with messages users can act on."""
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+NIK_RE = re.compile(r"^\d{16}$")
+# +62 / 62 / 0, then an area or mobile prefix (no leading 0), then 6-11 digits.
+PHONE_RE = re.compile(r"^(?:\+62|62|0)[1-9]\d{6,11}$")
+PHONE_SEPARATORS = re.compile(r"[\s\-\.\(\)]")
+
+
+def validate_nik(value):
+    """NIK (Nomor Induk Kependudukan): 16 digits; district code, birth date (day+40 for women),
+    serial."""
+    if not NIK_RE.match(value or ""):
+        raise ValidationError(_("NIK must be exactly 16 digits."), code="nik_format")
+    province = int(value[0:2])
+    day, month = int(value[6:8]), int(value[8:10])
+    if not 11 <= province <= 96:
+        raise ValidationError(
+            _("NIK does not start with a valid province code (11–96)."), code="nik_province"
+        )
+    if not (1 <= day <= 31 or 41 <= day <= 71) or not 1 <= month <= 12:
+        raise ValidationError(
+            _("NIK digits 7–12 must be a birth date (DDMMYY; women add 40 to the day)."),
+            code="nik_birthdate",
+        )
+    if value[12:] == "0000":
+        raise ValidationError(_("The last four digits of a NIK cannot be 0000."), code="nik_serial")
+
+
+def normalize_phone(value):
+    return PHONE_SEPARATORS.sub("", value or "")
+
+
+def validate_phone(value):
+    if not PHONE_RE.match(normalize_phone(value)):
+        raise ValidationError(
+            _(
+                "Enter an Indonesian phone number, e.g. 0812-3456-7890, +62 812 3456 7890 "
+                "or 0741 123456."
+            ),
+            code="phone",
+        )
+
+
+def mask_nik(value):
+    """1571********0001: enough to tell people apart, not enough to misuse."""
+    if not value or len(value) < 8:
+        return value or ""
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def validate_nib(value):
+    """NIB (Nomor Induk Berusaha, from OSS): 13 digits."""
+    if not re.fullmatch(r"\d{13}", value or ""):
+        raise ValidationError(_("NIB must be exactly 13 digits."), code="nib")
+
+
+def validate_npwp(value):
+    """NPWP: 15 digits (old form, often written 01.234.567.8-901.000) or 16 digits (new form)."""
+    digits = re.sub(r"[.\-\s]", "", value or "")
+    if not re.fullmatch(r"\d{15}|\d{16}", digits):
+        raise ValidationError(
+            _("NPWP must be 15 or 16 digits, e.g. 01.234.567.8-901.000."), code="npwp"
+        )

@@ -1,0 +1,170 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from kdkmp.scoping import ScopedViewMixin
+
+from .filters import CooperativeFilter
+from .forms import BoardMemberForm, BusinessUnitForm, CooperativeCreateForm, CooperativeForm
+from .models import BoardMember, BusinessUnit, Cooperative
+from .selectors import breadcrumb_regions, cooperatives_for
+from .tables import CooperativeTable
+
+
+class CooperativeListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+    permission_required = "cooperatives.view_cooperative"
+    table_class = CooperativeTable
+    filterset_class = CooperativeFilter
+    template_name = "cooperatives/cooperative_list.html"
+
+    def get_queryset(self):
+        return cooperatives_for(self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        return super().get_filterset_kwargs(filterset_class) | {"user": self.request.user}
+
+    def get_table_pagination(self, table):
+        return {"per_page": settings.KDKMP_PAGE_SIZE}
+
+
+class CooperativeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    permission_required = "cooperatives.view_cooperative"
+    template_name = "cooperatives/cooperative_detail.html"
+
+    def get_queryset(self):
+        return cooperatives_for(self.request.user).prefetch_related(
+            "extra_villages", "business_units", "board_members"
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"breadcrumbs": breadcrumb_regions(self.object.village)}
+
+
+class FormPageMixin:
+    """Title "Add <thing>" or "Edit: <object>" for the shared form template."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if getattr(self, "object", None) and self.object.pk:
+            context["page_title"] = _("Edit: %(object)s") % {"object": self.object}
+        else:
+            context["page_title"] = _("Add %(thing)s") % {"thing": self.model._meta.verbose_name}
+        return context
+
+
+class CooperativeCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormPageMixin, CreateView):
+    permission_required = "cooperatives.add_cooperative"
+    model = Cooperative
+    form_class = CooperativeCreateForm
+    template_name = "cooperatives/form.html"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Cooperative “%(name)s” was created.") % {"name": self.object.name})
+        return response
+
+
+class CooperativeUpdateView(LoginRequiredMixin, PermissionRequiredMixin, ScopedViewMixin, FormPageMixin, UpdateView):
+    permission_required = "cooperatives.change_cooperative"
+    model = Cooperative
+    form_class = CooperativeForm
+    template_name = "cooperatives/form.html"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Changes to “%(name)s” were saved.") % {"name": self.object.name})
+        return response
+
+
+class CooperativeChildMixin(LoginRequiredMixin, PermissionRequiredMixin, FormPageMixin):
+    """Board members and business units live on their cooperative's page; the cooperative is
+    looked up in the user's scope first, so another region's cooperative is a 404."""
+
+    template_name = "cooperatives/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.cooperative = get_object_or_404(Cooperative.objects.for_user(request.user), pk=kwargs["cooperative_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.filter(cooperative=self.cooperative)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"cooperative": self.cooperative}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"cooperative": self.cooperative}
+
+    def get_success_url(self):
+        return reverse("cooperatives:detail", args=[self.cooperative.pk])
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Saved."))
+        return response
+
+
+class BoardMemberCreateView(CooperativeChildMixin, CreateView):
+    permission_required = "cooperatives.add_boardmember"
+    model = BoardMember
+    form_class = BoardMemberForm
+
+
+class BoardMemberUpdateView(CooperativeChildMixin, UpdateView):
+    permission_required = "cooperatives.change_boardmember"
+    model = BoardMember
+    form_class = BoardMemberForm
+
+    def get_context_data(self, **kwargs):
+        url = reverse("cooperatives:board_delete", args=[self.cooperative.pk, self.object.pk])
+        return super().get_context_data(**kwargs) | {"delete_url": url}
+
+
+class BusinessUnitCreateView(CooperativeChildMixin, CreateView):
+    permission_required = "cooperatives.add_businessunit"
+    model = BusinessUnit
+    form_class = BusinessUnitForm
+
+
+class BusinessUnitUpdateView(CooperativeChildMixin, UpdateView):
+    permission_required = "cooperatives.change_businessunit"
+    model = BusinessUnit
+    form_class = BusinessUnitForm
+
+    def get_context_data(self, **kwargs):
+        url = reverse("cooperatives:unit_delete", args=[self.cooperative.pk, self.object.pk])
+        return super().get_context_data(**kwargs) | {"delete_url": url}
+
+
+class ChildDeleteMixin(CooperativeChildMixin):
+    template_name = "cooperatives/confirm_delete.html"
+
+    def form_valid(self, form):
+        self.object = self.get_object()
+        self.object.delete()
+        messages.success(self.request, _("Deleted."))
+        return redirect(self.get_success_url())
+
+
+class BoardMemberDeleteView(ChildDeleteMixin, DeleteView):
+    permission_required = "cooperatives.delete_boardmember"
+    model = BoardMember
+
+
+class BusinessUnitDeleteView(ChildDeleteMixin, DeleteView):
+    permission_required = "cooperatives.delete_businessunit"
+    model = BusinessUnit

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KdkmpConfig(AppConfig):
+    name = "kdkmp"
+    verbose_name = "KDKMP Admin"

@@ -1,0 +1,10 @@
+# Dates like "27 Oktober 2025", numbers like 1.585 (Indonesian conventions).
+DATE_FORMAT = "j F Y"
+SHORT_DATE_FORMAT = "d/m/Y"
+DATETIME_FORMAT = "j F Y, H.i"
+SHORT_DATETIME_FORMAT = "d/m/Y H.i"
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "."
+NUMBER_GROUPING = 3
+FIRST_DAY_OF_WEEK = 1

@@ -1,0 +1,67 @@
+"""Region scoping: the one way every page, form, export and admin narrows data to a user.
+
+A user's scope is a region (a province or a regency); superusers see everything. Region codes
+are materialized paths ("15.71.01.1001" lies under "15.71"), so a scope is a prefix filter on a
+code column, with no join and an index-friendly LIKE 'prefix%'.
+"""
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+
+def scope_code(user):
+    """The region code a user may see, "" for everything, or None for nothing."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ""
+    return user.scope_region_id or None
+
+
+def scope_q(user, code_field):
+    """A Q object keeping rows whose region code (at `code_field`) lies in the user's scope."""
+    code = scope_code(user)
+    if code is None:
+        return Q(pk__in=[])
+    if code == "":
+        return Q()
+    return Q(**{code_field: code}) | Q(**{f"{code_field}__startswith": f"{code}."})
+
+
+class ScopedQuerySet(models.QuerySet):
+    """QuerySet with `for_user`; subclasses name the field holding the region code."""
+
+    scope_field = None
+
+    def for_user(self, user):
+        return self.filter(scope_q(user, self.scope_field))
+
+
+def in_scope(user, code):
+    """True if a region code lies in the user's scope."""
+    scope = scope_code(user)
+    if scope is None:
+        return False
+    return scope == "" or code == scope or code.startswith(scope + ".")
+
+
+class ScopedViewMixin:
+    """For class-based views: the queryset is always narrowed to the user's scope (so out of
+    scope is a 404, never a 403 that would confirm the object exists)."""
+
+    def get_queryset(self):
+        return super().get_queryset().for_user(self.request.user)
+
+
+class ScopedAdminMixin:
+    """For ModelAdmin: list, change, delete and autocomplete all go through `for_user`."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+
+def get_scoped_or_404(queryset, user, **lookup):
+    try:
+        return queryset.for_user(user).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
