@@ -1,5 +1,5 @@
 """Demo logins, one per role of DESIGN.md, in Jambi."""
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from . import roles
 from .models import User
@@ -17,6 +17,7 @@ DEMO_USERS = [
 
 def seed_demo_users():
     """Create the demo users that do not exist yet; existing ones are left alone."""
+    roles.sync_role_groups(Group, Permission)
     created = []
     for username, full_name, scope, group_name, is_staff in DEMO_USERS:
         if User.objects.filter(username=username).exists():

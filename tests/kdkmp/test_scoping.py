@@ -1,0 +1,67 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "username, expected",
+    [("staf.kotajambi", 68), ("staf.kerinci", 287), ("admin.provinsi", 1585), ("kepala.dinas", 1585)],
+)
+def test_demo_users_see_their_region(demo, username, expected):
+    user = User.objects.get(username=username)
+    assert Cooperative.objects.for_user(user).count() == expected
+    assert BoardMember.objects.for_user(user).count() == expected * 5
+    assert BusinessUnit.objects.for_user(user).count() >= expected
+
+
+def test_user_without_scope_sees_nothing(demo):
+    user = UserFactory()
+    assert Cooperative.objects.for_user(user).count() == 0
+    assert Region.objects.for_user(user).count() == 0
+
+
+def test_superuser_sees_everything(demo):
+    user = UserFactory(is_superuser=True)
+    assert Cooperative.objects.for_user(user).count() == Cooperative.objects.count()
+
+
+def test_region_scope_includes_the_region_itself(demo):
+    user = User.objects.get(username="staf.kotajambi")
+    codes = set(Region.objects.for_user(user).filter(level__in=["regency", "district"]).values_list("code", flat=True))
+    assert "15.71" in codes and "15.71.01" in codes and "15.01" not in codes
+
+
+def test_prefix_is_not_confused_with_a_longer_code(demo):
+    # Scope 15.7 must not match 15.71 (the dot ends the prefix).
+    user = UserFactory(scope_region=Region.objects.get(code="15"))
+    user.scope_region_id = "15.7"
+    assert Cooperative.objects.for_user(user).count() == 0
+
+
+def test_admin_changelist_is_scoped(demo, client):
+    admin_user = User.objects.get(username="admin.provinsi")
+    admin_user.scope_region_id = "15.71"
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:cooperatives_cooperative_changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 68
+    kerinci = Cooperative.objects.filter(village__code__startswith="15.01.").first()
+    response = client.get(reverse("admin:cooperatives_cooperative_change", args=[kerinci.pk]))
+    assert response.status_code == 302  # the admin's "does not exist" redirect, never the object
+
+
+def test_admin_region_autocomplete_is_scoped(demo, client):
+    admin_user = User.objects.get(username="admin.provinsi")
+    admin_user.is_superuser = False
+    client.force_login(admin_user)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "cooperatives", "model_name": "cooperative", "field_name": "village", "term": "Kelurahan"},
+    )
+    assert response.status_code in (200, 403)
