@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import BoardMember, BusinessUnit, Cooperative
 from .selectors import free_villages_for
-from .validators import normalize_phone
+from .validators import strip_separators
 
 # Above this many free villages a select is too heavy for a slow link: type the code instead.
 MAX_VILLAGE_OPTIONS = 3000
@@ -18,18 +18,22 @@ EDITABLE_FIELDS = [
 ]
 
 
-class PhoneCleaningMixin:
-    def clean_phone(self):
-        return normalize_phone(self.cleaned_data.get("phone", ""))
+class SeparatedDigitsField(forms.CharField):
+    """Accepts numbers typed with spaces, dots, dashes or brackets ("0812-3456-7890",
+    "1571 0101 0190 0001") and keeps only what matters, before length checks run."""
+
+    def to_python(self, value):
+        return strip_separators(super().to_python(value))
 
 
-class CooperativeForm(PhoneCleaningMixin, forms.ModelForm):
+class CooperativeForm(forms.ModelForm):
     """Edit form; the seat village is fixed once created (kind and name follow from it)."""
 
     class Meta:
         model = Cooperative
         fields = EDITABLE_FIELDS
         widgets = {field: DATE_WIDGET for field in MILESTONE_FIELDS} | {"address": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"phone": SeparatedDigitsField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,20 +88,18 @@ class CooperativeCreateForm(CooperativeForm):
         return cleaned
 
 
-class BoardMemberForm(PhoneCleaningMixin, forms.ModelForm):
+class BoardMemberForm(forms.ModelForm):
     class Meta:
         model = BoardMember
         fields = ["name", "nik", "gender", "phone", "position", "term_start", "term_end"]
         widgets = {"term_start": DATE_WIDGET, "term_end": DATE_WIDGET}
+        field_classes = {"phone": SeparatedDigitsField, "nik": SeparatedDigitsField}
 
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.cooperative = cooperative
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
-
-    def clean_nik(self):
-        return (self.cleaned_data.get("nik") or "").replace(" ", "")
 
 
 class BusinessUnitForm(forms.ModelForm):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 NIK_RE = re.compile(r"^\d{16}$")
 # +62 / 62 / 0, then an area or mobile prefix (no leading 0), then 6-11 digits.
 PHONE_RE = re.compile(r"^(?:\+62|62|0)[1-9]\d{6,11}$")
-PHONE_SEPARATORS = re.compile(r"[\s\-\.\(\)]")
+SEPARATORS = re.compile(r"[\s\-\.\(\)]")
 
 
 def validate_nik(value):
@@ -30,12 +30,12 @@ def validate_nik(value):
         raise ValidationError(_("The last four digits of a NIK cannot be 0000."), code="nik_serial")
 
 
-def normalize_phone(value):
-    return PHONE_SEPARATORS.sub("", value or "")
+def strip_separators(value):
+    return SEPARATORS.sub("", value or "")
 
 
 def validate_phone(value):
-    if not PHONE_RE.match(normalize_phone(value)):
+    if not PHONE_RE.match(strip_separators(value)):
         raise ValidationError(
             _(
                 "Enter an Indonesian phone number, e.g. 0812-3456-7890, +62 812 3456 7890 "

@@ -143,7 +143,7 @@ def test_edit_shows_indonesian_messages(login, kota_jambi_cooperative):
     assert "NIB harus" in html
     assert "NPWP harus" in html
     assert "alamat email" in html.lower()
-    assert "tidak boleh sebelum" in html
+    assert "tidak boleh lebih awal" in html
     kota_jambi_cooperative.refresh_from_db()
     assert kota_jambi_cooperative.phone != "12345"
 
