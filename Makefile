@@ -25,7 +25,7 @@ test: install
 	$(PY) -m pytest
 
 bench: install
-	@echo "No benchmarks yet."
+	$(PY) tests/perf/bench.py
 
 # Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
 messages: install

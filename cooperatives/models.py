@@ -302,6 +302,14 @@ class BusinessUnit(models.Model):
 class BoardMemberQuerySet(ScopedQuerySet):
     scope_field = "cooperative__village__code"
 
+    def in_position_order(self):
+        """Ketua first, as a board is read, then by name."""
+        order = models.Case(
+            *[models.When(position=p, then=i) for i, p in enumerate(BoardMember.Position.values)],
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(order, "name")
+
 
 class BoardMember(models.Model):
     class Position(models.TextChoices):

@@ -1,7 +1,6 @@
 """Reads for pages: scoped querysets and small aggregates."""
 from django.db.models import Count
 from django.db.models.functions import Substr
-from django.shortcuts import get_object_or_404
 
 from .models import Cooperative, Region
 
@@ -26,14 +25,6 @@ def districts_for(user, regency_code=None):
 def free_villages_for(user):
     """Villages in scope that have no cooperative seated in them yet."""
     return Region.objects.for_user(user).filter(level=Region.Level.VILLAGE, cooperative__isnull=True)
-
-
-def cooperative_detail(user, pk):
-    """The cooperative with its regions, units and board, in a fixed number of queries."""
-    return get_object_or_404(
-        cooperatives_for(user).prefetch_related("extra_villages", "business_units", "board_members"),
-        pk=pk,
-    )
 
 
 def counts_by_regency(user):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,7 +40,9 @@ class CooperativeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailV
 
     def get_queryset(self):
         return cooperatives_for(self.request.user).prefetch_related(
-            "extra_villages", "business_units", "board_members"
+            "extra_villages",
+            "business_units",
+            Prefetch("board_members", queryset=BoardMember.objects.in_position_order()),
         )
 
     def get_context_data(self, **kwargs):

@@ -186,3 +186,15 @@ def test_english_is_selectable(login):
     assert "Add cooperative" in client.get(LIST).content.decode()
     client.post(reverse("set_language"), {"language": "id", "next": LIST})
     assert "Tambah koperasi" in client.get(LIST).content.decode()
+
+
+def test_indonesian_even_for_an_english_browser(login):
+    response = login("staf.kotajambi").get(LIST, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Tambah koperasi" in response.content.decode()
+
+
+def test_board_is_listed_chair_first(login, kota_jambi_cooperative):
+    response = login("staf.kotajambi").get(kota_jambi_cooperative.get_absolute_url())
+    positions = [m.position for m in response.context["object"].board_members.all()]
+    assert positions[0] == BoardMember.Position.CHAIR
+    assert positions[-1] == BoardMember.Position.TREASURER

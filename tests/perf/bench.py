@@ -1,0 +1,78 @@
+"""Benchmarks that print figures (`make bench`); tests never time things.
+
+Runs on a fresh database: a temporary SQLite file, or the database in BENCH_DATABASE_URL
+(e.g. a PostgreSQL database that may be dropped and recreated).
+"""
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+workdir = tempfile.mkdtemp(prefix="kdkmp-bench-")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kdkmp.settings_test")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import warnings  # noqa: E402
+
+import django  # noqa: E402
+
+warnings.filterwarnings("ignore", message="No directory at")
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+settings.ALLOWED_HOSTS = ["testserver"]
+
+
+def timed(label, func):
+    started = time.perf_counter()
+    result = func()
+    print(f"{label:<60} {time.perf_counter() - started:8.2f} s")
+    return result
+
+
+def page_timings(client, url, repeat=30):
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    times.sort()
+    p95 = times[int(len(times) * 0.95) - 1]
+    return statistics.median(times), p95, len(queries)
+
+
+def main():
+    print(f"Database: {connection.vendor} ({settings.DATABASES['default']['NAME']})")
+    null = open(os.devnull, "w")
+    timed("migrate", lambda: call_command("migrate", verbosity=0))
+    timed("load_regions --all (38 / 514 / 7,285 / 83,762)", lambda: call_command("load_regions", all=True, stdout=null))
+    timed("load_regions --all again (idempotent, no writes)", lambda: call_command("load_regions", all=True, stdout=null))
+    timed("load_demo (Jambi: 1,585 cooperatives, boards, units)", lambda: call_command("load_demo", stdout=null))
+    timed("load_demo again (idempotent)", lambda: call_command("load_demo", stdout=null))
+
+    from accounts.models import User
+
+    print(f"\n{'page (30 requests each)':<60} {'median':>8} {'p95':>8} {'queries':>8}")
+    for username in ["staf.kotajambi", "admin.provinsi"]:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        for url in ["/", "/koperasi/", "/koperasi/?regency=15.01&milestone=simkopdes_date&sort=-name",
+                    "/koperasi/?q=sungai&business_unit=apotek"]:
+            median, p95, queries = page_timings(client, url)
+            print(f"{username + ' ' + url:<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
+
+
+if __name__ == "__main__":
+    main()
