@@ -13,6 +13,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = BaseUserAdmin.list_filter + ("groups",)
     list_select_related = ("scope_region",)
     autocomplete_fields = ("scope_region",)
+    search_fields = ("username", "first_name", "last_name", "email")
 
     def get_queryset(self, request):
         # Admins see the users whose scope lies inside their own.

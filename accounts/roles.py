@@ -10,6 +10,10 @@ _COOP_MODELS = ["cooperative", "businessunit", "boardmember"]
 _VIEW = [f"cooperatives.view_{m}" for m in _COOP_MODELS] + ["cooperatives.view_region"]
 _EDIT = [f"cooperatives.{a}_{m}" for m in _COOP_MODELS for a in ("add", "change", "delete")]
 
+_STAFF_MODELS = ["assistant", "assignment"]
+_VIEW += [f"assistants.view_{m}" for m in _STAFF_MODELS]
+_EDIT += [f"assistants.{a}_{m}" for m in _STAFF_MODELS for a in ("add", "change")]
+
 ROLE_PERMISSIONS = {
     PROVINCE_ADMIN: _VIEW + _EDIT + ["accounts.view_user", "accounts.add_user", "accounts.change_user"],
     REGENCY_STAFF: _VIEW + _EDIT,

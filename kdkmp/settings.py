@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kdkmp",
     "accounts",
     "cooperatives",
+    "assistants",
 ]
 
 MIDDLEWARE = [

@@ -1,16 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-
-def create_role_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations; create them now so groups can use them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    from accounts.roles import sync_role_groups
-
-    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from accounts.migrations import _sync_roles
 
 
 class Migration(migrations.Migration):
@@ -21,4 +11,4 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
-    operations = [migrations.RunPython(create_role_groups, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(_sync_roles.sync, migrations.RunPython.noop)]

@@ -3,6 +3,8 @@ import time
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
+from assistants.demo import seed_assistants
+from assistants.models import Assistant
 from cooperatives.demo import seed_cooperatives
 from cooperatives.models import Cooperative, Region
 from cooperatives.services import load_regions
@@ -21,6 +23,9 @@ class Command(BaseCommand):
         created = seed_cooperatives(JAMBI)
         total = Cooperative.objects.filter(village__code__startswith=f"{JAMBI}.").count()
         self.stdout.write(f"Cooperatives: {total:,} ({created:,} new).")
+        created = seed_assistants(JAMBI)
+        staff = Assistant.objects.filter(work_area__code__startswith=JAMBI).count()
+        self.stdout.write(f"Program staff (PMO, BA, other pendamping): {staff:,} ({created:,} new).")
         seed_demo_users()
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f} s."))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from kdkmp.scoping import ScopedAdminMixin
+
+from .models import Assignment, Assistant
+
+
+@admin.register(Assistant)
+class AssistantAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "role", "work_area", "supervisor", "status", "contract_end")
+    list_filter = ("role", "status")
+    search_fields = ("name", "nik", "work_area__name")
+    list_select_related = ("work_area", "supervisor")
+    autocomplete_fields = ("work_area", "supervisor", "user")
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-mostly: assignments change through the pages' services, which keep the 1:10 rule."""
+
+    list_display = ("cooperative", "assistant", "start_date", "end_date", "assigned_by", "reason")
+    list_filter = ("end_date",)
+    search_fields = ("cooperative__name", "assistant__name")
+    list_select_related = ("cooperative", "assistant", "assigned_by")
+    readonly_fields = [f.name for f in Assignment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

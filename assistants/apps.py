@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssistantsConfig(AppConfig):
+    name = "assistants"
+    verbose_name = _("Assistants and assignments")
