@@ -74,3 +74,22 @@ def seed_assistants(province_code):
         by_key[key] = assistant
         created += 1
     return created
+
+
+PLANNER_REASON = "Penugasan awal (perencana otomatis)"
+
+
+@transaction.atomic
+def seed_assignments(province_code):
+    """Planner-made assignments from 1 October 2025 (when BAs started work) for each regency
+    that has none yet; the shortfall stays visible. Returns the number created."""
+    from .models import Assignment
+    from .planner import apply_plan, plan_regency
+
+    created = 0
+    for regency in Region.objects.filter(parent_id=province_code, level=Region.Level.REGENCY).order_by("code"):
+        if Assignment.objects.filter(cooperative__village__code__startswith=f"{regency.code}.").exists():
+            continue
+        plan = plan_regency(regency)
+        created += len(apply_plan(plan, by=None, reason=PLANNER_REASON, start_date=CONTRACT[0]))
+    return created

@@ -46,7 +46,15 @@ class CooperativeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailV
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"breadcrumbs": breadcrumb_regions(self.object.village)}
+        # The page composes the cooperative with its BA history (assistants app).
+        from assistants.selectors import history_of_cooperative
+
+        history = list(history_of_cooperative(self.object))
+        return super().get_context_data(**kwargs) | {
+            "breadcrumbs": breadcrumb_regions(self.object.village),
+            "history": history,
+            "current_assignment": next((a for a in history if a.is_active), None),
+        }
 
 
 class FormPageMixin:

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
-from assistants.demo import seed_assistants
-from assistants.models import Assistant
+from assistants.demo import seed_assignments, seed_assistants
+from assistants.models import Assignment, Assistant
 from cooperatives.demo import seed_cooperatives
 from cooperatives.models import Cooperative, Region
 from cooperatives.services import load_regions
@@ -26,6 +26,10 @@ class Command(BaseCommand):
         created = seed_assistants(JAMBI)
         staff = Assistant.objects.filter(work_area__code__startswith=JAMBI).count()
         self.stdout.write(f"Program staff (PMO, BA, other pendamping): {staff:,} ({created:,} new).")
+        created = seed_assignments(JAMBI)
+        active = Assignment.objects.active().filter(cooperative__village__code__startswith=f"{JAMBI}.").count()
+        self.stdout.write(f"Active BA assignments: {active:,} ({created:,} new); "
+                          f"{total - active:,} cooperatives still without a BA.")
         seed_demo_users()
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f} s."))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")

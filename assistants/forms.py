@@ -1,0 +1,101 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cooperatives.forms import DATE_WIDGET, SeparatedDigitsField
+from cooperatives.models import Region
+
+from .models import Assistant
+from .selectors import business_assistants_of
+from .services import active_loads
+
+
+class BAChoiceField(forms.ModelChoiceField):
+    """A BA picker that shows each BA's load against the cap, e.g. "Ahmad Saputra — 7/10"."""
+
+    def label_from_instance(self, assistant):
+        cap = settings.KDKMP_BA_CAPACITY
+        full = _(" (full)") if assistant.load >= cap else ""
+        return f"{assistant.name} — {assistant.load}/{cap}{full}"
+
+
+class BAMultipleChoiceField(forms.ModelMultipleChoiceField):
+    label_from_instance = BAChoiceField.label_from_instance
+
+
+def _helper(label):
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class AssistantForm(forms.ModelForm):
+    class Meta:
+        model = Assistant
+        fields = ["name", "nik", "gender", "phone", "email", "role", "work_area", "supervisor",
+                  "contract_start", "contract_end", "status"]
+        widgets = {"contract_start": DATE_WIDGET, "contract_end": DATE_WIDGET}
+        field_classes = {"nik": SeparatedDigitsField, "phone": SeparatedDigitsField}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work_area"].queryset = Region.objects.for_user(user).filter(
+            level__in=[Region.Level.PROVINCE, Region.Level.REGENCY])
+        self.fields["supervisor"].queryset = Assistant.objects.for_user(user).filter(role=Assistant.Role.PMO).exclude(
+            pk=self.instance.pk)
+        self.helper = _helper(_("Save"))
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if self.instance.pk and status == Assistant.Status.RESIGNED and self.instance.status != status:
+            load = active_loads([self.instance.pk])[self.instance.pk]
+            if load:
+                raise forms.ValidationError(
+                    _("%(assistant)s still accompanies %(load)s cooperatives: hand the caseload over first.")
+                    % {"assistant": self.instance.name, "load": load},
+                    code="has_caseload",
+                )
+        return status
+
+
+class AssignForm(forms.Form):
+    """Assign (or transfer) one cooperative: the BAs offered are those of its regency."""
+
+    assistant = BAChoiceField(queryset=Assistant.objects.none(), label=_("Business Assistant"))
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET, initial=timezone.localdate)
+
+    def __init__(self, *args, regency_code, exclude=None, reason_required=False, submit_label=_("Assign"), **kwargs):
+        super().__init__(*args, **kwargs)
+        bas = business_assistants_of(regency_code)
+        if exclude is not None:
+            bas = bas.exclude(pk=exclude.pk)
+        self.fields["assistant"].queryset = bas
+        self.fields["reason"].required = reason_required
+        self.helper = _helper(submit_label)
+
+
+class EndAssignmentForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    date = forms.DateField(label=_("End date"), widget=DATE_WIDGET, initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("End assignment"))
+
+
+class HandoverForm(forms.Form):
+    to_assistants = BAMultipleChoiceField(
+        queryset=Assistant.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("Hand over to"), help_text=_("One BA takes everything; several share it, the one with most room first."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET, initial=timezone.localdate)
+
+    def __init__(self, *args, from_assistant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_assistants"].queryset = business_assistants_of(from_assistant.work_area_id).exclude(pk=from_assistant.pk)
+        self.helper = _helper(_("Hand over"))

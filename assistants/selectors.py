@@ -1,0 +1,113 @@
+"""Reads for the assistant and assignment pages: scoped, annotated, a fixed number of queries."""
+import math
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import Substr
+
+from cooperatives.models import Cooperative
+from cooperatives.selectors import REGENCY_CODE_LENGTH, cooperatives_for, regencies_for
+
+from .models import Assignment, Assistant
+from .planner import unassigned_cooperatives
+from .services import capacity
+
+
+def assistants_for(user):
+    return Assistant.objects.for_user(user).with_load().select_related("work_area", "supervisor")
+
+
+def business_assistants_of(regency_code):
+    """Active BAs of a regency with their load, most room first (for the BA pickers)."""
+    return (
+        Assistant.objects.filter(work_area_id=regency_code).active().business_assistants()
+        .with_load().order_by("load", "name")
+    )
+
+
+def unassigned_for(user):
+    return unassigned_cooperatives(cooperatives_for(user))
+
+
+def caseload_of(assistant):
+    return (
+        Assignment.objects.active().filter(assistant=assistant)
+        .select_related("cooperative__village__parent").order_by("cooperative__village_id")
+    )
+
+
+def history_of_assistant(assistant):
+    return Assignment.objects.filter(assistant=assistant).select_related(
+        "cooperative", "assigned_by", "ended_by"
+    ).order_by("-start_date", "-created_at", "-pk")
+
+
+def history_of_cooperative(cooperative):
+    return Assignment.objects.filter(cooperative=cooperative).select_related(
+        "assistant", "assigned_by", "ended_by"
+    ).order_by("-start_date", "-created_at", "-pk")
+
+
+def area_bas_of_pmo(pmo):
+    """The BAs of a PMO's work area (the whole province for a provincial PMO), with loads."""
+    bas = Assistant.objects.business_assistants().with_load().select_related("work_area")
+    if len(pmo.work_area_id) == 2:  # provincial PMO
+        return bas.filter(work_area__code__startswith=f"{pmo.work_area_id}.")
+    return bas.filter(work_area_id=pmo.work_area_id)
+
+
+@dataclass
+class StaffingRow:
+    regency: object
+    cooperatives: int
+    with_ba: int
+    bas_available: int
+    capacity: int
+
+    @property
+    def without_ba(self):
+        return self.cooperatives - self.with_ba
+
+    @property
+    def bas_needed(self):
+        return math.ceil(self.cooperatives / self.capacity) if self.capacity else 0
+
+    @property
+    def gap(self):
+        return max(0, self.bas_needed - self.bas_available)
+
+    @property
+    def coverage(self):
+        return 100 * self.with_ba / self.cooperatives if self.cooperatives else 0
+
+
+def _by_regency(queryset, code_field):
+    return dict(
+        queryset.annotate(regency_code=Substr(code_field, 1, REGENCY_CODE_LENGTH))
+        .values("regency_code").annotate(n=Count("pk")).values_list("regency_code", "n")
+    )
+
+
+def staffing_by_regency(user):
+    """Per regency in scope: cooperatives, with an active BA, BAs needed at the cap, available,
+    gap. Four queries whatever the size."""
+    cap = capacity()
+    cooperatives = _by_regency(Cooperative.objects.for_user(user), "village_id")
+    with_ba = _by_regency(Assignment.objects.for_user(user).active(), "cooperative__village_id")
+    bas = dict(
+        Assistant.objects.for_user(user).active().business_assistants()
+        .values("work_area_id").annotate(n=Count("pk")).values_list("work_area_id", "n")
+    )
+    return [
+        StaffingRow(regency, cooperatives.get(regency.code, 0), with_ba.get(regency.code, 0), bas.get(regency.code, 0), cap)
+        for regency in regencies_for(user)
+    ]
+
+
+def staffing_total(rows):
+    total = StaffingRow(None, 0, 0, 0, capacity())
+    for row in rows:
+        total.cooperatives += row.cooperatives
+        total.with_ba += row.with_ba
+        total.bas_available += row.bas_available
+    return total, sum(row.bas_needed for row in rows), sum(row.gap for row in rows)

@@ -1,0 +1,201 @@
+"""The only way assignments change. Each operation is all-or-nothing in one transaction and
+records who, when and why.
+
+The 1:10 rule holds under concurrent requests: every operation locks the BA rows it adds to
+(SELECT ... FOR UPDATE on PostgreSQL; on SQLite every write transaction already takes the
+database write lock at BEGIN, see settings) before counting their caseload. "One active BA per
+cooperative" is a partial unique index, so two requests for one cooperative cannot both win.
+"""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .models import Assignment, Assistant
+
+
+class AssignmentRefused(ValidationError):
+    """A rule refused the operation; the message names the cooperative and the BA."""
+
+
+def capacity():
+    return settings.KDKMP_BA_CAPACITY
+
+
+def lock_assistants(assistants):
+    """Lock BA rows in a fixed order (no deadlocks) and return them by pk."""
+    pks = sorted({a.pk for a in assistants})
+    return {a.pk: a for a in Assistant.objects.select_for_update().filter(pk__in=pks).select_related("work_area")}
+
+
+def active_loads(assistant_pks):
+    loads = dict.fromkeys(assistant_pks, 0)
+    for pk in Assignment.objects.active().filter(assistant_id__in=assistant_pks).values_list("assistant_id", flat=True):
+        loads[pk] += 1
+    return loads
+
+
+def _check_can_take(assistant, cooperative):
+    names = {"assistant": assistant.name, "cooperative": cooperative.name}
+    if assistant.role != Assistant.Role.BA:
+        raise AssignmentRefused(_("%(assistant)s is not a Business Assistant, so cannot accompany %(cooperative)s.") % names)
+    if assistant.status != Assistant.Status.ACTIVE:
+        raise AssignmentRefused(_("%(assistant)s is no longer active, so cannot accompany %(cooperative)s.") % names)
+    if not cooperative.village_id.startswith(assistant.work_area_id + "."):
+        raise AssignmentRefused(
+            _("%(cooperative)s is outside the work area of %(assistant)s (%(area)s).")
+            % (names | {"area": assistant.work_area.name})
+        )
+
+
+def _refuse_full(assistant, cooperative, load):
+    raise AssignmentRefused(
+        _("%(assistant)s already accompanies %(load)s cooperatives (the limit is %(capacity)s), "
+          "so %(cooperative)s cannot be added.")
+        % {"assistant": assistant.name, "load": load, "capacity": capacity(), "cooperative": cooperative.name}
+    )
+
+
+def _check_dates(start_date, end_date, cooperative):
+    if end_date < start_date:
+        raise AssignmentRefused(
+            _("The end date for %(cooperative)s cannot be before its start date (%(start)s).")
+            % {"cooperative": cooperative.name, "start": date_format(start_date)}
+        )
+
+
+def create_active_assignments(rows):
+    """Insert new active assignments; a cooperative that meanwhile got a BA is refused by name."""
+    try:
+        with transaction.atomic():
+            return Assignment.objects.bulk_create(rows)
+    except IntegrityError:
+        taken = Assignment.objects.active().filter(cooperative__in=[r.cooperative_id for r in rows]).select_related(
+            "cooperative", "assistant").first()
+        if taken is None:
+            raise
+        raise AssignmentRefused(
+            _("%(cooperative)s is already accompanied by %(assistant)s.")
+            % {"cooperative": taken.cooperative.name, "assistant": taken.assistant.name}
+        ) from None
+
+
+def _active_of(cooperatives):
+    return {
+        a.cooperative_id: a
+        for a in Assignment.objects.active().filter(cooperative__in=cooperatives).select_related("assistant")
+    }
+
+
+@transaction.atomic
+def bulk_assign(*, assistant, cooperatives, by, reason="", start_date=None):
+    """Assign many cooperatives to one BA at once; all or none."""
+    start_date = start_date or timezone.localdate()
+    cooperatives = list(cooperatives)
+    assistant = lock_assistants([assistant])[assistant.pk]
+    load = active_loads([assistant.pk])[assistant.pk]
+    already = _active_of(cooperatives)
+    for cooperative in cooperatives:
+        _check_can_take(assistant, cooperative)
+        if cooperative.pk in already:
+            raise AssignmentRefused(
+                _("%(cooperative)s is already accompanied by %(assistant)s.")
+                % {"cooperative": cooperative.name, "assistant": already[cooperative.pk].assistant.name}
+            )
+    for position, cooperative in enumerate(cooperatives):
+        if load + position >= capacity():
+            _refuse_full(assistant, cooperative, load + position)
+    return create_active_assignments([
+        Assignment(assistant=assistant, cooperative=c, start_date=start_date, reason=reason, assigned_by=by)
+        for c in cooperatives
+    ])
+
+
+def assign(*, assistant, cooperative, by, reason="", start_date=None):
+    """Assign one cooperative to a BA."""
+    return bulk_assign(assistant=assistant, cooperatives=[cooperative], by=by, reason=reason, start_date=start_date)[0]
+
+
+def _end(assignment, *, by, reason, end_date):
+    _check_dates(assignment.start_date, end_date, assignment.cooperative)
+    assignment.end_date = end_date
+    assignment.end_reason = reason
+    assignment.ended_by = by
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["end_date", "end_reason", "ended_by", "ended_at"])
+    return assignment
+
+
+@transaction.atomic
+def end_assignment(*, assignment, by, reason, end_date=None):
+    """End an active assignment (history is kept: the row stays with its end date)."""
+    assignment = Assignment.objects.select_for_update().select_related("cooperative").get(pk=assignment.pk)
+    if assignment.end_date is not None:
+        raise AssignmentRefused(_("This assignment has already ended."))
+    return _end(assignment, by=by, reason=reason, end_date=end_date or timezone.localdate())
+
+
+@transaction.atomic
+def transfer(*, cooperative, to_assistant, by, reason, date=None):
+    """Move a cooperative to another BA: the current assignment ends, a new one starts."""
+    date = date or timezone.localdate()
+    current = Assignment.objects.active().select_for_update().filter(cooperative=cooperative).first()
+    if current is None:
+        raise AssignmentRefused(_("%(cooperative)s has no Business Assistant to transfer from.") % {"cooperative": cooperative.name})
+    if current.assistant_id == to_assistant.pk:
+        raise AssignmentRefused(
+            _("%(cooperative)s is already accompanied by %(assistant)s.")
+            % {"cooperative": cooperative.name, "assistant": to_assistant.name}
+        )
+    current.cooperative = cooperative
+    _end(current, by=by, reason=reason, end_date=date)
+    return assign(assistant=to_assistant, cooperative=cooperative, by=by, reason=reason, start_date=date)
+
+
+@transaction.atomic
+def hand_over(*, from_assistant, to_assistants, by, reason, date=None):
+    """Hand a BA's whole caseload to one BA or spread it over several (each in turn, never
+    past the cap); all or nothing. Returns the new assignments."""
+    date = date or timezone.localdate()
+    to_assistants = [a for a in to_assistants if a.pk != from_assistant.pk]
+    if not to_assistants:
+        raise AssignmentRefused(_("Choose at least one other Business Assistant to take over the caseload."))
+    locked = lock_assistants([from_assistant, *to_assistants])
+    current = list(
+        Assignment.objects.active().select_for_update().filter(assistant=from_assistant)
+        .select_related("cooperative").order_by("cooperative__village_id")
+    )
+    if not current:
+        raise AssignmentRefused(_("%(assistant)s has no active cooperatives to hand over.") % {"assistant": from_assistant.name})
+    loads = active_loads([a.pk for a in to_assistants])
+    receivers = [locked[a.pk] for a in to_assistants]
+    new_rows = []
+    for assignment in current:
+        cooperative = assignment.cooperative
+        # The receiver with the most room takes the next cooperative (keeps loads balanced).
+        receiver = min(receivers, key=lambda a: (loads[a.pk], a.pk))
+        _check_can_take(receiver, cooperative)
+        if loads[receiver.pk] >= capacity():
+            _refuse_full(receiver, cooperative, loads[receiver.pk])
+        loads[receiver.pk] += 1
+        _end(assignment, by=by, reason=reason, end_date=date)
+        new_rows.append(Assignment(assistant=receiver, cooperative=cooperative, start_date=date, reason=reason, assigned_by=by))
+    return create_active_assignments(new_rows)
+
+
+@transaction.atomic
+def resign(*, assistant, by, date=None):
+    """Mark an assistant resigned; refused while they still accompany cooperatives."""
+    assistant = lock_assistants([assistant])[assistant.pk]
+    load = active_loads([assistant.pk])[assistant.pk]
+    if load:
+        raise AssignmentRefused(
+            _("%(assistant)s still accompanies %(load)s cooperatives: hand the caseload over first.")
+            % {"assistant": assistant.name, "load": load}
+        )
+    assistant.status = Assistant.Status.RESIGNED
+    assistant.contract_end = date or timezone.localdate()
+    assistant.save(update_fields=["status", "contract_end"])
+    return assistant
