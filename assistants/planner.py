@@ -5,6 +5,7 @@ district's cooperatives kept together (cooperatives are taken in village-code or
 district by district, and each BA takes a contiguous run of them, BAs who already work in a
 district going first). What cannot be placed is reported with the number of BAs still needed.
 """
+import heapq
 import math
 from dataclasses import dataclass, field
 
@@ -70,15 +71,30 @@ def plan_regency(regency, cap=None):
         district = village.rsplit(".", 1)[0]
         first_district[pk] = min(first_district.get(pk, district), district)
     ordered = sorted(bas, key=lambda ba: (first_district.get(ba.pk, "~"), ba.load, ba.pk))
-    target = min(cap, math.ceil((sum(ba.load for ba in bas) + len(waiting)) / len(bas)))
+    quota = _balanced_quotas(ordered, len(waiting), cap)
     position = 0
     for ba in ordered:
-        room = max(0, target - ba.load)
-        for cooperative in waiting[position : position + room]:
+        for cooperative in waiting[position : position + quota[ba.pk]]:
             plan.proposals.append((cooperative, ba))
-        position += room
+        position += quota[ba.pk]
     plan.unplaced = waiting[position:]
     return plan
+
+
+def _balanced_quotas(bas, waiting, cap):
+    """How many new cooperatives each BA takes: one at a time to the least-loaded BA with room,
+    so final loads differ by at most one where capacity allows."""
+    heap = [(ba.load, index, ba.pk) for index, ba in enumerate(bas) if ba.load < cap]
+    heapq.heapify(heap)
+    quota = {ba.pk: 0 for ba in bas}
+    for _ in range(waiting):
+        if not heap:
+            break
+        load, index, pk = heapq.heappop(heap)
+        quota[pk] += 1
+        if load + 1 < cap:
+            heapq.heappush(heap, (load + 1, index, pk))
+    return quota
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ def capacity():
 def lock_assistants(assistants):
     """Lock BA rows in a fixed order (no deadlocks) and return them by pk."""
     pks = sorted({a.pk for a in assistants})
-    return {a.pk: a for a in Assistant.objects.select_for_update().filter(pk__in=pks).select_related("work_area")}
+    return {a.pk: a for a in Assistant.objects.select_for_update(of=("self",)).filter(pk__in=pks).select_related("work_area")}
 
 
 def active_loads(assistant_pks):

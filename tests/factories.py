@@ -57,3 +57,14 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.PostGenerationMethodCall("set_password", "rahasia-123")
+
+
+class AssistantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assistants.Assistant"
+
+    name = factory.Sequence(lambda n: f"Asisten Uji {n}")
+    nik = factory.Sequence(lambda n: f"157101150590{n % 9000 + 1:04d}")
+    gender = "L"
+    role = "BA"
+    work_area_id = "15.71"

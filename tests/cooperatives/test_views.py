@@ -89,7 +89,7 @@ def test_list_queries_do_not_grow_with_rows(login, settings, django_assert_max_n
 
 def test_detail_and_out_of_scope_404(login, kota_jambi_cooperative, kerinci_cooperative, django_assert_max_num_queries):
     client = login("staf.kotajambi")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         response = client.get(kota_jambi_cooperative.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()

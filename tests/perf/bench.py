@@ -64,14 +64,46 @@ def main():
 
     from accounts.models import User
 
+    bench_assignments()
+
     print(f"\n{'page (30 requests each)':<60} {'median':>8} {'p95':>8} {'queries':>8}")
     for username in ["staf.kotajambi", "admin.provinsi"]:
         client = Client()
         client.force_login(User.objects.get(username=username))
         for url in ["/", "/koperasi/", "/koperasi/?regency=15.01&milestone=simkopdes_date&sort=-name",
-                    "/koperasi/?q=sungai&business_unit=apotek"]:
+                    "/koperasi/?q=sungai&business_unit=apotek", "/pendamping/", "/pendamping/?load=full",
+                    "/penugasan/", "/penugasan/?regency=15.01", "/perencana/?regency=15.01"]:
             median, p95, queries = page_timings(client, url)
             print(f"{username + ' ' + url:<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
+
+
+def bench_assignments():
+    """Planner for all of Jambi from scratch, then one-by-one assign() throughput."""
+    from assistants.models import Assignment, Assistant
+    from assistants.planner import apply_plan, plan_regency
+    from assistants.services import assign
+    from cooperatives.models import Cooperative, Region
+
+    regencies = list(Region.objects.filter(parent_id="15", level="regency"))
+    Assignment.objects.all().delete()
+    plans = timed("planner: plan all 11 Jambi regencies (preview)", lambda: [plan_regency(r) for r in regencies])
+    timed("planner: apply all 11 plans (%d assignments)" % sum(len(p.proposals) for p in plans),
+          lambda: [apply_plan(p, by=None, reason="bench") for p in plans])
+    print(f"{'planner: BAs needed / available / gap':<60} {sum(p.bas_needed for p in plans)} / "
+          f"{sum(len(p.bas) for p in plans)} / {sum(p.gap for p in plans)}")
+
+    Assignment.objects.all().delete()
+    jobs = []
+    for regency in regencies:
+        bas = list(Assistant.objects.filter(work_area=regency, role="BA"))
+        cooperatives = list(Cooperative.objects.filter(village__code__startswith=f"{regency.code}."))
+        jobs += [(bas[i // 10], c) for i, c in enumerate(cooperatives) if i // 10 < len(bas)]
+    started = time.perf_counter()
+    for ba, cooperative in jobs:
+        assign(assistant=ba, cooperative=cooperative, by=None)
+    elapsed = time.perf_counter() - started
+    print(f"{'assign(): %d single assignments, one transaction each' % len(jobs):<60} {elapsed:8.2f} s"
+          f"  ({len(jobs) / elapsed:,.0f} per second)")
 
 
 if __name__ == "__main__":

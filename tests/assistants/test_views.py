@@ -1,0 +1,153 @@
+import pytest
+from django.urls import reverse
+
+from assistants.models import Assignment, Assistant
+from tests.factories import AssistantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_assistant_list_scoped_and_filtered(login):
+    client = login("staf.kotajambi")
+    response = client.get(reverse("assistants:list"))
+    assert response.status_code == 200
+    assert response.context["table"].paginator.count == Assistant.objects.filter(work_area_id="15.71").count()
+    full = client.get(reverse("assistants:list"), {"load": "full"}).context["table"].paginator.count
+    assert full == 5  # Kota Jambi: 68 cooperatives over 7 BAs = five at 10 and two at 9
+
+
+@pytest.mark.parametrize("username", ["staf.kotajambi", "admin.provinsi"])
+@pytest.mark.parametrize("page_size", [5, 100])
+def test_assistant_list_queries_fixed(login, settings, django_assert_max_num_queries, username, page_size):
+    settings.KDKMP_PAGE_SIZE = page_size
+    client = login(username)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("assistants:list"), {"sort": "load"})
+    assert len(response.context["table"].page.object_list) > 0
+
+
+def test_ba_page_shows_caseload_and_room(login, django_assert_max_num_queries):
+    ba = Assistant.objects.with_load().filter(work_area_id="15.71", role="BA").order_by("load").first()
+    client = login("staf.kotajambi")
+    with django_assert_max_num_queries(10):
+        response = client.get(ba.get_absolute_url())
+    html = response.content.decode()
+    assert f"{ba.load}/10" in html
+    assert len(response.context["caseload"]) == ba.load == 9
+    assert response.context["room"] == 1
+
+
+def test_pmo_page_lists_area_bas(login):
+    pmo = Assistant.objects.get(role="PMO", work_area_id="15.71", name=Assistant.objects.filter(role="PMO", work_area_id="15.71").first().name)
+    response = login("staf.kotajambi").get(pmo.get_absolute_url())
+    assert len(response.context["area_bas"]) == 7
+
+
+def test_out_of_scope_assistant_is_404(login):
+    kerinci_ba = Assistant.objects.filter(work_area_id="15.01", role="BA").first()
+    client = login("staf.kotajambi")
+    for name in ["detail", "update", "handover"]:
+        assert client.get(reverse(f"assistants:{name}", args=[kerinci_ba.pk])).status_code == 404
+    kerinci_assignment = Assignment.objects.active().filter(assistant=kerinci_ba).first()
+    assert client.get(reverse("assistants:end", args=[kerinci_assignment.pk])).status_code == 404
+    assert client.get(reverse("assistants:assign", args=[kerinci_assignment.cooperative_id])).status_code == 404
+
+
+@pytest.mark.parametrize("username, regency, waiting", [("staf.kerinci", "", 7), ("admin.provinsi", "", 31), ("admin.provinsi", "15.02", 5)])
+def test_penugasan_lists_unassigned_by_district(login, django_assert_max_num_queries, username, regency, waiting):
+    client = login(username)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("assistants:board"), {"regency": regency} if regency else {})
+    assert sum(len(cooperatives) for _d, cooperatives in response.context["groups"]) == waiting
+    assert response.context["bas_needed"] == (163 if username == "admin.provinsi" else 29)
+    assert response.context["total"].bas_available == (156 if username == "admin.provinsi" else 28)
+
+
+def test_penugasan_bulk_assign_and_refusal(login, free_kota_jambi, new_ba):
+    client = login("staf.kotajambi")
+    url = reverse("assistants:board")
+    ids = [c.pk for c in free_kota_jambi]
+    response = client.post(url, {"assistant": new_ba.pk, "cooperatives": ids[:10], "reason": "Awal"})
+    assert response.status_code == 302
+    assert Assignment.objects.active().filter(assistant=new_ba).count() == 10
+    response = client.post(url, {"assistant": new_ba.pk, "cooperatives": ids[10:11]})
+    assert response.status_code == 200
+    assert "sudah mendampingi 10 koperasi" in response.content.decode()
+    assert Assignment.objects.active().filter(assistant=new_ba).count() == 10
+
+
+def test_head_cannot_assign(login, free_kota_jambi, new_ba):
+    client = login("kepala.dinas")
+    response = client.post(reverse("assistants:board") + "?regency=15.71", {"assistant": new_ba.pk, "cooperatives": [free_kota_jambi[0].pk]})
+    assert response.status_code == 403
+    assert client.get(reverse("assistants:assign", args=[free_kota_jambi[0].pk])).status_code == 403
+
+
+def test_transfer_page(login, free_kota_jambi, new_ba):
+    other = AssistantFactory()
+    cooperative = free_kota_jambi[0]
+    client = login("staf.kotajambi")
+    url = reverse("assistants:assign", args=[cooperative.pk])
+    assert client.post(url, {"assistant": new_ba.pk, "date": "2025-11-20"}).status_code == 302
+    response = client.post(url, {"assistant": other.pk, "date": "2025-11-25"})
+    assert response.status_code == 200  # a transfer needs a reason
+    assert client.post(url, {"assistant": other.pk, "date": "2025-11-25", "reason": "Rotasi"}).status_code == 302
+    page = client.get(cooperative.get_absolute_url())
+    assert [a.assistant for a in page.context["history"]][:2] == [other, new_ba]
+
+
+def test_resign_with_caseload_offers_handover(login):
+    ba = Assistant.objects.filter(work_area_id="15.71", role="BA").first()
+    client = login("staf.kotajambi")
+    response = client.post(reverse("assistants:resign", args=[ba.pk]))
+    assert response.url == reverse("assistants:handover", args=[ba.pk])
+    form = client.get(reverse("assistants:update", args=[ba.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None} | {"status": "resigned"}
+    data["work_area"] = ba.work_area_id
+    data["supervisor"] = ba.supervisor_id or ""
+    data["contract_start"] = "2025-10-01"
+    data["contract_end"] = "2026-12-31"
+    response = client.post(reverse("assistants:update", args=[ba.pk]), data)
+    assert response.status_code == 200
+    assert response.context["handover_url"] == reverse("assistants:handover", args=[ba.pk])
+    ba.refresh_from_db()
+    assert ba.status == "active"
+
+
+def test_handover_page(login):
+    ba, receiver = Assistant.objects.with_load().filter(work_area_id="15.71", role="BA").order_by("load")[:2]
+    client = login("staf.kotajambi")
+    url = reverse("assistants:handover", args=[receiver.pk])
+    response = client.post(url, {"to_assistants": [ba.pk], "reason": "Cuti", "date": "2025-11-25"})
+    assert response.status_code == 200  # 9 + 9 > 10: refused, nothing moved
+    assert Assignment.objects.active().filter(assistant=receiver).count() == receiver.load
+    new = AssistantFactory()
+    response = client.post(url, {"to_assistants": [new.pk], "reason": "Cuti", "date": "2025-11-25"})
+    assert response.status_code == 302
+    assert Assignment.objects.active().filter(assistant=new).count() == receiver.load
+
+
+def test_planner_preview_and_apply(login, free_kota_jambi, new_ba):
+    client = login("staf.kotajambi")
+    url = reverse("assistants:planner")
+    response = client.get(url)
+    plan = response.context["plan"]
+    assert len(plan.proposals) == 20 and plan.unplaced == []
+    assert max(response.context["loads"].values()) <= 10
+    assert client.post(url).status_code == 302
+    assert not Assignment.objects.active().filter(cooperative__in=free_kota_jambi).count() < 20
+
+
+def test_cooperative_page_shows_current_ba(login, kota_jambi_cooperative):
+    response = login("staf.kotajambi").get(kota_jambi_cooperative.get_absolute_url())
+    current = Assignment.objects.active().get(cooperative=kota_jambi_cooperative)
+    assert response.context["current_assignment"] == current
+    assert current.assistant.name in response.content.decode()
+
+
+def test_board_values_are_not_localized(login, free_kota_jambi, new_ba):
+    """Thousand separators must never reach form values (1.449 is not a primary key)."""
+    html = login("staf.kotajambi").get(reverse("assistants:board")).content.decode()
+    big = max(c.pk for c in free_kota_jambi)
+    assert big >= 1000
+    assert f'value="{big}"' in html
