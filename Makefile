@@ -24,6 +24,7 @@ run: install
 test: install
 	$(PY) -m pytest
 
+# Benchmarks print figures; BENCH_DATABASE_URL (an empty, disposable database) runs them on PostgreSQL.
 bench: install
 	$(PY) tests/perf/bench.py
 
