@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -23,21 +24,28 @@ class AssistantFilter(django_filters.FilterSet):
                                                label=_("Regency/city"), empty_label=_("All"))
     load = django_filters.ChoiceFilter(choices=LOAD_CHOICES, method="filter_load", label=_("Load"), empty_label=_("All"))
     status = django_filters.ChoiceFilter(choices=Assistant.Status.choices, label=_("Status"), empty_label=_("All"))
+    # Any region code: staff working in it or under it (the dashboard's drill-down links use it).
+    wilayah = django_filters.CharFilter(method="filter_region_code", widget=forms.HiddenInput)
 
     class Meta:
         model = Assistant
-        fields = ["q", "role", "regency", "load", "status"]
+        fields = ["q", "role", "regency", "load", "status", "wilayah"]
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["regency"].queryset = regencies_for(user)
         for field in self.form.fields.values():
-            field.widget.attrs.setdefault("class", "form-select form-select-sm")
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("class", "form-select form-select-sm")
         self.form.fields["q"].widget.attrs.update({"class": "form-control form-control-sm", "placeholder": _("Name")})
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(name__icontains=value) | Q(nik=value)) if value else queryset
+
+    def filter_region_code(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(work_area_id=value) | Q(work_area__code__startswith=f"{value}.")) if value else queryset
 
     def filter_load(self, queryset, name, value):
         cap = settings.KDKMP_BA_CAPACITY

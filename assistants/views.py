@@ -229,11 +229,13 @@ def resign_view(request, pk):
 
 
 def _chosen_regency(request, user):
-    """The regency the Penugasan page works in: the user's own, or the one chosen in the filter."""
+    """The regency the Penugasan page works in: the user's own, or the one chosen in the filter
+    (`regency`, or the regency part of a dashboard link's `wilayah`)."""
     code = scope_code(user)
     if code and len(code) == 5:
         return Region.objects.get(code=code)
-    chosen = request.GET.get("regency") or request.POST.get("regency")
+    area = request.GET.get("wilayah") or ""
+    chosen = request.GET.get("regency") or request.POST.get("regency") or (area[:5] if len(area) >= 5 else "")
     if chosen:
         return regencies_for(user).filter(code=chosen).first()
     return None
@@ -245,11 +247,14 @@ def assignment_board(request):
     """Penugasan: the unassigned cooperatives of the scope, grouped by district, assigned in bulk."""
     user = request.user
     regency = _chosen_regency(request, user)
-    district = request.GET.get("district") or ""
+    area = request.GET.get("wilayah") or ""
+    district = request.GET.get("district") or (area[:8] if len(area) >= 8 else "")
     text = (request.GET.get("q") or "").strip()
     waiting = unassigned_for(user).order_by("village_id")
     if regency:
         waiting = waiting.filter(village__code__startswith=f"{regency.code}.")
+    elif area:
+        waiting = waiting.filter(village__code__startswith=f"{area}.")
     if district:
         waiting = waiting.filter(village__code__startswith=f"{district}.")
     if text:

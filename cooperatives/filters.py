@@ -1,5 +1,6 @@
 """FilterSets: the same one serves a list page and (later) its export."""
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -24,10 +25,15 @@ class CooperativeFilter(django_filters.FilterSet):
     business_unit = django_filters.ChoiceFilter(
         choices=BusinessUnit.Type.choices, method="filter_business_unit", label=_("Business unit"), empty_label=_("All")
     )
+    unit_status = django_filters.ChoiceFilter(
+        choices=BusinessUnit.Status.choices, method="filter_business_unit", label=_("Unit status"), empty_label=_("All")
+    )
+    # Any region code (province, regency, district): the dashboard's drill-down links use it.
+    wilayah = django_filters.CharFilter(method="filter_region_code", widget=forms.HiddenInput)
 
     class Meta:
         model = Cooperative
-        fields = ["q", "regency", "district", "kind", "milestone", "business_unit"]
+        fields = ["q", "regency", "district", "kind", "milestone", "business_unit", "unit_status", "wilayah"]
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -38,7 +44,8 @@ class CooperativeFilter(django_filters.FilterSet):
         for name in ("regency", "district"):
             self.form.fields[name].widget.attrs["data-autosubmit"] = "1"
         for field in self.form.fields.values():
-            field.widget.attrs.setdefault("class", "form-select form-select-sm")
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("class", "form-select form-select-sm")
         self.form.fields["q"].widget.attrs.update(
             {"class": "form-control form-control-sm", "placeholder": _("Name, village or code")}
         )
@@ -55,5 +62,15 @@ class CooperativeFilter(django_filters.FilterSet):
     def filter_milestone(self, queryset, name, value):
         return queryset.filter(**{f"{value}__isnull": False})
 
+    def filter_region_code(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(village__code__startswith=f"{value}.") if value else queryset
+
     def filter_business_unit(self, queryset, name, value):
-        return queryset.filter(business_units__unit_type=value).distinct()
+        """Type and status apply to the same unit (one join), whichever of the two is set."""
+        if name == "unit_status" and self.form.cleaned_data.get("business_unit"):
+            return queryset  # applied together with the type below
+        lookups = {"business_units__status": self.form.cleaned_data.get("unit_status")} if self.form.cleaned_data.get("unit_status") else {}
+        if name == "business_unit":
+            lookups["business_units__unit_type"] = value
+        return queryset.filter(**lookups).distinct()

@@ -171,15 +171,6 @@ def test_board_member_with_bad_nik(login, kota_jambi_cooperative):
     assert BoardMember.objects.filter(cooperative=kota_jambi_cooperative, nik="1571014101900001").exists()
 
 
-def test_home_counts(login, django_assert_max_num_queries):
-    client = login("kepala.dinas")
-    with django_assert_max_num_queries(8):
-        response = client.get(reverse("home"))
-    assert response.context["total"] == 1585
-    counts = dict((r.code, n) for r, n in response.context["regency_counts"])
-    assert counts["15.71"] == 68 and counts["15.01"] == 287
-
-
 def test_english_is_selectable(login):
     client = login("staf.kotajambi")
     client.post(reverse("set_language"), {"language": "en", "next": LIST})

@@ -1,0 +1,166 @@
+"""Dashboard aggregates for a region inside the user's scope, grouped by its child regions.
+
+A fixed number of queries at any size: one over cooperatives (counts, milestones, coverage via
+EXISTS), one over active staff with their loads, one over operating business units, one for the
+child regions' names, one for the breadcrumb.
+"""
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Substr
+
+from assistants.models import Assignment, Assistant
+from cooperatives.models import BusinessUnit, Cooperative, Region
+from kdkmp.scoping import scope_code
+
+# Child code length for each parent code length: nation → province → regency → district → village.
+CHILD_LENGTH = {0: 2, 2: 5, 5: 8, 8: 13}
+DASHBOARD_MILESTONES = ["legal_entity_date", "simkopdes_date", "business_plan_date", "loan_proposal_date",
+                        "outlet_operating_date"]
+
+
+@dataclass
+class Row:
+    """Figures for one region (a child of the dashboard's region, or the total)."""
+
+    region: Region | None
+    cooperatives: int = 0
+    with_ba: int = 0
+    milestones: dict = field(default_factory=dict)
+    pmo: int = 0
+    ba: int = 0
+    ba_load_total: int = 0
+    ba_full: int = 0
+    ba_under_7: int = 0
+    bas_needed: int = 0  # at the cap, summed over regencies (a BA works inside one regency)
+
+    @property
+    def without_ba(self):
+        return self.cooperatives - self.with_ba
+
+    @property
+    def coverage(self):
+        return 100 * self.with_ba / self.cooperatives if self.cooperatives else 0
+
+    @property
+    def average_load(self):
+        return self.ba_load_total / self.ba if self.ba else 0
+
+    @property
+    def gap(self):
+        return max(0, self.bas_needed - self.ba)
+
+
+@dataclass
+class Dashboard:
+    region: Region | None  # None: the whole nation
+    breadcrumbs: list
+    rows: list
+    total: Row
+    load_histogram: list  # [(load, number of BAs)] for 0..cap
+    units_operating: list  # [(unit type label, type value, count)]
+    capacity: int
+
+    @property
+    def child_level(self):
+        return self.rows[0].region.level if self.rows and self.rows[0].region else None
+
+
+def resolve_region(user, code):
+    """(allowed, region or None for the nation, breadcrumbs): the requested region if it lies in
+    the user's scope (not allowed otherwise), or the scope itself when none is asked. One query."""
+    scope = scope_code(user)
+    if scope is None:
+        return False, None, []
+    if code and not (scope == "" or code == scope or code.startswith(scope + ".")):
+        return False, None, []  # outside the scope: a 404, like any other page
+    target = code if code and Region.level_of(code) not in (None, Region.Level.VILLAGE) else scope
+    if not target:
+        return True, None, []
+    parts = target.split(".")
+    codes = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    by_code = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    if target not in by_code:
+        return False, None, []
+    return True, by_code[target], [by_code[c] for c in codes if c in by_code]
+
+
+def _prefix_q(field, code):
+    return Q(**{f"{field}__startswith": f"{code}."}) if code else Q()
+
+
+def dashboard_for(user, code=None):
+    allowed, region, breadcrumbs = resolve_region(user, code)
+    if not allowed:
+        return None
+    code = region.code if region else ""
+    child_length = CHILD_LENGTH[len(code)]
+    cap = settings.KDKMP_BA_CAPACITY
+
+    active_ba = Assignment.objects.filter(cooperative=OuterRef("pk"), end_date__isnull=True)
+    cooperative_rows = (
+        Cooperative.objects.filter(_prefix_q("village__code", code))
+        .annotate(child=Substr("village_id", 1, child_length), regency=Substr("village_id", 1, 5))
+        .values("child", "regency")
+        .annotate(
+            total=Count("pk"),
+            with_ba=Count("pk", filter=Exists(active_ba)),
+            **{m: Count("pk", filter=Q(**{f"{m}__isnull": False})) for m in DASHBOARD_MILESTONES},
+        )
+    )
+    staff_rows = (
+        Assistant.objects.active().filter(Q(work_area_id=code) | _prefix_q("work_area__code", code) if code else Q())
+        .filter(role__in=[Assistant.Role.PMO, Assistant.Role.BA])
+        .with_load().values_list("role", "work_area_id", "load")
+    )
+    children = {r.code: r for r in Region.objects.filter(parent_id=code or None).order_by("code")}
+    rows = {child_code: Row(region) for child_code, region in children.items()}
+    total = Row(region)
+    cooperatives_by_regency = Counter()
+    for item in cooperative_rows:
+        row = rows.setdefault(item["child"], Row(None))
+        for target in (row, total):
+            target.cooperatives += item["total"]
+            target.with_ba += item["with_ba"]
+            for m in DASHBOARD_MILESTONES:
+                target.milestones[m] = target.milestones.get(m, 0) + item[m]
+        cooperatives_by_regency[item["regency"]] += item["total"]
+    bas_by_regency = Counter()
+    histogram = Counter()
+    for role, work_area, load in staff_rows:
+        child = work_area[:child_length] if len(work_area) >= child_length else None
+        targets = [total] + ([rows[child]] if child in rows else [])
+        for target in targets:
+            if role == Assistant.Role.PMO:
+                target.pmo += 1
+            else:
+                target.ba += 1
+                target.ba_load_total += load
+                target.ba_full += load >= cap
+                target.ba_under_7 += load < 7
+        if role == Assistant.Role.BA:
+            bas_by_regency[work_area] += 1
+            histogram[min(load, cap)] += 1
+    # BAs needed at the cap: per regency (a BA works inside one), then summed upwards.
+    for regency, count in cooperatives_by_regency.items():
+        needed = math.ceil(count / cap) if cap else 0
+        total.bas_needed += needed
+        child = regency[:child_length]
+        if child_length <= 5 and child in rows:
+            rows[child].bas_needed += needed
+    units = dict(
+        BusinessUnit.objects.filter(status=BusinessUnit.Status.OPERATING).filter(_prefix_q("cooperative__village__code", code))
+        .values("unit_type").annotate(n=Count("pk")).values_list("unit_type", "n")
+    )
+    return Dashboard(
+        region=region,
+        breadcrumbs=breadcrumbs,
+        rows=[rows[c] for c in sorted(rows) if rows[c].region is not None],
+        total=total,
+        load_histogram=[(load, histogram.get(load, 0)) for load in range(cap + 1)],
+        units_operating=[(label, value, units.get(value, 0)) for value, label in BusinessUnit.Type.choices],
+        capacity=cap,
+    )

@@ -1,0 +1,98 @@
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assistants.models import Assignment
+from cooperatives.models import Cooperative
+from dashboards.selectors import dashboard_for
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+HOME = reverse("home")
+
+
+def test_head_sees_the_jambi_figures(login):
+    response = login("kepala.dinas").get(HOME)
+    data = response.context["data"]
+    total = data.total
+    assert total.cooperatives == 1585
+    assert total.with_ba == 1554 and total.without_ba == 31
+    assert round(total.coverage, 1) == 98.0
+    assert (total.pmo, total.ba) == (24, 156)
+    assert (total.bas_needed, total.gap) == (163, 7)
+    assert total.ba_full == 150 and total.ba_under_7 == 0
+    assert len(data.rows) == 11
+    kerinci = next(r for r in data.rows if r.region.code == "15.01")
+    assert (kerinci.cooperatives, kerinci.with_ba, kerinci.ba, kerinci.bas_needed, kerinci.gap) == (287, 280, 28, 29, 1)
+    assert total.milestones["legal_entity_date"] == Cooperative.objects.filter(legal_entity_date__isnull=False).count()
+    assert sum(n for _load, n in data.load_histogram) == 156
+
+
+def test_regency_user_sees_only_the_regency(login):
+    client = login("staf.kotajambi")
+    data = client.get(HOME).context["data"]
+    assert data.region.code == "15.71" and data.total.cooperatives == 68
+    assert [r.region.level for r in data.rows] == ["district"] * 11
+    assert client.get(HOME, {"wilayah": "15.01"}).status_code == 404
+    assert client.get(HOME, {"wilayah": "15.71.01"}).context["data"].total.cooperatives == \
+        Cooperative.objects.filter(village__code__startswith="15.71.01.").count()
+
+
+def test_drill_down_to_a_district(login):
+    client = login("kepala.dinas")
+    response = client.get(HOME, {"wilayah": "15.01.01"})
+    assert response.context["child_is_village"]
+    assert [r.code for r in response.context["data"].breadcrumbs] == ["15", "15.01", "15.01.01"]
+
+
+@pytest.mark.parametrize("username, wilayah", [("kepala.dinas", ""), ("kepala.dinas", "15.01"), ("staf.kerinci", ""),
+                                               ("kepala.dinas", "15.01.01")])
+def test_queries_are_bounded(login, django_assert_max_num_queries, username, wilayah):
+    client = login(username)
+    with django_assert_max_num_queries(12):
+        assert client.get(HOME, {"wilayah": wilayah} if wilayah else {}).status_code == 200
+
+
+def test_figures_follow_the_data(login, django_assert_max_num_queries):
+    """Ending assignments moves coverage; the query count stays the same."""
+    Assignment.objects.filter(cooperative__village__code__startswith="15.71.").update(end_date="2025-11-20")
+    data = dashboard_for(login("kepala.dinas").get(HOME).wsgi_request.user)
+    assert data.total.with_ba == 1554 - 68
+    kota = next(r for r in data.rows if r.region.code == "15.71")
+    assert kota.coverage == 0 and kota.ba_under_7 == 7
+
+
+def test_numbers_link_to_their_lists(login):
+    client = login("kepala.dinas")
+    html = client.get(HOME).content.decode()
+    assert 'href="/koperasi/?wilayah=15"' in html
+    assert 'href="/penugasan/?wilayah=15"' in html
+    assert "/koperasi/?wilayah=15.01" in html
+    assert "/pendamping/?wilayah=15&amp;load=full&amp;status=active" in html
+    assert client.get("/koperasi/", {"wilayah": "15.01"}).context["table"].paginator.count == 287
+    assert client.get("/penugasan/", {"wilayah": "15.01"}).context["groups"]
+    pmo = client.get("/pendamping/", {"wilayah": "15", "role": "PMO", "status": "active"})
+    assert pmo.context["table"].paginator.count == 24
+
+
+def test_export_xlsx(login):
+    response = login("kepala.dinas").get(HOME, {"export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.values)
+    assert len(rows) == 1 + 11 + 1
+    assert rows[-1][2] == 1585 and rows[-1][3] == 1554
+
+
+def test_user_without_scope_gets_404(client, demo):
+    client.force_login(UserFactory())
+    assert client.get(HOME).status_code == 404
+
+
+def test_superuser_sees_the_nation(client, demo):
+    client.force_login(UserFactory(is_superuser=True))
+    data = client.get(HOME).context["data"]
+    assert data.region is None and len(data.rows) >= 1
+    assert data.total.cooperatives == Cooperative.objects.count()

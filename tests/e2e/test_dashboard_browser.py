@@ -1,0 +1,20 @@
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_head_reads_the_jambi_dashboard_and_follows_a_number(log_in):
+    page = log_in("kepala.dinas")
+    assert page.inner_text("#fig-cooperatives") == "1.585"
+    assert page.inner_text("#fig-with-ba") == "1.554"
+    assert page.inner_text("#fig-coverage") == "98,0%"
+    assert page.inner_text("#fig-bas-needed") == "163"
+    assert page.inner_text("#fig-bas-available") == "156"
+    assert page.inner_text("#fig-gap") == "7"
+    assert page.locator("svg.chart").count() >= 3
+
+    page.click("#region-table >> text=Kabupaten Kerinci")
+    assert page.inner_text("h1") == "Kabupaten Kerinci"
+    page.click("#fig-cooperatives")
+    page.wait_for_url("**/koperasi/?wilayah=15.01")
+    assert page.inner_text("#result-count") == "287"
