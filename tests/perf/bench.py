@@ -106,5 +106,26 @@ def bench_assignments():
           f"  ({len(jobs) / elapsed:,.0f} per second)")
 
 
+def bench_national_dashboard():
+    """seed_scale (83,762 cooperatives, ~8,000 BAs, ~80,000 assignments), then the dashboard."""
+    from accounts.models import User
+
+    null = open(os.devnull, "w")
+    timed("seed_scale (national synthetic data)", lambda: call_command("seed_scale", stdout=null))
+    superuser, _ = User.objects.get_or_create(username="bench.nasional", defaults={"is_superuser": True})
+    print(f"\n{'dashboard at scale (30 requests each)':<60} {'median':>8} {'p95':>8} {'queries':>8}")
+    for label, user, url in [
+        ("national (superuser)", superuser, "/"),
+        ("national → province Jawa Barat", superuser, "/?wilayah=32"),
+        ("province Jambi (kepala.dinas)", User.objects.get(username="kepala.dinas"), "/"),
+        ("regency Kerinci (staf.kerinci)", User.objects.get(username="staf.kerinci"), "/"),
+    ]:
+        client = Client()
+        client.force_login(user)
+        median, p95, queries = page_timings(client, url)
+        print(f"{label:<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
+
+
 if __name__ == "__main__":
     main()
+    bench_national_dashboard()

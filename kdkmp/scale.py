@@ -1,0 +1,111 @@
+"""National-scale synthetic data over the real region list (for benchmarks and load checks).
+
+83,762 cooperatives (one per village), ~1,100 PMO (2 per province and per regency/city),
+8,000 BAs spread over the regencies in proportion to their cooperatives, and planner-made
+assignments (~80,000). Deterministic and idempotent: what exists is kept, only what is missing
+is created.
+"""
+import datetime as dt
+import random
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import Substr
+
+from assistants.demo import share_by_largest_remainder
+from assistants.models import Assistant
+from assistants.planner import apply_plan, plan_regency
+from cooperatives.demo import _milestones
+from cooperatives.models import BusinessUnit, Cooperative, Region
+
+NATIONAL_BA = 8000
+NATIONAL_VILLAGES = 83762
+BATCH = 5000
+
+
+def seed_cooperatives(progress):
+    """One cooperative per village that has none; an office unit where the outlet operates."""
+    villages = Region.objects.filter(level=Region.Level.VILLAGE, cooperative__isnull=True).order_by("code")
+    total = villages.count()
+    created = 0
+    batch = []
+    for village in villages.iterator(chunk_size=BATCH):
+        rng = random.Random(village.code)
+        batch.append(Cooperative(village=village, name=Cooperative.official_name(village),
+                                 kind=Cooperative.kind_for(village), members_count=rng.randint(40, 450),
+                                 **_milestones(rng)))
+        if len(batch) == BATCH:
+            created += _save_cooperatives(batch)
+            batch = []
+            progress(f"  cooperatives {created:,}/{total:,}")
+    created += _save_cooperatives(batch)
+    return created
+
+
+@transaction.atomic
+def _save_cooperatives(batch):
+    if not batch:
+        return 0
+    Cooperative.objects.bulk_create(batch)
+    operating = Cooperative.objects.filter(
+        village__in=[c.village_id for c in batch if c.outlet_operating_date], business_units__isnull=True)
+    BusinessUnit.objects.bulk_create([
+        BusinessUnit(cooperative=c, unit_type=BusinessUnit.Type.OFFICE, status=BusinessUnit.Status.OPERATING,
+                     started_on=c.outlet_operating_date) for c in operating
+    ])
+    return len(batch)
+
+
+def _staff(role, area_code, index):
+    """A deterministic person: NIK from the area code, a birth date and the index."""
+    area = (area_code.replace(".", "") + "0101")[:6]
+    born = dt.date(1980, 1, 1) + dt.timedelta(days=(index * 37) % 7000)
+    rng = random.Random(f"{role}-{area_code}-{index}")
+    female = index % 3 == 0
+    return Assistant(
+        name=f"{role} {area_code} #{index + 1}",
+        nik=f"{area}{born.day + (40 if female else 0):02d}{born:%m%y}{9000 - index:04d}",
+        gender="P" if female else "L", role=role, work_area_id=area_code,
+        phone=f"0813{rng.randint(10_000_000, 99_999_999)}",
+        contract_start=dt.date(2025, 10, 1), contract_end=dt.date(2026, 12, 31),
+    )
+
+
+@transaction.atomic
+def seed_staff(progress):
+    """PMO and BAs for every province and regency that has none yet."""
+    regencies = list(Region.objects.filter(level=Region.Level.REGENCY).order_by("code"))
+    counts = Counter(dict(
+        Cooperative.objects.annotate(r=Substr("village_id", 1, 5)).values("r").annotate(
+            n=Count("pk")).values_list("r", "n")
+    ))
+    # 8,000 BAs for the whole nation; proportionally fewer when only some provinces are loaded.
+    total_ba = round(NATIONAL_BA * sum(counts.values()) / NATIONAL_VILLAGES)
+    ba_share = share_by_largest_remainder(total_ba, {r.code: counts.get(r.code, 0) or 1 for r in regencies})
+    staffed = set(Assistant.objects.values_list("work_area_id", flat=True).distinct())
+    new = []
+    for province in Region.objects.filter(level=Region.Level.PROVINCE):
+        if province.code not in staffed:
+            new += [_staff(Assistant.Role.PMO, province.code, 500 + i) for i in range(2)]  # own serials
+    for regency in regencies:
+        if regency.code in staffed:
+            continue
+        new += [_staff(Assistant.Role.PMO, regency.code, i) for i in range(2)]
+        new += [_staff(Assistant.Role.BA, regency.code, 2 + i) for i in range(ba_share[regency.code])]
+    Assistant.objects.bulk_create(new, batch_size=BATCH)
+    progress(f"  staff {len(new):,} new")
+    return len(new)
+
+
+def seed_assignments(progress):
+    """Planner-made assignments in every regency that has unassigned cooperatives and room."""
+    created = 0
+    regencies = list(Region.objects.filter(level=Region.Level.REGENCY).order_by("code"))
+    for index, regency in enumerate(regencies, start=1):
+        plan = plan_regency(regency)
+        if plan.proposals:
+            created += len(apply_plan(plan, by=None, reason="seed_scale", start_date=dt.date(2025, 10, 1)))
+        if index % 50 == 0 or index == len(regencies):
+            progress(f"  assignments: {index}/{len(regencies)} regencies, {created:,} new")
+    return created

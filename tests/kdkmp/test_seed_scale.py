@@ -1,0 +1,24 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from assistants.models import Assignment, Assistant
+from cooperatives.models import Cooperative, Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_scale_for_one_province_is_complete_and_idempotent(demo):
+    out = StringIO()
+    call_command("seed_scale", "--province", "17", stdout=out)  # Bengkulu, beside the Jambi demo
+    villages = Region.objects.filter(level="village", code__startswith="17.").count()
+    assert Cooperative.objects.filter(village__code__startswith="17.").count() == villages
+    bas = Assistant.objects.filter(role="BA", work_area__code__startswith="17.")
+    assert abs(bas.count() - 8000 * villages / 83762) <= 1  # its share of the 8,000
+    assert not Assistant.objects.with_load().filter(load__gt=10).exists()
+    assert Assignment.objects.active().filter(cooperative__village__code__startswith="17.").count() == min(villages, bas.count() * 10)
+    assert "ready" in out.getvalue()
+    before = (Cooperative.objects.count(), Assistant.objects.count(), Assignment.objects.count())
+    call_command("seed_scale", "--province", "17", stdout=StringIO())
+    assert (Cooperative.objects.count(), Assistant.objects.count(), Assignment.objects.count()) == before
