@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "cooperatives",
     "assistants",
+    "trainings",
 ]
 
 MIDDLEWARE = [
