@@ -268,6 +268,13 @@ class Enrollment(models.Model):
         return self.board_member.get_position_display()
 
     @property
+    def regency_name(self):
+        """The participant's regency/city (or province, for provincial staff)."""
+        if self.assistant_id:
+            return self.assistant.work_area.name
+        return self.board_member.cooperative.village.parent.parent.name
+
+    @property
     def affiliation(self):
         """Where the person comes from: the work area, or the cooperative."""
         if self.assistant_id:

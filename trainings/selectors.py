@@ -46,7 +46,10 @@ def participants_for(user):
         .filter(cohort__in=Cohort.objects.for_user(user))
         .with_people()
         .select_related("cohort__program")
-        .annotate(days_present=Count("attendance", filter=Q(attendance__present=True)))
+        .annotate(
+            person_name=Coalesce("assistant__name", "board_member__name"),
+            days_present=Count("attendance", filter=Q(attendance__present=True)),
+        )
     )
 
 

@@ -119,10 +119,11 @@ def withdraw(*, enrollment, by=None):
 
 
 @transaction.atomic
-def mark_attendance(*, cohort, day, absent=(), notes=None, recorded_by=None):
+def mark_attendance(*, cohort, day, absent=(), notes=None, participants=None, recorded_by=None):
     """Record one day's sheet: everyone registered is present except the enrollments in
-    `absent` ("mark all present, then the exceptions"). Only rows that change get a new
-    who/when, so the sheet keeps who recorded each person's presence or absence."""
+    `absent` ("mark all present, then the exceptions"). `participants` limits the sheet to
+    some enrollments (the ones the recording user can see); by default all registered ones.
+    Only rows that change get a new who/when, so each mark keeps who recorded it and when."""
     cohort = _locked(cohort)
     if day not in cohort.days:
         raise ValidationError(
@@ -131,7 +132,10 @@ def mark_attendance(*, cohort, day, absent=(), notes=None, recorded_by=None):
         )
     notes = notes or {}
     absent = {int(pk) for pk in absent}
-    enrollments = list(cohort.enrollments.filter(status=Enrollment.Status.REGISTERED).values_list("pk", flat=True))
+    registered = cohort.enrollments.filter(status=Enrollment.Status.REGISTERED)
+    if participants is not None:
+        registered = registered.filter(pk__in=[getattr(p, "pk", p) for p in participants])
+    enrollments = list(registered.values_list("pk", flat=True))
     unknown = absent - set(enrollments)
     if unknown:
         raise ValidationError(_("Some participants marked absent are not registered in this cohort."))
