@@ -1,0 +1,202 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from assistants.models import Assistant
+from trainings import services
+from trainings.models import Attendance, Cohort, Enrollment
+
+from .factories import CohortFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+COHORTS = reverse("trainings:cohort_list")
+PROGRAMS = reverse("trainings:program_list")
+PARTICIPANTS = reverse("trainings:participant_list")
+COVERAGE = reverse("trainings:coverage")
+
+
+def count(response):
+    return response.context["table"].paginator.count
+
+
+@pytest.fixture
+def province_cohort(demo):
+    return Cohort.objects.get(region_id="15", program__audience="staff")
+
+
+@pytest.fixture
+def board_cohort(demo):
+    return Cohort.objects.get(region_id="15.71", program__audience="board")
+
+
+def test_anonymous_goes_to_login(client):
+    response = client.get(COHORTS)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("username, regions", [
+    ("kepala.dinas", {"15", "15.71"}), ("staf.kotajambi", {"15", "15.71"}), ("staf.kerinci", {"15"}),
+])
+def test_cohort_list_scope(login, username, regions):
+    response = login(username).get(COHORTS)
+    assert response.status_code == 200
+    assert {c.region_id for c in response.context["table"].data} == regions
+
+
+def test_regency_staff_see_only_their_people_in_the_province_cohort(login, province_cohort):
+    response = login("staf.kotajambi").get(province_cohort.get_absolute_url())
+    assert response.status_code == 200
+    assert count(response) == 11  # 2 PMO, 7 BA, 2 PPKL of Kota Jambi
+    composition = response.context["composition"]
+    assert composition.total == 11 and [r[0].code for r in composition.rows] == ["15.71"]
+    assert not response.context["can_edit"]
+
+
+def test_cohort_page_figures_match_the_demo(login, province_cohort):
+    response = login("kepala.dinas").get(province_cohort.get_absolute_url())
+    html = response.content.decode()
+    assert count(response) == 218
+    assert '<span id="composition-total">218</span>' in html
+    assert '<span data-group="PMO"><strong>24</strong>' in html
+    assert '<span data-group="BA"><strong>156</strong>' in html
+    assert '<span data-group="OTHER"><strong>38</strong>' in html
+
+
+def test_participant_filters(login, province_cohort):
+    client = login("admin.provinsi")
+    url = province_cohort.get_absolute_url()
+    assert count(client.get(url, {"role": "BA"})) == 156
+    assert count(client.get(url, {"regency": "15.01", "role": "PMO"})) == 2
+    completed = province_cohort.enrollments.filter(status="completed").count()
+    assert count(client.get(url, {"status": "completed"})) == completed
+    assert count(client.get(PARTICIPANTS, {"position": "KETUA", "status": "completed"})) == Enrollment.objects.filter(
+        board_member__position="KETUA", status="completed").count()
+
+
+def test_out_of_scope_is_404(login, board_cohort, province_cohort):
+    client = login("staf.kerinci")
+    assert client.get(board_cohort.get_absolute_url()).status_code == 404
+    assert client.get(reverse("trainings:attendance_list", args=[board_cohort.pk])).status_code == 404
+    kota_enrollment = board_cohort.enrollments.exclude(certificate_number="").first()
+    assert client.get(reverse("trainings:participant_detail", args=[kota_enrollment.pk])).status_code == 404
+    assert client.get(reverse("trainings:certificate", args=[kota_enrollment.pk])).status_code == 404
+    # Kerinci staff follow the province cohort but cannot change it.
+    assert client.get(province_cohort.get_absolute_url()).status_code == 200
+    assert client.get(reverse("trainings:enroll", args=[province_cohort.pk])).status_code == 404
+    assert client.get(reverse("trainings:cohort_update", args=[province_cohort.pk])).status_code == 404
+    day = reverse("trainings:attendance_day", args=[province_cohort.pk, "2025-10-27"])
+    assert client.post(day, {}).status_code == 404
+    assert client.post(reverse("trainings:cohort_action", args=[province_cohort.pk, "close"])).status_code == 404
+
+
+def test_head_reads_but_gets_403_on_writes(login, board_cohort):
+    client = login("kepala.dinas")
+    enrollment = board_cohort.enrollments.first()
+    assert client.get(board_cohort.get_absolute_url()).status_code == 200
+    assert client.get(reverse("trainings:certificate", args=[
+        board_cohort.enrollments.exclude(certificate_number="").first().pk])).status_code == 200
+    for url in [reverse("trainings:cohort_create"), reverse("trainings:program_create"),
+                reverse("trainings:cohort_update", args=[board_cohort.pk]),
+                reverse("trainings:enroll", args=[board_cohort.pk])]:
+        assert client.get(url).status_code == 403, url
+    before = Attendance.objects.filter(present=True).count()
+    for url in [reverse("trainings:attendance_day", args=[board_cohort.pk, "2025-11-17"]),
+                reverse("trainings:cohort_action", args=[board_cohort.pk, "certificates"]),
+                reverse("trainings:participant_action", args=[enrollment.pk, "withdraw"]),
+                reverse("trainings:participant_detail", args=[enrollment.pk])]:
+        assert client.post(url, {}).status_code == 403, url
+    assert Attendance.objects.filter(present=True).count() == before
+
+
+def test_attendance_day_outside_the_cohort_is_404(login, board_cohort):
+    client = login("staf.kotajambi")
+    assert client.get(reverse("trainings:attendance_day", args=[board_cohort.pk, "2025-11-20"])).status_code == 404
+    assert client.get(reverse("trainings:attendance_day", args=[board_cohort.pk, "bukan-tanggal"])).status_code == 404
+
+
+def test_staff_flow_create_enroll_attend_complete_certificate(login):
+    client = login("staf.kotajambi")
+    program = ProgramFactory()
+    response = client.post(reverse("trainings:cohort_create"), {
+        "program": program.pk, "number": 1, "region": "15.71", "capacity": 12,
+        "start_date": "2026-03-02", "end_date": "2026-03-03", "venue": "Aula", "organizer": "Dinas Kota Jambi",
+    })
+    assert response.status_code == 302
+    cohort = Cohort.objects.get(program=program)
+    response = client.post(reverse("trainings:enroll", args=[cohort.pk]), {"roles": ["BA", "PMO"], "areas": ["15.71"]})
+    assert response.status_code == 302
+    assert cohort.enrollments.count() == 9
+    absent = cohort.enrollments.order_by("pk").first()
+    present = [e.pk for e in cohort.enrollments.exclude(pk=absent.pk)]
+    for day in ("2026-03-02", "2026-03-03"):
+        response = client.post(reverse("trainings:attendance_day", args=[cohort.pk, day]),
+                               {"present": present, f"note-{absent.pk}": "sakit"})
+        assert response.status_code == 302
+    assert Attendance.objects.filter(enrollment=absent, present=False, note="sakit").count() == 2
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.utils.timezone.localdate", lambda *a: dt.date(2026, 3, 3))
+        client.post(reverse("trainings:cohort_action", args=[cohort.pk, "close"]))
+    client.post(reverse("trainings:cohort_action", args=[cohort.pk, "certificates"]))
+    assert cohort.enrollments.filter(status="completed").exclude(certificate_number="").count() == 8
+    assert Enrollment.objects.get(pk=absent.pk).status == "not_completed"
+    certificate = cohort.enrollments.filter(status="completed").first()
+    response = client.get(reverse("trainings:certificate", args=[certificate.pk]))
+    assert response.status_code == 200 and certificate.certificate_number in response.content.decode()
+    assert client.get(reverse("trainings:certificate", args=[absent.pk])).status_code == 404
+
+
+def test_enroll_errors_are_shown_and_nothing_is_written(login):
+    client = login("staf.kotajambi")
+    cohort = CohortFactory(capacity=3)
+    response = client.post(reverse("trainings:enroll", args=[cohort.pk]), {"roles": ["BA"], "areas": ["15.71"]})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not cohort.enrollments.exists()
+
+
+def test_board_enrollment_by_position_and_regency(login):
+    client = login("staf.kotajambi")
+    cohort = CohortFactory(program=ProgramFactory(audience="board", positions=["KETUA", "SEKRETARIS"]), capacity=200)
+    response = client.post(reverse("trainings:enroll", args=[cohort.pk]),
+                           {"positions": ["KETUA", "SEKRETARIS"], "regencies": ["15.71"]})
+    assert response.status_code == 302
+    assert cohort.enrollments.count() == 68 * 2
+
+
+def test_participant_actions_and_scores(login):
+    client = login("staf.kotajambi")
+    cohort = CohortFactory(end_date=dt.date(2026, 3, 2), start_date=dt.date(2026, 3, 2))
+    services.enroll(cohort=cohort, person=Assistant.objects.filter(work_area_id="15.71").first())
+    enrollment = cohort.enrollments.get()
+    url = reverse("trainings:participant_detail", args=[enrollment.pk])
+    assert client.post(url, {"pre_test": "40", "post_test": "120"}).status_code == 200
+    assert client.post(url, {"pre_test": "40", "post_test": "80"}).status_code == 302
+    client.post(reverse("trainings:participant_action", args=[enrollment.pk, "complete"]))
+    assert Enrollment.objects.get(pk=enrollment.pk).status == "registered"  # no attendance yet
+    services.mark_attendance(cohort=cohort, day=cohort.start_date)
+    client.post(reverse("trainings:participant_action", args=[enrollment.pk, "complete"]))
+    client.post(reverse("trainings:participant_action", args=[enrollment.pk, "certificate"]))
+    enrollment.refresh_from_db()
+    assert enrollment.status == "completed" and enrollment.certificate_number
+    assert enrollment.post_test == 80
+
+
+@pytest.mark.parametrize("url, extra", [
+    (COHORTS, 0), (PROGRAMS, 0), (PARTICIPANTS, 0), (COVERAGE, 0), ("cohort", 0), ("attendance_list", 0),
+    ("attendance_day", 0),
+])
+@pytest.mark.parametrize("size", [5, 100])
+def test_pages_run_a_fixed_number_of_queries(login, settings, django_assert_max_num_queries, url, extra, size,
+                                             board_cohort):
+    """The same ceiling for a page of 5 rows and of 100 (and for 68 or 340 participants)."""
+    settings.KDKMP_PAGE_SIZE = size
+    for n in range(3):  # more programs and cohorts than fit on a page of 5
+        CohortFactory(number=n + 2, program=board_cohort.program)
+    url = {"cohort": board_cohort.get_absolute_url(),
+           "attendance_list": reverse("trainings:attendance_list", args=[board_cohort.pk]),
+           "attendance_day": reverse("trainings:attendance_day", args=[board_cohort.pk, "2025-11-18"])}.get(url, url)
+    client = login("staf.kotajambi")
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert response.status_code == 200
