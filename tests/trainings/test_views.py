@@ -200,3 +200,13 @@ def test_pages_run_a_fixed_number_of_queries(login, settings, django_assert_max_
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_attendance_sheet_posts_plain_ids(login):
+    """Ids above 999 must not get a thousands separator (1.675) in the form's values."""
+    cohort = CohortFactory()
+    person = Assistant.objects.filter(work_area_id="15.71").first()
+    enrollment = Enrollment.objects.create(pk=123456, cohort=cohort, assistant=person, region_id="15.71")
+    html = login("staf.kotajambi").get(
+        reverse("trainings:attendance_day", args=[cohort.pk, cohort.start_date.isoformat()])).content.decode()
+    assert f'value="{enrollment.pk}"' in html and f'name="note-{enrollment.pk}"' in html
