@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "crispy_forms",
     "crispy_bootstrap5",
+    "simple_history",
     "kdkmp",
     "accounts",
     "cooperatives",

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from kdkmp.scoping import ScopedAdminMixin
 
@@ -26,7 +27,7 @@ class CohortAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class EnrollmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Read-only: enrolling, completion and certificates go through the pages' services, which
     keep capacity, audience, attendance and numbering rules."""
 
@@ -44,7 +45,7 @@ class EnrollmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AttendanceAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("enrollment", "day", "present", "note", "recorded_by", "recorded_at")
     list_filter = ("present", "day")
     list_select_related = ("enrollment__assistant", "enrollment__board_member", "enrollment__cohort__program",

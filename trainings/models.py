@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from assistants.models import Assistant
 from cooperatives.models import BoardMember, Region
@@ -214,6 +215,7 @@ class Enrollment(models.Model):
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     objects = EnrollmentQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("enrollment history"))
 
     class Meta:
         ordering = ["cohort_id", "region_id", "id"]
@@ -303,6 +305,8 @@ class Attendance(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"))
 
     objects = AttendanceQuerySet.as_manager()
+    # Every change of a mark is kept (who, when, what): the row itself shows only the latest.
+    history = HistoricalRecords(verbose_name=_("attendance history"))
 
     class Meta:
         ordering = ["enrollment_id", "day"]

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assistants.models import Assistant
 from cooperatives.models import BoardMember, Cooperative
@@ -97,7 +98,7 @@ def enroll_many(*, cohort, people, enrolled_by=None, skip_enrolled=True):
         raise ValidationError(errors)
     for enrollment in new:
         enrollment.full_clean(exclude=["cohort", "assistant", "board_member", "region"], validate_constraints=False)
-    result.created = Enrollment.objects.bulk_create(new)
+    result.created = bulk_create_with_history(new, Enrollment, default_user=enrolled_by)
     return result
 
 
@@ -114,6 +115,7 @@ def withdraw(*, enrollment, by=None):
     enrollment.status = Enrollment.Status.WITHDRAWN
     enrollment.status_changed_by = by
     enrollment.status_changed_at = timezone.now()
+    enrollment._history_user = by
     enrollment.save(update_fields=["status", "status_changed_by", "status_changed_at"])
     return enrollment
 
@@ -152,14 +154,16 @@ def mark_attendance(*, cohort, day, absent=(), notes=None, participants=None, re
         elif row.present != present or row.note != note:
             row.present, row.note, row.recorded_by, row.recorded_at = present, note, recorded_by, now
             update.append(row)
-    Attendance.objects.bulk_create(create)
-    Attendance.objects.bulk_update(update, ["present", "note", "recorded_by", "recorded_at"])
+    bulk_create_with_history(create, Attendance, default_user=recorded_by, default_date=now)
+    bulk_update_with_history(update, Attendance, ["present", "note", "recorded_by", "recorded_at"],
+                             default_user=recorded_by, default_date=now)
     return len(create) + len(update)
 
 
 @transaction.atomic
-def set_scores(*, enrollment, pre_test=None, post_test=None):
+def set_scores(*, enrollment, pre_test=None, post_test=None, by=None):
     enrollment.pre_test, enrollment.post_test = pre_test, post_test
+    enrollment._history_user = by
     enrollment.full_clean(exclude=["cohort", "assistant", "board_member", "region"])
     enrollment.save(update_fields=["pre_test", "post_test"])
     return enrollment
@@ -210,6 +214,7 @@ def complete(*, enrollment, by=None):
         raise ValidationError(problems)
     enrollment.status = Enrollment.Status.COMPLETED
     enrollment.status_changed_by, enrollment.status_changed_at = by, timezone.now()
+    enrollment._history_user = by
     enrollment.save(update_fields=["status", "status_changed_by", "status_changed_at"])
     return enrollment
 
@@ -242,7 +247,8 @@ def complete_cohort(*, cohort, by=None, today=None):
             result.completed += 1
         else:
             result.not_completed += 1
-    Enrollment.objects.bulk_update(enrollments, ["status", "status_changed_by", "status_changed_at"])
+    bulk_update_with_history(enrollments, Enrollment, ["status", "status_changed_by", "status_changed_at"],
+                             default_user=by, default_date=now)
     return result
 
 
@@ -252,7 +258,7 @@ def certificate_prefix(cohort):
 
 
 @transaction.atomic
-def issue_certificates(*, cohort, enrollments=None, date=None):
+def issue_certificates(*, cohort, enrollments=None, date=None, by=None):
     """Give a numbered certificate to every completed participant (or the given ones) that has
     none yet. Numbers are unique, serial within the cohort, and only for completions."""
     cohort = _locked(cohort)
@@ -270,13 +276,13 @@ def issue_certificates(*, cohort, enrollments=None, date=None):
         serial += 1
         enrollment.certificate_number = f"{prefix}{serial:04d}"
         enrollment.certificate_date = date
-    Enrollment.objects.bulk_update(pending, ["certificate_number", "certificate_date"])
+    bulk_update_with_history(pending, Enrollment, ["certificate_number", "certificate_date"], default_user=by)
     return pending
 
 
-def issue_certificate(*, enrollment, date=None):
+def issue_certificate(*, enrollment, date=None, by=None):
     """One participant's certificate (they must have completed)."""
-    issued = issue_certificates(cohort=enrollment.cohort, enrollments=[enrollment], date=date)
+    issued = issue_certificates(cohort=enrollment.cohort, enrollments=[enrollment], date=date, by=by)
     enrollment.refresh_from_db()
     return enrollment if issued or enrollment.certificate_number else None
 

@@ -22,7 +22,7 @@ from assistants.models import Assistant
 from . import services
 from .filters import CohortFilter, ParticipantFilter, ProgramFilter
 from .forms import BoardEnrollForm, CohortForm, ProgramForm, ScoreForm, StaffEnrollForm
-from .models import Cohort, Enrollment, TrainingProgram
+from .models import Attendance, Cohort, Enrollment, TrainingProgram
 from .selectors import (
     COVERAGE_POSITIONS, attendance_sheet, cohort_composition, cohorts_for, participants_for, programs_for,
     training_coverage,
@@ -276,7 +276,7 @@ class CohortActionView(CohortMixin, View):
                 messages.success(request, _("Cohort closed: %(completed)s completed, %(not_completed)s did not.")
                                  % {"completed": result.completed, "not_completed": result.not_completed})
             elif action == "certificates":
-                issued = services.issue_certificates(cohort=self.cohort)
+                issued = services.issue_certificates(cohort=self.cohort, by=request.user)
                 messages.success(request, _("%(count)s certificates issued.") % {"count": len(issued)})
             else:
                 raise Http404
@@ -331,7 +331,10 @@ class ParticipantDetailView(ParticipantMixin, UpdateView):
 
     def get_context_data(self, **kwargs):
         marks = {a.day: a for a in self.enrollment.attendance.select_related("recorded_by")}
+        changes = (Attendance.history.filter(enrollment_id=self.enrollment.pk)
+                   .select_related("history_user").order_by("-history_date", "-history_id"))
         return super().get_context_data(**kwargs) | {
+            "changes": changes,
             "enrollment": self.enrollment, "cohort": self.cohort, "can_edit": self.can_edit,
             "days": [(day, marks.get(day)) for day in self.cohort.days],
         }
@@ -339,7 +342,7 @@ class ParticipantDetailView(ParticipantMixin, UpdateView):
     def form_valid(self, form):
         try:
             services.set_scores(enrollment=self.enrollment, pre_test=form.cleaned_data["pre_test"],
-                                post_test=form.cleaned_data["post_test"])
+                                post_test=form.cleaned_data["post_test"], by=self.request.user)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -361,7 +364,7 @@ class ParticipantActionView(ParticipantMixin, View):
                 services.withdraw(enrollment=enrollment, by=request.user)
                 messages.success(request, _("%(name)s was withdrawn.") % {"name": enrollment.name})
             elif action == "certificate":
-                services.issue_certificate(enrollment=enrollment)
+                services.issue_certificate(enrollment=enrollment, by=request.user)
                 messages.success(request, _("Certificate issued."))
             else:
                 raise Http404

@@ -153,3 +153,16 @@ def test_certificates_numbered_once_and_only_for_completions(cohort, kota_jambi_
     assert numbers == [f"15.71/P{cohort.program_id}-1/2026/{n:04d}" for n in (1, 2, 3)]
     assert services.issue_certificates(cohort=cohort) == []  # again: nothing new
     assert cohort.enrollments.filter(status="not_completed", certificate_number="").count() == 1
+
+
+def test_every_attendance_change_is_kept_with_who_and_when(cohort, kota_jambi_staff, django_user_model):
+    services.enroll_many(cohort=cohort, people=kota_jambi_staff[:2])
+    first, second = cohort.enrollments.order_by("pk")
+    staff = django_user_model.objects.get(username="staf.kotajambi")
+    admin = django_user_model.objects.get(username="admin.provinsi")
+    services.mark_attendance(cohort=cohort, day=cohort.start_date, absent=[first.pk], recorded_by=staff)
+    services.mark_attendance(cohort=cohort, day=cohort.start_date, absent=[], recorded_by=admin)
+    changes = Attendance.history.filter(enrollment_id=first.pk).order_by("history_date", "history_id")
+    assert [(c.history_type, c.present, c.history_user.username) for c in changes] == [
+        ("+", False, "staf.kotajambi"), ("~", True, "admin.provinsi")]
+    assert Attendance.history.filter(enrollment_id=second.pk).count() == 1
