@@ -210,3 +210,31 @@ def test_attendance_sheet_posts_plain_ids(login):
     html = login("staf.kotajambi").get(
         reverse("trainings:attendance_day", args=[cohort.pk, cohort.start_date.isoformat()])).content.decode()
     assert f'value="{enrollment.pk}"' in html and f'name="note-{enrollment.pk}"' in html
+
+
+def test_hand_picked_staff_and_people_outside_scope(login):
+    client = login("staf.kotajambi")
+    cohort = CohortFactory()
+    mine = list(Assistant.objects.filter(work_area_id="15.71").order_by("pk")[:2])
+    foreign = Assistant.objects.filter(work_area_id="15.01").first()
+    response = client.post(reverse("trainings:enroll", args=[cohort.pk]), {"people": [foreign.pk]})
+    assert response.status_code == 200 and "people" in response.context["form"].errors
+    response = client.post(reverse("trainings:enroll", args=[cohort.pk]), {"people": [a.pk for a in mine]})
+    assert response.status_code == 302
+    assert set(cohort.enrollments.values_list("assistant_id", flat=True)) == {a.pk for a in mine}
+
+
+def test_program_create_and_edit(login):
+    client = login("admin.provinsi")
+    response = client.post(reverse("trainings:program_create"), {
+        "title": "Pelatihan Bendahara", "audience": "board", "positions": ["BENDAHARA"], "hours": 8,
+        "attendance_threshold": 100, "topics": "Pembukuan",
+    })
+    assert response.status_code == 302
+    program = ProgramFactory._meta.model.objects.get(title="Pelatihan Bendahara")
+    assert program.positions == ["BENDAHARA"]
+    response = client.post(reverse("trainings:program_update", args=[program.pk]), {
+        "title": "Pelatihan Bendahara", "audience": "staff", "positions": ["BENDAHARA"], "hours": 8,
+        "attendance_threshold": 100,
+    })
+    assert response.status_code == 200  # positions only for a board program
