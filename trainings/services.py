@@ -64,38 +64,46 @@ def enroll_many(*, cohort, people, enrolled_by=None, skip_enrolled=True):
 
     People already in the cohort are skipped (so a list or a spreadsheet can be sent again) or,
     with skip_enrolled=False, reported as errors. Every problem is collected before anything is
-    written; the ValidationError lists them all, one message per person.
+    written; the ValidationError lists them all, one message per person, and its `problems`
+    attribute pairs each message with the person's position in `people` (an importer turns
+    that into a row number).
     """
     cohort = _locked(cohort)
     program = cohort.program
-    people = list(dict.fromkeys(people))  # the same person twice in a list counts once
+    people = list(people)
     enrolled_assistants = set(cohort.enrollments.filter(assistant__isnull=False).values_list("assistant_id", flat=True))
     enrolled_members = set(cohort.enrollments.filter(board_member__isnull=False).values_list("board_member_id", flat=True))
     villages = dict(Cooperative.objects.filter(
         pk__in={p.cooperative_id for p in people if isinstance(p, BoardMember)}).values_list("pk", "village_id"))
     result = EnrollResult()
-    errors, new = [], []
-    for person in people:
+    problems, new, seen = [], [], set()
+    for index, person in enumerate(people):
+        key = (type(person), person.pk)
+        if key in seen:
+            continue  # the same person twice in one list counts once
+        seen.add(key)
         problem = _participant_problem(program, person)
         if problem:
-            errors.append(problem)
+            problems.append((index, problem))
             continue
         already = person.pk in (enrolled_assistants if isinstance(person, Assistant) else enrolled_members)
         if already:
             if skip_enrolled:
                 result.skipped.append(person)
             else:
-                errors.append(_("%(name)s is already enrolled in this cohort.") % {"name": person.name})
+                problems.append((index, _("%(name)s is already enrolled in this cohort.") % {"name": person.name}))
             continue
         new.append(_new_enrollment(cohort, person, enrolled_by, villages))
     taken = cohort.enrollments.active().count()
     if taken + len(new) > cohort.capacity:
-        errors.append(
-            _("The cohort has %(free)s free places of %(capacity)s; %(wanted)s people were to be enrolled.")
-            % {"free": max(cohort.capacity - taken, 0), "capacity": cohort.capacity, "wanted": len(new)}
-        )
-    if errors:
-        raise ValidationError(errors)
+        problems.append((None, _(
+            "The cohort has %(free)s free places of %(capacity)s; %(wanted)s people were to be enrolled."
+        ) % {"free": max(cohort.capacity - taken, 0), "capacity": cohort.capacity, "wanted": len(new)}))
+    if problems:
+        error = ValidationError([message for _index, message in problems])
+        # For the spreadsheet import: (position in `people`, message), None for the whole list.
+        error.problems = problems
+        raise error
     for enrollment in new:
         enrollment.full_clean(exclude=["cohort", "assistant", "board_member", "region"], validate_constraints=False)
     result.created = bulk_create_with_history(new, Enrollment, default_user=enrolled_by)

@@ -166,3 +166,14 @@ def test_every_attendance_change_is_kept_with_who_and_when(cohort, kota_jambi_st
     assert [(c.history_type, c.present, c.history_user.username) for c in changes] == [
         ("+", False, "staf.kotajambi"), ("~", True, "admin.provinsi")]
     assert Attendance.history.filter(enrollment_id=second.pk).count() == 1
+
+
+def test_enroll_many_problems_carry_the_position_in_the_list(cohort, kota_jambi_staff):
+    """What the spreadsheet import needs to report row numbers."""
+    member = BoardMember.objects.first()
+    people = kota_jambi_staff[:2] + [member] + kota_jambi_staff[:1]
+    with pytest.raises(ValidationError) as error:
+        services.enroll_many(cohort=cohort, people=people)
+    assert [index for index, _message in error.value.problems] == [2]
+    result = services.enroll_many(cohort=cohort, people=kota_jambi_staff[:2] + kota_jambi_staff[:1])
+    assert len(result.created) == 2
