@@ -28,7 +28,7 @@ def held_by_choices(user):
 class ProgramForm(forms.ModelForm):
     positions = forms.MultipleChoiceField(
         choices=BoardMember.Position.choices, required=False, widget=forms.CheckboxSelectMultiple,
-        label=_("Board positions"), help_text=_("For board programs: the positions it is meant for (none: any)."),
+        label=_("Board positions"), help_text=_("For board programs: the positions it is meant for (empty: any position)."),
     )
 
     class Meta:
