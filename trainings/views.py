@@ -172,7 +172,6 @@ class CohortDetailView(CohortMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
             "composition": cohort_composition(self.cohort, self.request.user),
-            "today": dt.date.today(),
         }
 
 
@@ -234,8 +233,9 @@ class AttendanceDayView(CohortMixin, TemplateView):
             raise Http404
         participants, marks = attendance_sheet(self.cohort, self.request.user)
         rows = [(p, marks[p.pk].get(self.day)) for p in participants]
+        open_rows = any(p.status == Enrollment.Status.REGISTERED for p in participants)
         return super().get_context_data(**kwargs) | {
-            "day": self.day, "rows": rows,
+            "day": self.day, "rows": rows, "sheet_open": open_rows and self.can_edit,
             "recorded": sum(1 for _p, mark in rows if mark), "absent": sum(1 for _p, mark in rows if mark and not mark.present),
         }
 
