@@ -236,3 +236,24 @@ def test_program_create_and_edit(login):
         "attendance_threshold": 100,
     })
     assert response.status_code == 200  # positions only for a board program
+
+
+@pytest.mark.parametrize("model", ["trainingprogram", "cohort", "enrollment", "attendance"])
+def test_admin_lists_load_for_the_province_admin(login, model):
+    response = login("admin.provinsi").get(reverse(f"admin:trainings_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_admin_is_scoped(demo, client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import PROVINCE_ADMIN
+
+    user = django_user_model.objects.create(username="admin.kerinci", is_staff=True, scope_region_id="15.01")
+    user.groups.add(Group.objects.get(name=PROVINCE_ADMIN))
+    client.force_login(user)
+    response = client.get(reverse("admin:trainings_enrollment_changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == Enrollment.objects.filter(region_id="15.01").count() == 32
+    board = Enrollment.objects.filter(region__code__startswith="15.71.").first()
+    assert client.get(reverse("admin:trainings_enrollment_change", args=[board.pk])).status_code in (302, 404)
