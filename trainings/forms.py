@@ -19,6 +19,13 @@ def _helper(label=_("Save")):
     return helper
 
 
+def area_label(region):
+    """"Province Jambi" vs "Kota Jambi": a province's bare name reads like its capital city."""
+    if region.level == Region.Level.PROVINCE:
+        return _("Province %(name)s") % {"name": region.name}
+    return region.name
+
+
 def held_by_choices(user):
     """Regions that may hold a cohort for this user: their province or regencies in scope."""
     return Region.objects.for_user(user).filter(
@@ -53,6 +60,7 @@ class CohortForm(forms.ModelForm):
         self.fields["program"].queryset = TrainingProgram.objects.for_user(user)
         self.fields["region"].queryset = held_by_choices(user)
         self.fields["region"].label = _("Held by")
+        self.fields["region"].label_from_instance = area_label
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(_("Cohort"), "program", "number", "region", "capacity"),
@@ -75,9 +83,10 @@ class StaffEnrollForm(forms.Form):
     def __init__(self, *args, user, cohort, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["areas"].queryset = held_by_choices(user)
+        self.fields["areas"].label_from_instance = area_label
         self.fields["people"].queryset = (Assistant.objects.for_user(user).active()
                                           .select_related("work_area").order_by("work_area_id", "role", "name"))
-        self.fields["people"].label_from_instance = lambda a: f"{a.name} · {a.role} · {a.work_area.name}"
+        self.fields["people"].label_from_instance = lambda a: f"{a.name} · {a.role} · {area_label(a.work_area)}"
         self.helper = _helper(_("Enroll"))
 
     def clean(self):

@@ -257,3 +257,13 @@ def test_admin_is_scoped(demo, client, django_user_model):
     assert response.context["cl"].result_count == Enrollment.objects.filter(region_id="15.01").count() == 32
     board = Enrollment.objects.filter(region__code__startswith="15.71.").first()
     assert client.get(reverse("admin:trainings_enrollment_change", args=[board.pk])).status_code in (302, 404)
+
+
+def test_regency_staff_read_but_do_not_change_the_province_cohort(login, province_cohort):
+    client = login("staf.kotajambi")
+    own = province_cohort.enrollments.filter(region_id="15.71").first()
+    assert client.get(reverse("trainings:participant_detail", args=[own.pk])).status_code == 200
+    assert client.post(reverse("trainings:participant_action", args=[own.pk, "withdraw"])).status_code == 404
+    other = province_cohort.enrollments.filter(region_id="15.01").first()
+    assert client.get(reverse("trainings:participant_detail", args=[other.pk])).status_code == 404
+    assert Enrollment.objects.get(pk=own.pk).status != "withdrawn"
