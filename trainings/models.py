@@ -62,7 +62,7 @@ class TrainingProgram(models.Model):
             models.CheckConstraint(
                 condition=Q(attendance_threshold__gte=1) & Q(attendance_threshold__lte=100),
                 name="program_threshold_is_a_percentage",
-                violation_error_message=_("The attendance threshold must be between 1 and 100%."),
+                violation_error_message=_("The attendance threshold must be a percentage from 1 to 100."),
             ),
         ]
 

@@ -82,3 +82,10 @@ def test_cohort_scope_includes_the_province_above(login):
     assert set(Cohort.objects.for_user(kerinci).values_list("region_id", flat=True)) == {"15"}
     assert set(Cohort.objects.editable_by(staff).values_list("region_id", flat=True)) == {"15.71"}
     assert not Cohort.objects.editable_by(kerinci).exists()
+
+
+def test_constraint_messages_render(demo):
+    """Django formats violation messages with %; a stray % would crash instead of explaining."""
+    for model in (TrainingProgram, Cohort, Enrollment):
+        for constraint in model._meta.constraints:
+            assert constraint.get_violation_error_message()

@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'training program',
                 'verbose_name_plural': 'training programs',
                 'ordering': ['title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('attendance_threshold__gte', 1), ('attendance_threshold__lte', 100)), name='program_threshold_is_a_percentage', violation_error_message='The attendance threshold must be between 1 and 100%.')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('attendance_threshold__gte', 1), ('attendance_threshold__lte', 100)), name='program_threshold_is_a_percentage', violation_error_message='The attendance threshold must be a percentage from 1 to 100.')],
             },
         ),
         migrations.AddField(
