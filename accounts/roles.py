@@ -14,6 +14,12 @@ _STAFF_MODELS = ["assistant", "assignment"]
 _VIEW += [f"assistants.view_{m}" for m in _STAFF_MODELS]
 _EDIT += [f"assistants.{a}_{m}" for m in _STAFF_MODELS for a in ("add", "change")]
 
+# Trainings: staff and the province admin record cohorts, enrollments and attendance; the
+# head of office only reads. Nothing is deleted from the pages (withdrawal is a status).
+_TRAINING_MODELS = ["trainingprogram", "cohort", "enrollment", "attendance"]
+_VIEW += [f"trainings.view_{m}" for m in _TRAINING_MODELS]
+_EDIT += [f"trainings.{a}_{m}" for m in _TRAINING_MODELS for a in ("add", "change")]
+
 ROLE_PERMISSIONS = {
     PROVINCE_ADMIN: _VIEW + _EDIT + ["accounts.view_user", "accounts.add_user", "accounts.change_user"],
     REGENCY_STAFF: _VIEW + _EDIT,

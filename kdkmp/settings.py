@@ -40,11 +40,13 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "simple_history",
     "kdkmp",
     "accounts",
     "cooperatives",
     "assistants",
     "dashboards",
+    "trainings",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("koperasi/", include("cooperatives.urls")),
     path("", include("assistants.urls")),
+    path("pelatihan/", include("trainings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

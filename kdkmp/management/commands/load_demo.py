@@ -8,12 +8,14 @@ from assistants.models import Assignment, Assistant
 from cooperatives.demo import seed_cooperatives
 from cooperatives.models import Cooperative, Region
 from cooperatives.services import load_regions
+from trainings.demo import seed_trainings
+from trainings.models import Cohort
 
 JAMBI = "15"
 
 
 class Command(BaseCommand):
-    help = "Load the Jambi demo: regions, 1,585 cooperatives with units and boards, demo logins (idempotent)."
+    help = "Load the Jambi demo: regions, 1,585 cooperatives with units and boards, staff, trainings, demo logins (idempotent)."
 
     def handle(self, *args, **options):
         started = time.monotonic()
@@ -30,6 +32,8 @@ class Command(BaseCommand):
         active = Assignment.objects.active().filter(cooperative__village__code__startswith=f"{JAMBI}.").count()
         self.stdout.write(f"Active BA assignments: {active:,} ({created:,} new); "
                           f"{total - active:,} cooperatives still without a BA.")
+        created = seed_trainings(JAMBI)
+        self.stdout.write(f"Training cohorts: {Cohort.objects.count():,} ({created:,} new).")
         seed_demo_users()
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f} s."))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,51 @@
+import threading
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from assistants.models import Assistant
+from trainings import services
+
+from .factories import CohortFactory
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locks)"),
+]
+
+
+def test_two_offices_enrolling_at_once_cannot_overfill_a_cohort(demo, monkeypatch):
+    # Widen the window between counting the free places and writing, as a slow request would.
+    real_write = services.bulk_create_with_history
+
+    def slow_write(*args, **kwargs):
+        time.sleep(0.3)
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(services, "bulk_create_with_history", slow_write)
+    cohort = CohortFactory(capacity=10, region_id="15")
+    staff = list(Assistant.objects.filter(role="BA").order_by("pk")[:12])
+    halves = [staff[:6], staff[6:]]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def enroll(people):
+        try:
+            barrier.wait()
+            services.enroll_many(cohort=cohort, people=people)
+            outcomes.append("ok")
+        except ValidationError:
+            outcomes.append("full")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=enroll, args=(half,)) for half in halves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["full", "ok"]
+    assert cohort.enrollments.count() == 6

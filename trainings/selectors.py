@@ -1,0 +1,177 @@
+"""Reads for the training pages: scoped querysets and aggregates in a fixed number of queries."""
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, Substr
+
+from assistants.models import Assistant
+from cooperatives.models import BoardMember, Cooperative, Region
+from kdkmp.scoping import scope_q
+
+from .models import Attendance, Cohort, Enrollment, TrainingProgram
+
+REGENCY_CODE_LENGTH = len("15.71")
+# The staff groups the field reports by: "24 PMO, 156 BA, 38 PPKL and Dumisake".
+STAFF_GROUPS = [("PMO", ["PMO"]), ("BA", ["BA"]), ("OTHER", ["PPKL", "DUMISAKE", "PROVINSI"])]
+# Board positions shown on the coverage page (a board of five, then the supervisors).
+COVERAGE_POSITIONS = [
+    BoardMember.Position.CHAIR, BoardMember.Position.VICE_CHAIR_BUSINESS,
+    BoardMember.Position.VICE_CHAIR_MEMBERSHIP, BoardMember.Position.SECRETARY,
+    BoardMember.Position.TREASURER, BoardMember.Position.SUPERVISOR_CHAIR,
+]
+
+
+def programs_for(user):
+    return TrainingProgram.objects.for_user(user).annotate(cohort_count=Count("cohorts"))
+
+
+def cohorts_for(user):
+    """Cohorts the user may see, with the number of (non-withdrawn) participants the user may see."""
+    mine = scope_q(user, "enrollments__region__code") & ~Q(enrollments__status=Enrollment.Status.WITHDRAWN)
+    return (
+        Cohort.objects.for_user(user)
+        .select_related("program", "region")
+        .annotate(
+            enrolled=Count("enrollments", filter=mine),
+            completed=Count("enrollments", filter=mine & Q(enrollments__status=Enrollment.Status.COMPLETED)),
+        )
+    )
+
+
+def participants_for(user):
+    """Enrollments in the user's scope with person, cohort and days present, for tables."""
+    return (
+        Enrollment.objects.for_user(user)
+        .filter(cohort__in=Cohort.objects.for_user(user))
+        .with_people()
+        .select_related("cohort__program")
+        .annotate(
+            person_name=Coalesce("assistant__name", "board_member__name"),
+            days_present=Count("attendance", filter=Q(attendance__present=True)),
+        )
+    )
+
+
+@dataclass
+class Composition:
+    """Participants of a cohort by regency and role, against its capacity."""
+
+    roles: list  # [(key, label)] columns in order
+    rows: list  # [(region, {role key: n}, total)]
+    totals: dict  # {role key: n}
+    total: int
+    capacity: int
+    groups: list = field(default_factory=list)  # [(label, n)] e.g. PMO 24, BA 156, others 38
+
+    @property
+    def free(self):
+        return max(self.capacity - self.total, 0)
+
+
+def cohort_composition(cohort, user):
+    """Two queries at any size: counts grouped by (regency, role), then the regions' names.
+    Counts only the participants the user may see (all of them for a province user)."""
+    counts = (
+        Enrollment.objects.for_user(user).active().filter(cohort=cohort)
+        .annotate(regency=Substr("region_id", 1, REGENCY_CODE_LENGTH),
+                  role=Coalesce("assistant__role", "board_member__position"))
+        .values("regency", "role").annotate(n=Count("pk")).order_by()
+    )
+    by_regency, totals = defaultdict(dict), defaultdict(int)
+    for row in counts:
+        by_regency[row["regency"]][row["role"]] = row["n"]
+        totals[row["role"]] += row["n"]
+    if cohort.program.audience == TrainingProgram.Audience.STAFF:
+        choices = Assistant.Role.choices
+    else:
+        choices = BoardMember.Position.choices
+    roles = [(key, label) for key, label in choices if totals.get(key)]
+    regions = {r.code: r for r in Region.objects.filter(code__in=list(by_regency))}
+    rows = [(regions.get(code), by_regency[code], sum(by_regency[code].values())) for code in sorted(by_regency)]
+    groups = []
+    if cohort.program.audience == TrainingProgram.Audience.STAFF:
+        labels = {"PMO": "PMO", "BA": "BA", "OTHER": None}
+        groups = [(labels[key], key, sum(totals.get(r, 0) for r in members)) for key, members in STAFF_GROUPS]
+    return Composition(roles=roles, rows=rows, totals=dict(totals), total=sum(totals.values()),
+                       capacity=cohort.capacity, groups=groups)
+
+
+def attendance_sheet(cohort, user):
+    """(participants, {enrollment pk: {day: Attendance}}) in two queries, for the day sheet and
+    the printable attendance list."""
+    participants = list(
+        Enrollment.objects.for_user(user).filter(cohort=cohort).active().with_people()
+        .order_by("region_id", "assistant__role", "board_member__cooperative__village_id", "pk")
+    )
+    marks = defaultdict(dict)
+    for row in Attendance.objects.filter(enrollment__in=[p.pk for p in participants]).select_related("recorded_by"):
+        marks[row.enrollment_id][row.day] = row
+    return participants, marks
+
+
+@dataclass
+class CoverageRow:
+    regency: Region
+    staff: dict  # {"PMO": (trained, total), "BA": (trained, total)}
+    cooperatives: int
+    boards: dict  # {position: cooperatives whose holder of that position completed a board training}
+
+
+def _completed(program_audience, person_field):
+    return Exists(Enrollment.objects.filter(
+        status=Enrollment.Status.COMPLETED, cohort__program__audience=program_audience,
+        **{person_field: OuterRef("pk")},
+    ))
+
+
+def training_coverage(user):
+    """Per regency in scope: PMO and BA trained (completed a staff training) of active ones, and
+    per board position the cooperatives whose holder completed a board training. Four queries
+    at any size (regencies, staff counts, cooperative counts, board counts)."""
+    regencies = list(Region.objects.for_user(user).filter(level=Region.Level.REGENCY).order_by("code"))
+    staff = (
+        Assistant.objects.for_user(user).active().filter(role__in=["PMO", "BA"], work_area__level=Region.Level.REGENCY)
+        .annotate(trained=_completed(TrainingProgram.Audience.STAFF, "assistant"))
+        .values("work_area_id", "role", "trained").annotate(n=Count("pk")).order_by()
+    )
+    staff_counts = defaultdict(lambda: {"PMO": [0, 0], "BA": [0, 0]})
+    for row in staff:
+        pair = staff_counts[row["work_area_id"]][row["role"]]
+        pair[1] += row["n"]
+        if row["trained"]:
+            pair[0] += row["n"]
+    cooperatives = dict(
+        Cooperative.objects.for_user(user).annotate(regency=Substr("village_id", 1, REGENCY_CODE_LENGTH))
+        .values("regency").annotate(n=Count("pk")).order_by().values_list("regency", "n")
+    )
+    boards = (
+        BoardMember.objects.for_user(user).filter(position__in=COVERAGE_POSITIONS)
+        .annotate(trained=_completed(TrainingProgram.Audience.BOARD, "board_member"))
+        .filter(trained=True)
+        .annotate(regency=Substr("cooperative__village_id", 1, REGENCY_CODE_LENGTH))
+        .values("regency", "position").annotate(n=Count("cooperative", distinct=True)).order_by()
+    )
+    board_counts = defaultdict(dict)
+    for row in boards:
+        board_counts[row["regency"]][row["position"]] = row["n"]
+    return [
+        CoverageRow(
+            regency=regency,
+            staff={role: tuple(pair) for role, pair in staff_counts[regency.code].items()},
+            cooperatives=cooperatives.get(regency.code, 0),
+            boards=board_counts[regency.code],
+        )
+        for regency in regencies
+    ]
+
+
+def board_trainings_for_cooperative(cooperative):
+    """A cooperative's board members' trainings, newest first (for the cooperative page's
+    "Trainings" card). The caller has already found the cooperative in the user's scope, and
+    these enrollments all belong to it. One query."""
+    return (
+        Enrollment.objects.filter(board_member__cooperative=cooperative)
+        .select_related("board_member", "cohort__program")
+        .order_by("-cohort__start_date", "board_member__position", "pk")
+    )

@@ -1,0 +1,320 @@
+"""Writes that carry the training rules: enrolling, attendance, completion, certificates.
+
+Each service takes keyword-only arguments, validates everything first, and writes inside one
+transaction: it either fully applies or raises a ValidationError that names every problem.
+The cohort row is locked while it changes, so two offices enrolling at once cannot overfill it.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from assistants.models import Assistant
+from cooperatives.models import BoardMember, Cooperative
+
+from .models import Attendance, Cohort, Enrollment, TrainingProgram
+
+
+@dataclass
+class EnrollResult:
+    created: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # people already enrolled in the cohort
+
+
+def _locked(cohort):
+    """Re-read the cohort with its row locked for the rest of the transaction."""
+    return Cohort.objects.select_for_update().select_related("program").get(pk=cohort.pk)
+
+
+def _participant_problem(program, person):
+    """Why this person cannot take this program, or None."""
+    if isinstance(person, Assistant):
+        if program.audience != TrainingProgram.Audience.STAFF:
+            return _("%(name)s is program staff; this program is for cooperative boards.") % {"name": person.name}
+        if person.status != Assistant.Status.ACTIVE:
+            return _("%(name)s is no longer active.") % {"name": person.name}
+        return None
+    if isinstance(person, BoardMember):
+        if program.audience != TrainingProgram.Audience.BOARD:
+            return _("%(name)s is a board member; this program is for program staff.") % {"name": person.name}
+        if program.positions and person.position not in program.positions:
+            return _("%(name)s is %(position)s; this program is for: %(positions)s.") % {
+                "name": person.name, "position": person.get_position_display(),
+                "positions": program.get_positions_display(),
+            }
+        return None
+    raise TypeError(f"cannot enroll a {type(person).__name__}")
+
+
+def _new_enrollment(cohort, person, enrolled_by, villages):
+    if isinstance(person, Assistant):
+        return Enrollment(cohort=cohort, assistant=person, region_id=person.work_area_id, enrolled_by=enrolled_by)
+    return Enrollment(cohort=cohort, board_member=person, region_id=villages[person.cooperative_id],
+                      enrolled_by=enrolled_by)
+
+
+@transaction.atomic
+def enroll_many(*, cohort, people, enrolled_by=None, skip_enrolled=True):
+    """Enroll assistants and/or board members in a cohort, all or none.
+
+    People already in the cohort are skipped (so a list or a spreadsheet can be sent again) or,
+    with skip_enrolled=False, reported as errors. Every problem is collected before anything is
+    written; the ValidationError lists them all, one message per person, and its `problems`
+    attribute pairs each message with the person's position in `people` (an importer turns
+    that into a row number).
+    """
+    cohort = _locked(cohort)
+    program = cohort.program
+    people = list(people)
+    enrolled_assistants = set(cohort.enrollments.filter(assistant__isnull=False).values_list("assistant_id", flat=True))
+    enrolled_members = set(cohort.enrollments.filter(board_member__isnull=False).values_list("board_member_id", flat=True))
+    villages = dict(Cooperative.objects.filter(
+        pk__in={p.cooperative_id for p in people if isinstance(p, BoardMember)}).values_list("pk", "village_id"))
+    result = EnrollResult()
+    problems, new, seen = [], [], set()
+    for index, person in enumerate(people):
+        key = (type(person), person.pk)
+        if key in seen:
+            continue  # the same person twice in one list counts once
+        seen.add(key)
+        problem = _participant_problem(program, person)
+        if problem:
+            problems.append((index, problem))
+            continue
+        already = person.pk in (enrolled_assistants if isinstance(person, Assistant) else enrolled_members)
+        if already:
+            if skip_enrolled:
+                result.skipped.append(person)
+            else:
+                problems.append((index, _("%(name)s is already enrolled in this cohort.") % {"name": person.name}))
+            continue
+        new.append(_new_enrollment(cohort, person, enrolled_by, villages))
+    taken = cohort.enrollments.active().count()
+    if taken + len(new) > cohort.capacity:
+        problems.append((None, _(
+            "The cohort has %(free)s free places of %(capacity)s; %(wanted)s people were to be enrolled."
+        ) % {"free": max(cohort.capacity - taken, 0), "capacity": cohort.capacity, "wanted": len(new)}))
+    if problems:
+        error = ValidationError([message for _index, message in problems])
+        # For the spreadsheet import: (position in `people`, message), None for the whole list.
+        error.problems = problems
+        raise error
+    for enrollment in new:
+        enrollment.full_clean(exclude=["cohort", "assistant", "board_member", "region"], validate_constraints=False)
+    result.created = bulk_create_with_history(new, Enrollment, default_user=enrolled_by)
+    return result
+
+
+def enroll(*, cohort, person, enrolled_by=None):
+    """Enroll one person; enrolling someone already in the cohort is an error."""
+    return enroll_many(cohort=cohort, people=[person], enrolled_by=enrolled_by, skip_enrolled=False).created[0]
+
+
+@transaction.atomic
+def withdraw(*, enrollment, by=None):
+    """A participant leaves the cohort: the place is freed, the record and attendance stay."""
+    if enrollment.status == Enrollment.Status.COMPLETED:
+        raise ValidationError(_("A participant who completed cannot withdraw."))
+    enrollment.status = Enrollment.Status.WITHDRAWN
+    enrollment.status_changed_by = by
+    enrollment.status_changed_at = timezone.now()
+    enrollment._history_user = by
+    enrollment.save(update_fields=["status", "status_changed_by", "status_changed_at"])
+    return enrollment
+
+
+@transaction.atomic
+def mark_attendance(*, cohort, day, absent=(), notes=None, participants=None, recorded_by=None):
+    """Record one day's sheet: everyone registered is present except the enrollments in
+    `absent` ("mark all present, then the exceptions"). `participants` limits the sheet to
+    some enrollments (the ones the recording user can see); by default all registered ones.
+    Only rows that change get a new who/when, so each mark keeps who recorded it and when."""
+    cohort = _locked(cohort)
+    if day not in cohort.days:
+        raise ValidationError(
+            _("%(day)s is not a day of this cohort (%(start)s to %(end)s).")
+            % {"day": day.isoformat(), "start": cohort.start_date.isoformat(), "end": cohort.end_date.isoformat()}
+        )
+    notes = notes or {}
+    absent = {int(pk) for pk in absent}
+    registered = cohort.enrollments.filter(status=Enrollment.Status.REGISTERED)
+    if participants is not None:
+        registered = registered.filter(pk__in=[getattr(p, "pk", p) for p in participants])
+    enrollments = list(registered.values_list("pk", flat=True))
+    unknown = absent - set(enrollments)
+    if unknown:
+        raise ValidationError(_("Some participants marked absent are not registered in this cohort."))
+    existing = {a.enrollment_id: a for a in Attendance.objects.filter(enrollment__cohort=cohort, day=day)}
+    now = timezone.now()
+    create, update = [], []
+    for pk in enrollments:
+        present = pk not in absent
+        note = (notes.get(pk) or "").strip()[:200]
+        row = existing.get(pk)
+        if row is None:
+            create.append(Attendance(enrollment_id=pk, day=day, present=present, note=note,
+                                     recorded_by=recorded_by, recorded_at=now))
+        elif row.present != present or row.note != note:
+            row.present, row.note, row.recorded_by, row.recorded_at = present, note, recorded_by, now
+            update.append(row)
+    bulk_create_with_history(create, Attendance, default_user=recorded_by, default_date=now)
+    bulk_update_with_history(update, Attendance, ["present", "note", "recorded_by", "recorded_at"],
+                             default_user=recorded_by, default_date=now)
+    return len(create) + len(update)
+
+
+@transaction.atomic
+def set_scores(*, enrollment, pre_test=None, post_test=None, by=None):
+    enrollment.pre_test, enrollment.post_test = pre_test, post_test
+    enrollment._history_user = by
+    enrollment.full_clean(exclude=["cohort", "assistant", "board_member", "region"])
+    enrollment.save(update_fields=["pre_test", "post_test"])
+    return enrollment
+
+
+def attendance_share(*, days_present, cohort_days):
+    """Whole percent of cohort days attended (rounded down: 3 of 4 days is 75%)."""
+    return (100 * days_present) // cohort_days if cohort_days else 0
+
+
+def completion_problems(enrollment, *, days_present, cohort_days):
+    """[reasons] why an enrollment does not meet its program's rules ([] = it completes)."""
+    program = enrollment.cohort.program
+    problems = []
+    share = attendance_share(days_present=days_present, cohort_days=cohort_days)
+    if share < program.attendance_threshold:
+        problems.append(_("%(name)s attended %(share)s%% of the days; %(needed)s%% is needed.")
+                        % {"name": enrollment.name, "share": share, "needed": program.attendance_threshold})
+    if program.pass_mark is not None:
+        if enrollment.post_test is None:
+            problems.append(_("%(name)s has no post-test score.") % {"name": enrollment.name})
+        elif Decimal(enrollment.post_test) < program.pass_mark:
+            problems.append(_("%(name)s scored %(score)s; the pass mark is %(mark)s.")
+                            % {"name": enrollment.name, "score": enrollment.post_test, "mark": program.pass_mark})
+    return problems
+
+
+def _days_present(enrollments):
+    counts = dict(
+        Attendance.objects.filter(enrollment__in=enrollments, present=True)
+        .values("enrollment_id").annotate(n=Count("pk")).values_list("enrollment_id", "n")
+    )
+    return {e.pk: counts.get(e.pk, 0) for e in enrollments}
+
+
+@transaction.atomic
+def complete(*, enrollment, by=None):
+    """Mark one participant as having completed; refuses (and says why) if the program's
+    attendance threshold or post-test pass mark is not met."""
+    cohort = _locked(enrollment.cohort)
+    enrollment = Enrollment.objects.select_related("assistant", "board_member").get(pk=enrollment.pk)
+    enrollment.cohort = cohort
+    if enrollment.status not in (Enrollment.Status.REGISTERED, Enrollment.Status.NOT_COMPLETED):
+        raise ValidationError(_("Only a registered participant can complete."))
+    problems = completion_problems(enrollment, days_present=_days_present([enrollment])[enrollment.pk],
+                                   cohort_days=len(cohort.days))
+    if problems:
+        raise ValidationError(problems)
+    enrollment.status = Enrollment.Status.COMPLETED
+    enrollment.status_changed_by, enrollment.status_changed_at = by, timezone.now()
+    enrollment._history_user = by
+    enrollment.save(update_fields=["status", "status_changed_by", "status_changed_at"])
+    return enrollment
+
+
+@dataclass
+class CohortResult:
+    completed: int = 0
+    not_completed: int = 0
+
+
+@transaction.atomic
+def complete_cohort(*, cohort, by=None, today=None):
+    """Close a cohort after its last day: every registered participant who meets the rules
+    completes, everyone else is marked not completed (one pass, in bulk)."""
+    cohort = _locked(cohort)
+    today = today or timezone.localdate()
+    if today < cohort.end_date:
+        raise ValidationError(_("The cohort can be closed from its last day on (%(day)s).")
+                              % {"day": cohort.end_date.isoformat()})
+    enrollments = list(cohort.enrollments.filter(status=Enrollment.Status.REGISTERED)
+                       .select_related("assistant", "board_member"))
+    present = _days_present(enrollments)
+    now, result = timezone.now(), CohortResult()
+    for enrollment in enrollments:
+        enrollment.cohort = cohort
+        ok = not completion_problems(enrollment, days_present=present[enrollment.pk], cohort_days=len(cohort.days))
+        enrollment.status = Enrollment.Status.COMPLETED if ok else Enrollment.Status.NOT_COMPLETED
+        enrollment.status_changed_by, enrollment.status_changed_at = by, now
+        if ok:
+            result.completed += 1
+        else:
+            result.not_completed += 1
+    bulk_update_with_history(enrollments, Enrollment, ["status", "status_changed_by", "status_changed_at"],
+                             default_user=by, default_date=now)
+    return result
+
+
+def certificate_prefix(cohort):
+    """Numbers read like "15/P3-1/2025/0001": region, program and cohort, year, serial."""
+    return f"{cohort.region_id}/P{cohort.program_id}-{cohort.number}/{cohort.end_date.year}/"
+
+
+@transaction.atomic
+def issue_certificates(*, cohort, enrollments=None, date=None, by=None):
+    """Give a numbered certificate to every completed participant (or the given ones) that has
+    none yet. Numbers are unique, serial within the cohort, and only for completions."""
+    cohort = _locked(cohort)
+    prefix = certificate_prefix(cohort)
+    wanted = cohort.enrollments.all() if enrollments is None else cohort.enrollments.filter(
+        pk__in=[e.pk for e in enrollments])
+    not_completed = wanted.exclude(status=Enrollment.Status.COMPLETED)
+    if enrollments is not None and not_completed.exists():
+        raise ValidationError(_("Certificates are issued only to participants who completed."))
+    pending = list(wanted.filter(status=Enrollment.Status.COMPLETED, certificate_number="").order_by("region_id", "pk"))
+    last = cohort.enrollments.filter(certificate_number__startswith=prefix).aggregate(m=Max("certificate_number"))["m"]
+    serial = int(last.rsplit("/", 1)[1]) if last else 0
+    date = date or timezone.localdate()
+    for enrollment in pending:
+        serial += 1
+        enrollment.certificate_number = f"{prefix}{serial:04d}"
+        enrollment.certificate_date = date
+    bulk_update_with_history(pending, Enrollment, ["certificate_number", "certificate_date"], default_user=by)
+    return pending
+
+
+def issue_certificate(*, enrollment, date=None, by=None):
+    """One participant's certificate (they must have completed)."""
+    issued = issue_certificates(cohort=enrollment.cohort, enrollments=[enrollment], date=date, by=by)
+    enrollment.refresh_from_db()
+    return enrollment if issued or enrollment.certificate_number else None
+
+
+def board_members_for(*, user, regencies=(), positions=()):
+    """Current board members (term not ended) of cooperatives in the given regencies, in scope."""
+    today = timezone.localdate()
+    members = BoardMember.objects.for_user(user).filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
+    if regencies:
+        region_q = Q()
+        for regency in regencies:
+            region_q |= Q(cooperative__village__code__startswith=f"{getattr(regency, 'code', regency)}.")
+        members = members.filter(region_q)
+    if positions:
+        members = members.filter(position__in=positions)
+    return members.select_related("cooperative")
+
+
+def assistants_for(*, user, roles=(), areas=()):
+    """Active staff of the given roles working in the given areas (a province's own staff, or a
+    regency's), in scope."""
+    staff = Assistant.objects.for_user(user).active()
+    if roles:
+        staff = staff.filter(role__in=roles)
+    if areas:
+        staff = staff.filter(work_area__in=areas)
+    return staff
