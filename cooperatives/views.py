@@ -46,14 +46,16 @@ class CooperativeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailV
         )
 
     def get_context_data(self, **kwargs):
-        # The page composes the cooperative with its BA history (assistants app).
+        # The page composes the cooperative with its BA history and its board's trainings.
         from assistants.selectors import history_of_cooperative
+        from trainings.selectors import board_trainings_for_cooperative
 
         history = list(history_of_cooperative(self.object))
         return super().get_context_data(**kwargs) | {
             "breadcrumbs": breadcrumb_regions(self.object.village),
             "history": history,
             "current_assignment": next((a for a in history if a.is_active), None),
+            "board_trainings": board_trainings_for_cooperative(self.object),
         }
 
 

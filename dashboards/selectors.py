@@ -15,6 +15,7 @@ from django.db.models.functions import Substr
 from assistants.models import Assignment, Assistant
 from cooperatives.models import BusinessUnit, Cooperative, Region
 from kdkmp.scoping import scope_code
+from trainings.models import Enrollment, TrainingProgram
 
 # Child code length for each parent code length: nation → province → regency → district → village.
 CHILD_LENGTH = {0: 2, 2: 5, 5: 8, 8: 13}
@@ -63,6 +64,18 @@ class Dashboard:
     load_histogram: list  # [(load, number of BAs)] for 0..cap
     units_operating: list  # [(unit type label, type value, count)]
     capacity: int
+    trained_staff: int = 0  # PMO and BA who completed a staff training
+    trained_board_cooperatives: int = 0  # cooperatives with a board member who completed a board training
+    training_composition: list = field(default_factory=list)  # [(role value or "board", people completed)]
+
+    @property
+    def trained_staff_share(self):
+        staff = self.total.pmo + self.total.ba
+        return 100 * self.trained_staff / staff if staff else 0
+
+    @property
+    def trained_board_share(self):
+        return 100 * self.trained_board_cooperatives / self.total.cooperatives if self.total.cooperatives else 0
 
     @property
     def child_level(self):
@@ -156,7 +169,7 @@ def dashboard_for(user, code=None):
         BusinessUnit.objects.filter(status=BusinessUnit.Status.OPERATING).filter(_prefix_q("cooperative__village__code", code))
         .values("unit_type").annotate(n=Count("pk")).values_list("unit_type", "n")
     )
-    return Dashboard(
+    dashboard = Dashboard(
         region=region,
         breadcrumbs=breadcrumbs,
         rows=[rows[c] for c in sorted(rows) if rows[c].region is not None],
@@ -165,3 +178,28 @@ def dashboard_for(user, code=None):
         units_operating=[(label, value, units.get(value, 0)) for value, label in BusinessUnit.Type.choices],
         capacity=cap,
     )
+    _add_training(dashboard, code)
+    return dashboard
+
+
+def _add_training(dashboard, code):
+    """Completed trainings in the region, by audience and staff role: one query."""
+    completed = (
+        Enrollment.objects.filter(status=Enrollment.Status.COMPLETED)
+        .filter((Q(region_id=code) | _prefix_q("region__code", code)) if code else Q())
+        .filter(Q(assistant__isnull=True) | Q(assistant__status=Assistant.Status.ACTIVE))
+        .values("cohort__program__audience", "assistant__role")
+        .annotate(staff=Count("assistant", distinct=True), board=Count("board_member", distinct=True),
+                  cooperatives=Count("board_member__cooperative", distinct=True))
+    )
+    composition = Counter()
+    for row in completed:
+        role = row["assistant__role"]
+        if role:
+            composition[role] += row["staff"]
+            if row["cohort__program__audience"] == TrainingProgram.Audience.STAFF and role in (Assistant.Role.PMO, Assistant.Role.BA):
+                dashboard.trained_staff += row["staff"]
+        elif row["cohort__program__audience"] == TrainingProgram.Audience.BOARD:
+            composition["board"] += row["board"]
+            dashboard.trained_board_cooperatives += row["cooperatives"]
+    dashboard.training_composition = [(role, composition.get(role, 0)) for role in [*Assistant.Role.values, "board"]]

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from assistants.models import Assistant
 from cooperatives.models import Cooperative
 from kdkmp.exports import xlsx_response
 
@@ -33,6 +34,7 @@ def dashboard(request):
     here = data.region.code if data.region else ""
     total = data.total
     milestones = _milestone_labels()
+    role_labels = dict(Assistant.Role.choices) | {"board": _("Board members")}
     rows = [r for r in data.rows if r.cooperatives or r.ba or r.pmo]
     context = {
         "data": data,
@@ -53,6 +55,12 @@ def dashboard(request):
             + [(label, n, f"{n} ({100 * n / total.cooperatives:.0f}%)" if total.cooperatives else "0",
                 list_url("cooperatives:list", wilayah=here, milestone=m)) for m, label, n in
                [(m, label, total.milestones.get(m, 0)) for m, label in milestones]],
+        ),
+        "training_chart": bar_chart(
+            [(role_labels.get(role, role), n, str(n),
+              list_url("trainings:participant_list", status="completed", **({"role": role} if role != "board" else {"audience": "board"}),
+                       regency=here if len(here) == 5 else ""))
+             for role, n in data.training_composition]
         ),
         "show_staff": data.region is None or len(here) <= 5,
         "child_is_village": bool(rows) and rows[0].region.level == "village",

@@ -189,3 +189,10 @@ def test_board_is_listed_chair_first(login, kota_jambi_cooperative):
     positions = [m.position for m in response.context["object"].board_members.all()]
     assert positions[0] == BoardMember.Position.CHAIR
     assert positions[-1] == BoardMember.Position.TREASURER
+
+
+def test_cooperative_page_lists_board_trainings(login, kota_jambi_cooperative):
+    response = login("staf.kotajambi").get(kota_jambi_cooperative.get_absolute_url())
+    trainings = list(response.context["board_trainings"])
+    assert len(trainings) == 5  # the Kota Jambi board training took the board of five
+    assert trainings[0].cohort.program.title in response.content.decode()

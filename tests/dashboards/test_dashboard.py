@@ -96,3 +96,19 @@ def test_superuser_sees_the_nation(client, demo):
     data = client.get(HOME).context["data"]
     assert data.region is None and len(data.rows) >= 1
     assert data.total.cooperatives == Cooperative.objects.count()
+
+
+def test_training_figures(login):
+    from trainings.models import Enrollment
+
+    data = login("kepala.dinas").get(HOME).context["data"]
+    completed = Enrollment.objects.filter(status="completed")
+    staff = completed.filter(assistant__role__in=["PMO", "BA"], cohort__program__audience="staff")
+    assert 0 < data.trained_staff == staff.values("assistant").distinct().count() <= 180
+    assert data.trained_staff_share == pytest.approx(100 * data.trained_staff / 180)
+    boards = completed.filter(board_member__isnull=False).values("board_member__cooperative").distinct().count()
+    assert 0 < data.trained_board_cooperatives == boards <= 68
+    composition = dict(data.training_composition)
+    assert sum(composition.values()) == completed.count()
+    kerinci = login("staf.kerinci").get(HOME).context["data"]
+    assert kerinci.trained_board_cooperatives == 0  # the demo board training is Kota Jambi's
