@@ -12,7 +12,11 @@ DEMO_USERS = [
     ("kepala.dinas", "Kepala Dinas Koperasi Provinsi Jambi", "15", roles.HEAD, False),
     ("staf.kotajambi", "Staf Dinas Kota Jambi", "15.71", roles.REGENCY_STAFF, False),
     ("staf.kerinci", "Staf Dinas Kabupaten Kerinci", "15.01", roles.REGENCY_STAFF, False),
+    ("pmo.kotajambi", "PMO Kota Jambi", "15.71", roles.PMO, False),
+    ("ba.kotajambi", "BA Kota Jambi", "15.71", roles.BA, False),
 ]
+# The PMO and BA logins belong to the first demo PMO and BA of Kota Jambi.
+LINKED_ASSISTANT = {"pmo.kotajambi": "PMO", "ba.kotajambi": "BA"}
 
 
 def seed_demo_users():
@@ -27,5 +31,15 @@ def seed_demo_users():
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.add(Group.objects.get(name=group_name))
+        if username in LINKED_ASSISTANT:
+            from assistants.models import Assistant
+
+            assistant = Assistant.objects.filter(work_area_id=scope, role=LINKED_ASSISTANT[username],
+                                                 user__isnull=True).order_by("pk").first()
+            if assistant:
+                assistant.user = user
+                assistant.save(update_fields=["user"])
+                user.first_name, user.last_name = assistant.name.split(" ", 1) if " " in assistant.name else (assistant.name, "")
+                user.save(update_fields=["first_name", "last_name"])
         created.append(user)
     return created

@@ -23,6 +23,11 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [
+            ("view_audit", _("Can search the audit history")),
+            # Marks a BA's own login (given to the BA group): sees only their caseload.
+            ("caseload_only", _("Sees only their own caseload")),
+        ]
 
     def clean(self):
         super().clean()

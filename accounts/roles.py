@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 PROVINCE_ADMIN = "Admin Provinsi"
 REGENCY_STAFF = "Staf Dinas Kabupaten/Kota"
 HEAD = "Pimpinan"
+PMO = "PMO"
+BA = "BA"
 
 # codename lists per group ("app_label.codename").
 _COOP_MODELS = ["cooperative", "businessunit", "boardmember"]
@@ -20,16 +22,26 @@ _TRAINING_MODELS = ["trainingprogram", "cohort", "enrollment", "attendance"]
 _VIEW += [f"trainings.view_{m}" for m in _TRAINING_MODELS]
 _EDIT += [f"trainings.{a}_{m}" for m in _TRAINING_MODELS for a in ("add", "change")]
 
+# Full NIK numbers only for the roles that keep people's data; everyone else sees them masked.
+_FULL_NIK = ["cooperatives.view_full_nik"]
+_USERS = ["accounts.view_user", "accounts.add_user", "accounts.change_user", "accounts.view_audit"]
+
 ROLE_PERMISSIONS = {
-    PROVINCE_ADMIN: _VIEW + _EDIT + ["accounts.view_user", "accounts.add_user", "accounts.change_user"],
-    REGENCY_STAFF: _VIEW + _EDIT,
+    PROVINCE_ADMIN: _VIEW + _EDIT + _FULL_NIK + _USERS,
+    REGENCY_STAFF: _VIEW + _EDIT + _FULL_NIK,
     HEAD: _VIEW,
+    # PMO: the area's BAs and cooperatives, read-only. BA: read-only and narrowed to the
+    # BA's own caseload (the user linked to the BA; see kdkmp.scoping).
+    PMO: _VIEW,
+    BA: _VIEW + ["accounts.caseload_only"],
 }
 
 ROLE_LABELS = {
     PROVINCE_ADMIN: _("Province administrator"),
     REGENCY_STAFF: _("Regency/city Dinas staff"),
     HEAD: _("Head of office (read-only)"),
+    PMO: _("PMO (read-only, own area)"),
+    BA: _("Business Assistant (read-only, own caseload)"),
 }
 
 

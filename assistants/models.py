@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cooperatives.models import Cooperative, Region
 from cooperatives.validators import mask_nik, validate_nik, validate_phone
@@ -14,6 +15,7 @@ ACTIVE = Q(end_date__isnull=True)
 
 class AssistantQuerySet(ScopedQuerySet):
     scope_field = "work_area__code"
+    caseload_assistant_field = "pk"  # a BA's own login sees themselves only
 
     def active(self):
         return self.filter(status=Assistant.Status.ACTIVE)
@@ -69,6 +71,7 @@ class Assistant(models.Model):
     )
 
     objects = AssistantQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("assistant history"))
 
     class Meta:
         ordering = ["work_area_id", "role", "name"]
@@ -122,6 +125,7 @@ class Assistant(models.Model):
 
 class AssignmentQuerySet(ScopedQuerySet):
     scope_field = "cooperative__village__code"
+    caseload_assistant_field = "assistant_id"
 
     def active(self):
         return self.filter(ACTIVE)
@@ -146,6 +150,7 @@ class Assignment(models.Model):
     ended_at = models.DateTimeField(_("end recorded at"), null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("assignment history"))
 
     class Meta:
         ordering = ["-start_date", "-created_at"]

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from .models import Assignment, Assistant
 
@@ -67,10 +68,15 @@ def _check_dates(start_date, end_date, cooperative):
 
 
 def create_active_assignments(rows):
-    """Insert new active assignments; a cooperative that meanwhile got a BA is refused by name."""
+    """Insert new active assignments (with their history rows: who and why); a cooperative that
+    meanwhile got a BA is refused by name."""
     try:
         with transaction.atomic():
-            return Assignment.objects.bulk_create(rows)
+            first = rows[0] if rows else None
+            return bulk_create_with_history(
+                rows, Assignment, default_user=first.assigned_by if first else None,
+                default_change_reason=first.reason if first else None,
+            )
     except IntegrityError:
         taken = Assignment.objects.active().filter(cooperative__in=[r.cooperative_id for r in rows]).select_related(
             "cooperative", "assistant").first()
@@ -124,6 +130,8 @@ def _end(assignment, *, by, reason, end_date):
     assignment.end_reason = reason
     assignment.ended_by = by
     assignment.ended_at = timezone.now()
+    assignment._history_user = by
+    assignment._change_reason = reason
     assignment.save(update_fields=["end_date", "end_reason", "ended_by", "ended_at"])
     return assignment
 
@@ -197,5 +205,6 @@ def resign(*, assistant, by, date=None):
         )
     assistant.status = Assistant.Status.RESIGNED
     assistant.contract_end = date or timezone.localdate()
+    assistant._history_user = by
     assistant.save(update_fields=["status", "contract_end"])
     return assistant

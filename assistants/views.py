@@ -14,6 +14,7 @@ from django_tables2 import SingleTableMixin
 from cooperatives.models import Region
 from cooperatives.selectors import cooperatives_for, districts_for, regencies_for
 from cooperatives.views import FormPageMixin
+from kdkmp.history import readable_changes
 from kdkmp.scoping import ScopedViewMixin, scope_code
 
 from . import services
@@ -59,6 +60,7 @@ class AssistantDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailVie
         context = super().get_context_data(**kwargs)
         context["caseload"] = list(caseload_of(assistant))
         context["history"] = history_of_assistant(assistant)
+        context["changes"] = readable_changes(assistant.history.all())
         context["capacity"] = settings.KDKMP_BA_CAPACITY
         context["room"] = max(0, settings.KDKMP_BA_CAPACITY - len(context["caseload"]))
         if assistant.role == Assistant.Role.PMO:

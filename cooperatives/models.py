@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from kdkmp.scoping import ScopedQuerySet
 
@@ -22,6 +23,7 @@ CODE_PATTERNS = {
 
 class RegionQuerySet(ScopedQuerySet):
     scope_field = "code"
+    caseload_exempt = True  # region names are public; a BA still needs them for filters
 
     def under(self, code):
         """Everything beneath a region (prefix query on the materialized path)."""
@@ -99,6 +101,7 @@ class Region(models.Model):
 
 class CooperativeQuerySet(ScopedQuerySet):
     scope_field = "village__code"
+    caseload_cooperative_field = "pk"
 
     def with_regions(self):
         """Village, district and regency in the same query (for lists and breadcrumbs)."""
@@ -173,6 +176,7 @@ class Cooperative(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CooperativeQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("cooperative history"), excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["village_id"]
@@ -248,6 +252,7 @@ class Cooperative(models.Model):
 
 class BusinessUnitQuerySet(ScopedQuerySet):
     scope_field = "cooperative__village__code"
+    caseload_cooperative_field = "cooperative_id"
 
 
 class BusinessUnit(models.Model):
@@ -275,6 +280,7 @@ class BusinessUnit(models.Model):
     started_on = models.DateField(_("operating since"), null=True, blank=True)
 
     objects = BusinessUnitQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("business unit history"))
 
     class Meta:
         ordering = ["cooperative_id", "unit_type"]
@@ -301,6 +307,7 @@ class BusinessUnit(models.Model):
 
 class BoardMemberQuerySet(ScopedQuerySet):
     scope_field = "cooperative__village__code"
+    caseload_cooperative_field = "cooperative_id"
 
     def in_position_order(self):
         """Ketua first, as a board is read, then by name."""
@@ -344,11 +351,13 @@ class BoardMember(models.Model):
     term_end = models.DateField(_("term ends"), null=True, blank=True)
 
     objects = BoardMemberQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("board member history"))
 
     class Meta:
         ordering = ["cooperative_id", "position", "name"]
         verbose_name = _("board member")
         verbose_name_plural = _("board members")
+        permissions = [("view_full_nik", _("Can see full NIK numbers (people's ID numbers)"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["cooperative", "nik"],

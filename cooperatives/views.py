@@ -9,6 +9,7 @@ from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from kdkmp.history import readable_changes
 from kdkmp.scoping import ScopedViewMixin
 
 from .filters import CooperativeFilter
@@ -56,6 +57,8 @@ class CooperativeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailV
             "history": history,
             "current_assignment": next((a for a in history if a.is_active), None),
             "board_trainings": board_trainings_for_cooperative(self.object),
+            "changes": readable_changes(self.object.history.all()),
+            "board_changes": readable_changes(BoardMember.history.filter(cooperative_id=self.object.pk)),
         }
 
 

@@ -2,13 +2,14 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assistants.models import Assistant
 from cooperatives.models import Cooperative
 from kdkmp.exports import xlsx_response
+from kdkmp.scoping import caseload_assistant_id
 
 from .charts import bar_chart
 from .selectors import DASHBOARD_MILESTONES, dashboard_for
@@ -25,7 +26,11 @@ def _milestone_labels():
 
 @login_required
 def dashboard(request):
-    """Coverage, staffing gap, caseloads and milestones for a region of the user's scope."""
+    """Coverage, staffing gap, caseloads and milestones for a region of the user's scope.
+    A BA's own login starts on their caseload instead (they see nothing beyond it)."""
+    assistant_id = caseload_assistant_id(request.user)
+    if assistant_id:
+        return redirect("assistants:detail", pk=assistant_id)
     data = dashboard_for(request.user, request.GET.get("wilayah"))
     if data is None:
         raise Http404

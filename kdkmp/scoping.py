@@ -28,13 +28,53 @@ def scope_q(user, code_field):
     return Q(**{code_field: code}) | Q(**{f"{code_field}__startswith": f"{code}."})
 
 
+def caseload_assistant_id(user):
+    """For a Business Assistant's own login (the BA role, a user linked to a BA): the assistant's
+    id, whose caseload bounds what the user sees; None for everyone else. The role is a
+    permission, read from the permission cache the page loads anyway; cached on the user."""
+    if not user or not user.is_authenticated or user.is_superuser:
+        return None
+    if not user.has_perm("accounts.caseload_only"):
+        return None
+    if not hasattr(user, "_caseload_assistant_id"):
+        from assistants.models import Assistant
+
+        # A BA login without a linked BA sees nothing (0 matches no assistant).
+        user._caseload_assistant_id = (
+            Assistant.objects.filter(user_id=user.pk, role=Assistant.Role.BA).values_list("pk", flat=True).first() or 0
+        )
+    return user._caseload_assistant_id
+
+
 class ScopedQuerySet(models.QuerySet):
-    """QuerySet with `for_user`; subclasses name the field holding the region code."""
+    """QuerySet with `for_user`; subclasses name the field holding the region code.
+
+    A BA's own login sees less than their regency: only their caseload. Subclasses say how a row
+    belongs to a caseload: through a cooperative (`caseload_cooperative_field`), through the
+    assistant (`caseload_assistant_field`), or not at all (`caseload_exempt`, e.g. regions);
+    otherwise a BA sees none of the rows.
+    """
 
     scope_field = None
+    caseload_cooperative_field = None
+    caseload_assistant_field = None
+    caseload_exempt = False
 
     def for_user(self, user):
-        return self.filter(scope_q(user, self.scope_field))
+        return self.narrow_to_caseload(self.filter(scope_q(user, self.scope_field)), user)
+
+    def narrow_to_caseload(self, queryset, user):
+        assistant_id = caseload_assistant_id(user)
+        if assistant_id is None or self.caseload_exempt:
+            return queryset
+        if self.caseload_assistant_field:
+            return queryset.filter(**{self.caseload_assistant_field: assistant_id})
+        if self.caseload_cooperative_field:
+            from assistants.models import Assignment
+
+            caseload = Assignment.objects.filter(assistant_id=assistant_id, end_date__isnull=True).values("cooperative_id")
+            return queryset.filter(**{f"{self.caseload_cooperative_field}__in": caseload})
+        return queryset.none()
 
 
 def in_scope(user, code):

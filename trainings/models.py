@@ -87,6 +87,7 @@ class TrainingProgram(models.Model):
 
 class CohortQuerySet(ScopedQuerySet):
     scope_field = "region__code"
+    caseload_exempt = True  # cohorts are announcements; their participants are scoped
 
     def for_user(self, user):
         """Cohorts held in the user's region, and the province-wide cohorts above it: a regency's
@@ -173,6 +174,7 @@ class EnrollmentQuerySet(ScopedQuerySet):
     village, copied onto the enrollment), so a regency sees its own people in a province cohort."""
 
     scope_field = "region__code"
+    caseload_assistant_field = "assistant_id"  # a BA's own login sees their own trainings
 
     def active(self):
         return self.exclude(status=Enrollment.Status.WITHDRAWN)
@@ -290,6 +292,7 @@ class Enrollment(models.Model):
 
 class AttendanceQuerySet(ScopedQuerySet):
     scope_field = "enrollment__region__code"
+    caseload_assistant_field = "enrollment__assistant_id"
 
 
 class Attendance(models.Model):

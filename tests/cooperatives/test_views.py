@@ -81,15 +81,15 @@ def test_sorting_and_pagination(login):
 def test_list_queries_do_not_grow_with_rows(login, settings, django_assert_max_num_queries, username, page_size):
     settings.KDKMP_PAGE_SIZE = page_size
     client = login(username)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(LIST, {"regency": "15.71", "milestone": "simkopdes_date", "sort": "regency"} if username != "staf.kerinci" else {})
     assert response.status_code == 200
     assert len(response.context["table"].page.object_list) > 0
 
 
 def test_detail_and_out_of_scope_404(login, kota_jambi_cooperative, kerinci_cooperative, django_assert_max_num_queries):
-    client = login("staf.kotajambi")
-    with django_assert_max_num_queries(12):
+    client = login("kepala.dinas")
+    with django_assert_max_num_queries(14):
         response = client.get(kota_jambi_cooperative.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
@@ -98,6 +98,7 @@ def test_detail_and_out_of_scope_404(login, kota_jambi_cooperative, kerinci_coop
     assert re.search(r"\d{4}\*{8}\d{4}", html)  # NIK masked
     member = kota_jambi_cooperative.board_members.first()
     assert member.nik not in html
+    client = login("staf.kotajambi")
     assert client.get(kerinci_cooperative.get_absolute_url()).status_code == 404
     assert client.get(reverse("cooperatives:update", args=[kerinci_cooperative.pk])).status_code == 404
     assert client.get(reverse("cooperatives:board_create", args=[kerinci_cooperative.pk])).status_code == 404
@@ -196,3 +197,27 @@ def test_cooperative_page_lists_board_trainings(login, kota_jambi_cooperative):
     trainings = list(response.context["board_trainings"])
     assert len(trainings) == 5  # the Kota Jambi board training took the board of five
     assert trainings[0].cohort.program.title in response.content.decode()
+
+
+def test_an_edit_appears_in_the_history_with_its_author(login, kota_jambi_cooperative):
+    client = login("staf.kotajambi")
+    url = reverse("cooperatives:update", args=[kota_jambi_cooperative.pk])
+    client.post(url, {"name": kota_jambi_cooperative.name, "formation_scheme": "baru", "members_count": 321,
+                      "musdesus_date": kota_jambi_cooperative.musdesus_date.isoformat()})
+    client.post(url, {"name": kota_jambi_cooperative.name, "formation_scheme": "baru", "members_count": 333,
+                      "musdesus_date": kota_jambi_cooperative.musdesus_date.isoformat()})
+    response = client.get(kota_jambi_cooperative.get_absolute_url())
+    latest = response.context["changes"][0]
+    assert latest.who.username == "staf.kotajambi"
+    members = str(Cooperative._meta.get_field("members_count").verbose_name)
+    assert (members, 321, 333) in [(str(label), old, new) for label, old, new in latest.changes]
+    html = response.content.decode()
+    assert "Staf Dinas Kota Jambi" in html and "333" in html
+
+
+def test_nik_is_masked_for_the_head_and_full_for_staff(login, kota_jambi_cooperative):
+    member = kota_jambi_cooperative.board_members.first()
+    staff_html = login("staf.kotajambi").get(kota_jambi_cooperative.get_absolute_url()).content.decode()
+    assert member.nik in staff_html
+    head_html = login("kepala.dinas").get(kota_jambi_cooperative.get_absolute_url()).content.decode()
+    assert member.nik not in head_html and member.masked_nik in head_html

@@ -1,0 +1,52 @@
+"""Readable change history (django-simple-history records) for object pages and the audit page."""
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+KINDS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
+@dataclass
+class Change:
+    record: object
+    kind: str
+    changes: list = field(default_factory=list)  # [(field label, old, new)]
+
+    @property
+    def when(self):
+        return self.record.history_date
+
+    @property
+    def who(self):
+        return self.record.history_user
+
+    @property
+    def reason(self):
+        return self.record.history_change_reason
+
+    @property
+    def object_label(self):
+        return str(self.record.instance)
+
+
+def readable_changes(records, limit=20):
+    """records: a historical queryset, newest first. Each change is compared with the previous
+    version of the same object found among the fetched records (one query in all)."""
+    fetched = list(records.select_related("history_user").order_by("-history_date", "-history_id")[: limit * 2])
+    model = records.model.instance_type
+    older = {}
+    for record in reversed(fetched):  # oldest first: remember each object's previous version
+        record.previous = older.get(record.id)
+        older[record.id] = record
+    result = []
+    for record in fetched[:limit]:
+        change = Change(record=record, kind=KINDS.get(record.history_type, record.history_type))
+        if record.history_type == "~" and record.previous is not None:
+            for delta in record.diff_against(record.previous).changes:
+                try:
+                    label = model._meta.get_field(delta.field).verbose_name
+                except Exception:  # noqa: BLE001 - a field removed since: show its name
+                    label = delta.field
+                change.changes.append((label, delta.old, delta.new))
+        result.append(change)
+    return result
