@@ -19,4 +19,4 @@ class UserAdmin(BaseUserAdmin):
         # Admins see the users whose scope lies inside their own.
         from kdkmp.scoping import scope_q
 
-        return super().get_queryset(request).filter(scope_q(request.user, "scope_region_id"))
+        return super().get_queryset(request).filter(scope_q(request.user, "scope_region__code"))

@@ -111,7 +111,8 @@ class CooperativeChildMixin(LoginRequiredMixin, PermissionRequiredMixin, FormPag
     template_name = "cooperatives/form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
+        # Login, then the role's permission (403), then the scope (404), as on every page.
+        if not request.user.is_authenticated or not self.has_permission():
             return self.handle_no_permission()
         self.cooperative = get_object_or_404(Cooperative.objects.for_user(request.user), pk=kwargs["cooperative_pk"])
         return super().dispatch(request, *args, **kwargs)
@@ -168,6 +169,10 @@ class BusinessUnitUpdateView(CooperativeChildMixin, UpdateView):
 
 class ChildDeleteMixin(CooperativeChildMixin):
     template_name = "cooperatives/confirm_delete.html"
+
+    def get_form_kwargs(self):
+        # The confirmation form is a plain Form: it takes no cooperative.
+        return super(CooperativeChildMixin, self).get_form_kwargs()
 
     def form_valid(self, form):
         self.object = self.get_object()

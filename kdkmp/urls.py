@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from dashboards.views import dashboard
 
+from .views import audit
+
 admin.site.site_header = "KDKMP Admin"
 admin.site.site_title = "KDKMP Admin"
 
@@ -14,6 +16,8 @@ urlpatterns = [
     path("koperasi/", include("cooperatives.urls")),
     path("", include("assistants.urls")),
     path("pelatihan/", include("trainings.urls")),
+    path("pengguna/", include("accounts.urls")),
+    path("audit/", audit, name="audit"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

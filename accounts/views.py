@@ -1,0 +1,52 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, ListView, UpdateView
+
+from cooperatives.views import FormPageMixin
+from kdkmp.scoping import scope_q
+
+from .forms import UserCreateForm, UserUpdateForm
+from .models import User
+
+
+def users_for(admin):
+    """The logins whose scope lies inside the admin's own (superusers: all)."""
+    return User.objects.filter(scope_q(admin, "scope_region__code")).select_related("scope_region").prefetch_related("groups")
+
+
+class UserListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    permission_required = "accounts.view_user"
+    template_name = "accounts/user_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return users_for(self.request.user).order_by("scope_region_id", "username")
+
+
+class UserFormMixin(LoginRequiredMixin, PermissionRequiredMixin, FormPageMixin):
+    model = User
+    template_name = "cooperatives/form.html"
+    success_url = reverse_lazy("accounts:list")
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"admin": self.request.user}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Login “%(username)s” saved.") % {"username": self.object.username})
+        return response
+
+
+class UserCreateView(UserFormMixin, CreateView):
+    permission_required = "accounts.add_user"
+    form_class = UserCreateForm
+
+
+class UserUpdateView(UserFormMixin, UpdateView):
+    permission_required = "accounts.change_user"
+    form_class = UserUpdateForm
+
+    def get_queryset(self):
+        return users_for(self.request.user)

@@ -1,0 +1,58 @@
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from assistants.models import Assignment, Assistant
+from cooperatives.models import BoardMember, BusinessUnit, Cooperative
+from trainings.models import Attendance, Enrollment
+
+from .history import readable_changes
+from .scoping import scope_q
+
+# What the audit page searches: (key, label, model, path to the region code, field searched by text).
+AUDITED = [
+    ("koperasi", _("Cooperatives"), Cooperative, "village__code", "name"),
+    ("pengurus", _("Board members"), BoardMember, "cooperative__village__code", "name"),
+    ("unit", _("Business units"), BusinessUnit, "cooperative__village__code", "other_name"),
+    ("pendamping", _("Assistants"), Assistant, "work_area__code", "name"),
+    ("penugasan", _("Assignments"), Assignment, "cooperative__village__code", "reason"),
+    ("peserta", _("Training participants"), Enrollment, "region__code", "certificate_number"),
+    ("absensi", _("Attendance"), Attendance, "enrollment__region__code", "note"),
+]
+AUDIT_LIMIT = 100
+
+
+def _date(value):
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@permission_required("accounts.view_audit", raise_exception=True)
+def audit(request):
+    """Search the change history of the user's region: what changed, who, when, why."""
+    kinds = {key: (label, model, region_field, text_field) for key, label, model, region_field, text_field in AUDITED}
+    kind = request.GET.get("jenis") if request.GET.get("jenis") in kinds else "koperasi"
+    label, model, region_field, text_field = kinds[kind]
+    records = model.history.filter(scope_q(request.user, region_field))
+    author = (request.GET.get("oleh") or "").strip()
+    text = (request.GET.get("q") or "").strip()
+    since, until = _date(request.GET.get("dari")), _date(request.GET.get("sampai"))
+    if author:
+        records = records.filter(Q(history_user__username__icontains=author) | Q(history_user__first_name__icontains=author))
+    if text:
+        records = records.filter(**{f"{text_field}__icontains": text})
+    if since:
+        records = records.filter(history_date__date__gte=since)
+    if until:
+        records = records.filter(history_date__date__lte=until)
+    return render(request, "audit.html", {
+        "kinds": [(key, value[0]) for key, value in kinds.items()], "kind": kind, "label": label,
+        "changes": readable_changes(records, limit=AUDIT_LIMIT), "limit": AUDIT_LIMIT,
+        "author": author, "q": text, "since": request.GET.get("dari", ""), "until": request.GET.get("sampai", ""),
+    })
