@@ -36,9 +36,11 @@ INSTALLED_APPS = [
     "django_tables2",
     "crispy_forms",
     "crispy_bootstrap5",
+    "import_export",
     "kdkmp",
     "accounts",
     "cooperatives",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -148,3 +150,11 @@ LOGGING = {
 # Domain settings.
 KDKMP_BA_CAPACITY = env.int("KDKMP_BA_CAPACITY", default=10)
 KDKMP_PAGE_SIZE = env.int("KDKMP_PAGE_SIZE", default=25)
+# Spreadsheet imports: refused above these sizes (an xlsx also on its declared unzipped size).
+KDKMP_IMPORT_MAX_BYTES = env.int("KDKMP_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+KDKMP_IMPORT_MAX_ROWS = env.int("KDKMP_IMPORT_MAX_ROWS", default=100_000)
+KDKMP_IMPORT_MAX_UNZIPPED_BYTES = env.int("KDKMP_IMPORT_MAX_UNZIPPED_BYTES", default=300 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = KDKMP_IMPORT_MAX_BYTES + 1024 * 1024
+# django-import-export: imports go through imports.services (logged in ImportLog), so the admin
+# writes no LogEntry per row.
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
