@@ -11,7 +11,8 @@ _VIEW = [f"cooperatives.view_{m}" for m in _COOP_MODELS] + ["cooperatives.view_r
 _EDIT = [f"cooperatives.{a}_{m}" for m in _COOP_MODELS for a in ("add", "change", "delete")]
 
 ROLE_PERMISSIONS = {
-    PROVINCE_ADMIN: _VIEW + _EDIT + ["accounts.view_user", "accounts.add_user", "accounts.change_user"],
+    PROVINCE_ADMIN: _VIEW + _EDIT + ["accounts.view_user", "accounts.add_user", "accounts.change_user",
+                                     "imports.run_import", "imports.view_importlog"],
     REGENCY_STAFF: _VIEW + _EDIT,
     HEAD: _VIEW,
 }

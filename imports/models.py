@@ -36,6 +36,7 @@ class ImportLog(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("import log")
         verbose_name_plural = _("import logs")
+        permissions = [("run_import", _("Can import rosters from spreadsheets"))]
 
     def __str__(self):
         return f"{self.kind} {self.file_name} ({self.get_outcome_display()})"
