@@ -175,6 +175,8 @@ def region_code(value):
         raw = raw[:-2]
     if DOTTED_CODE.match(raw):
         return raw
+    if "." in raw:  # dotted, but not in the Kemendagri shape
+        raise CellError("bad_region_code", value=raw)
     compact = re.sub(r"[\s.\-]", "", raw)
     parts = REGION_CODE_LENGTHS.get(len(compact)) if compact.isdigit() else None
     if not parts:
