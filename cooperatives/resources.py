@@ -141,6 +141,11 @@ class CooperativeResource(VillageKeyedResource):
                 self.units[unit.cooperative_id][unit.unit_type] = unit
         if self.region_index is not None:  # names: their cooperatives too (the scope, one query)
             self.cooperatives |= {c.village_id: c for c in Cooperative.objects.for_user(self.user)}
+        for cooperative in self.cooperatives.values():  # clean() reads the village: no query per row
+            village = self.villages.get(cooperative.village_id) or (
+                self.region_index.by_code.get(cooperative.village_id) if self.region_index else None)
+            if village is not None:
+                cooperative.village = village
 
     def build(self, row):
         village = self.village_of(row)
