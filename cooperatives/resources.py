@@ -141,14 +141,9 @@ class CooperativeResource(VillageKeyedResource):
                 self.units[unit.cooperative_id][unit.unit_type] = unit
         if self.region_index is not None:  # names: their cooperatives too (the scope, one query)
             self.cooperatives |= {c.village_id: c for c in Cooperative.objects.for_user(self.user)}
-        for cooperative in self.cooperatives.values():  # clean() reads the village: no query per row
-            village = self.villages.get(cooperative.village_id) or (
-                self.region_index.by_code.get(cooperative.village_id) if self.region_index else None)
-            if village is not None:
-                cooperative.village = village
 
     def build(self, row):
-        village = self.village_of(row)
+        village_code = self.village_of(row)
         values = {}
         for key in self.TEXT_FIELDS:
             if row.has(key):
@@ -168,17 +163,25 @@ class CooperativeResource(VillageKeyedResource):
                 status = row.parse(column.key, _unit_status)
                 if status is not None:
                     units[unit_type] = status
-        if village is None or row.outcome.errors:
+        if village_code is None or row.outcome.errors:
             return None
         if not values.get("name"):
             values.pop("name", None)
-        return village.code, values, {"village": village, "units": units}
+        return village_code, values, {"units": units}
 
     def existing(self, key):
         return self.cooperatives.get(key)
 
+    def validate_instance(self, row, instance, present_fields, field_columns):
+        # clean() reads the village: give it the one from the row (no query), then let it go so
+        # that a national file does not keep 83,762 Region objects alive until the write.
+        if not Cooperative.village.is_cached(instance):
+            instance.village = self.village_instance(instance.village_id)
+        super().validate_instance(row, instance, present_fields, field_columns)
+        Cooperative.village.field.delete_cached_value(instance)
+
     def new_instance(self, key, values, extra):
-        village = extra["village"]
+        village = self.village_instance(key)
         values = {"name": Cooperative.official_name(village)} | values
         return Cooperative(village=village, kind=Cooperative.kind_for(village), **values)
 
@@ -198,8 +201,11 @@ class CooperativeResource(VillageKeyedResource):
         now = timezone.now()
         for outcome in outcomes:
             if outcome.action == "update":
-                outcome.instance.updated_at = now
+                outcome.instance.updated_at = now  # bulk_update does not apply auto_now
         super().write(outcomes)
+
+    def write_chunk(self, outcomes):
+        super().write_chunk(outcomes)  # new cooperatives get their pk back (RETURNING)
         new_units, changed_units = [], []
         for outcome in outcomes:
             if outcome.action not in ("new", "update"):
@@ -210,7 +216,7 @@ class CooperativeResource(VillageKeyedResource):
                 unit = current.get(unit_type)
                 if unit is None:
                     new_units.append(BusinessUnit(
-                        cooperative=cooperative, unit_type=unit_type,
+                        cooperative_id=cooperative.pk, unit_type=unit_type,
                         status=BusinessUnit.Status.PLANNED if status is True else status,
                     ))
                 elif status is not True and unit.status != status:
@@ -218,13 +224,8 @@ class CooperativeResource(VillageKeyedResource):
                     if status != BusinessUnit.Status.OPERATING:
                         unit.started_on = None
                     changed_units.append(unit)
-        if any(u.cooperative.pk is None for u in new_units):  # databases without RETURNING
-            ids = dict(Cooperative.objects.filter(village_id__in=[u.cooperative.village_id for u in new_units])
-                       .values_list("village_id", "pk"))
-            for unit in new_units:
-                unit.cooperative_id = ids[unit.cooperative.village_id]
-        BusinessUnit.objects.bulk_create(new_units, batch_size=self.batch_size)
-        BusinessUnit.objects.bulk_update(changed_units, ["status", "started_on"], batch_size=500)
+        BusinessUnit.objects.bulk_create(new_units)
+        BusinessUnit.objects.bulk_update(changed_units, ["status", "started_on"])
 
     def village_for_export(self, instance):
         return instance.village
@@ -287,7 +288,7 @@ class BoardMemberResource(VillageKeyedResource):
             self.members[(member.cooperative.village_id, member.nik)] = member
 
     def build(self, row):
-        village = self.village_of(row)
+        village_code = self.village_of(row)
         nik = reading.digits(row.raw("nik"))
         values = {
             "name": reading.text(row.raw("name")),
@@ -303,13 +304,13 @@ class BoardMemberResource(VillageKeyedResource):
         for key in ("name", "nik"):
             if not values[key]:
                 row.error(key, "required")
-        if village is None or row.outcome.errors:
+        if village_code is None or row.outcome.errors:
             return None
-        cooperative = self.cooperatives.get(village.code)
+        cooperative = self.cooperatives.get(village_code)
         if cooperative is None:
-            row.error("village_code", "no_cooperative", value=village.code)
+            row.error("village_code", "no_cooperative", value=village_code)
             return None
-        return (village.code, nik), values, {"cooperative": cooperative}
+        return (village_code, nik), values, {"cooperative": cooperative}
 
     def existing(self, key):
         return self.members.get(key)

@@ -50,7 +50,7 @@ class RowError:
     message: str
 
 
-@dataclass
+@dataclass(slots=True)
 class RowOutcome:
     number: int
     cells: list
@@ -100,7 +100,7 @@ class ImportReport:
         width = len(self.headers)
         for row in self.rows:
             if row.errors:
-                cells = [reading.text(c) if c is not None else "" for c in row.cells[:width]]
+                cells = [reading.text(c) if c is not None else "" for c in (row.cells or [])[:width]]
                 cells += [""] * (width - len(cells))
                 errors = "; ".join(f"{e.column}: {e.message}" if e.column else e.message for e in row.errors)
                 dataset.append([row.number] + [neutralise(c) for c in cells] + [errors])
@@ -152,6 +152,7 @@ class BulkResource(resources.ModelResource):
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self.field_columns_cached = self.headers_by_key()
         # Import and export use the same headers, so an exported file can be re-imported.
         self.fields = OrderedDict(
             (c.key, Field(attribute=c.key, column_name=c.header)) for c in self.columns
@@ -201,13 +202,18 @@ class BulkResource(resources.ModelResource):
         """Rules across rows (e.g. one chair per cooperative); record errors on outcomes."""
 
     def write(self, outcomes):
-        """Write new and changed objects; bulk, a few queries per batch."""
+        """Write new and changed objects in chunks (so that child objects built per chunk, like
+        business units, never exist all at once); bulk statements, no per-row queries."""
+        for start in range(0, len(outcomes), self.batch_size):
+            self.write_chunk(outcomes[start:start + self.batch_size])
+
+    def write_chunk(self, outcomes):
         model = self._meta.model
         new = [o.instance for o in outcomes if o.action == "new"]
         changed = [o.instance for o in outcomes if o.action == "update" and o.extra.get("fields_changed")]
-        model.objects.bulk_create(new, batch_size=self.batch_size)
+        model.objects.bulk_create(new)
         if changed:
-            model.objects.bulk_update(changed, self.compare_fields, batch_size=500)
+            model.objects.bulk_update(changed, self.compare_fields)
 
     def describe(self, field_name, value):
         """A value as the preview shows it."""
@@ -241,16 +247,21 @@ class BulkResource(resources.ModelResource):
             digits = code.replace(".", "")[:2]
             if len(digits) == 2 and digits.isdigit():
                 provinces.add(digits)
+        # code -> (name, kind): tuples, not model instances, to keep national files small in
+        # memory; `village_instance` builds a Region when a row needs one.
         self.villages = {}
         if provinces:
             query = Q()
             for province in provinces:
                 query |= Q(code__startswith=f"{province}.")
+            kinds = {k: k for k in Region.VillageKind.values}
             self.villages = {
-                r.code: r for r in Region.objects.filter(query, level=Region.Level.VILLAGE).only("code", "name", "parent_id", "kind", "level")
+                code: (name, kinds.get(kind, kind))
+                for code, name, kind in Region.objects.filter(query, level=Region.Level.VILLAGE).values_list(
+                    "code", "name", "kind")
             }
         self.region_index = None
-        if any(values.get("village_name") for values in rows):
+        if any(values.get("village_name") and not values.get(code_key) for values in rows):
             # Names without codes: the user's scope only (one query).
             regions = Region.objects.for_user(self.user).exclude(level=Region.Level.PROVINCE).only(
                 "code", "name", "parent_id", "kind", "level"
@@ -259,8 +270,15 @@ class BulkResource(resources.ModelResource):
             scope = scope_code(self.user) or ""
             self.scope_parent = scope.rpartition(".")[0] if scope.count(".") else (scope or None)
 
+    def village_instance(self, code):
+        if self.region_index is not None and code in self.region_index.by_code:
+            return self.region_index.by_code[code]
+        name, kind = self.villages[code]
+        return Region(code=code, name=name, level=Region.Level.VILLAGE, parent_id=code[:8], kind=kind)
+
     def village_of(self, row):
-        """The row's village from its code, or from regency/district/village names."""
+        """The code of the row's village, from its code or from regency/district/village names
+        (None after recording the error)."""
         if row.raw("village_code") not in (None, ""):
             code = row.parse("village_code", reading.region_code)
             if not code:
@@ -268,14 +286,13 @@ class BulkResource(resources.ModelResource):
             if Region.level_of(code) != Region.Level.VILLAGE:
                 row.error("village_code", "not_a_village_code", value=code)
                 return None
-            village = self.villages.get(code)
-            if village is None:
+            if code not in self.villages:
                 row.error("village_code", "unknown_village", value=code)
                 return None
             if not in_scope(self.user, code):
                 row.error("village_code", "out_of_scope", value=code)
                 return None
-            return village
+            return code
         if self.region_index is None or not row.raw("village_name"):
             row.error("village_code", "required")
             return None
@@ -307,7 +324,7 @@ class BulkResource(resources.ModelResource):
             row.error("district_name", exc.code, **exc.params)
             return None
         try:
-            return index.match(row.raw("village_name"), district_codes)
+            return index.match(row.raw("village_name"), district_codes).code
         except reading.CellError as exc:
             row.error("village_name", exc.code, **exc.params)
             return None
@@ -344,14 +361,14 @@ class BulkResource(resources.ModelResource):
                 by_column = {}
                 for error in outcome.errors:
                     by_column.setdefault(error.column or NON_FIELD_ERRORS, []).append(error.message)
-                values = dict(zip(result.diff_headers, [reading.text(c) for c in outcome.cells]))
+                values = dict(zip(result.diff_headers, [reading.text(c) for c in outcome.cells or []]))
                 result.append_invalid_row(outcome.number, values, ValidationError(by_column))
                 continue
             row_result = RowResult()
             row_result.import_type = {
                 "new": RowResult.IMPORT_TYPE_NEW, "update": RowResult.IMPORT_TYPE_UPDATE,
             }.get(outcome.action, RowResult.IMPORT_TYPE_SKIP)
-            cells = [reading.text(c) for c in outcome.cells]
+            cells = [reading.text(c) for c in outcome.cells or []]
             diff = {header: f"{old} → {new}" for header, (old, new) in outcome.diff.items()}
             row_result.diff = [diff.get(h, cells[i] if i < len(cells) else "") for i, h in enumerate(result.diff_headers)]
             row_result.instance = outcome.instance

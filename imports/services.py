@@ -12,6 +12,7 @@ from .resources import ImportReport, RowContext, RowOutcome
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 2000
+KEEP_CELLS_UP_TO = 20_000  # beyond, a valid row's raw cells are dropped once validated
 
 
 def import_file(*, kind, data, file_name, user, dry_run, channel=ImportLog.Channel.PAGE, progress=None):
@@ -30,7 +31,8 @@ def import_file(*, kind, data, file_name, user, dry_run, channel=ImportLog.Chann
 
 def import_grid(*, resource, grid, file_name, user, dry_run, channel=ImportLog.Channel.PAGE, progress=None):
     """Validate all rows of a grid (lists of cells, title rows allowed), then write them all in
-    one transaction unless `dry_run` or any error. Returns an ImportReport; always logged."""
+    one transaction unless `dry_run` or any error. Returns an ImportReport; always logged.
+    The grid is consumed (emptied) to keep memory flat on national files."""
     resource.user = user
     report = ImportReport(kind=resource.kind, file_name=file_name, dry_run=dry_run)
     with translation.override("id"):
@@ -59,6 +61,7 @@ def import_grid(*, resource, grid, file_name, user, dry_run, channel=ImportLog.C
                     values[key] = cell
             if values:  # blank rows between blocks are skipped, not errors
                 rows.append((offset, cells, values))
+        grid.clear()  # consumed: rows now hold the cells (memory on national files)
 
         def validate():
             _validate(resource, report, rows, progress)
@@ -90,7 +93,8 @@ def _validate(resource, report, rows, progress):
     seen = {}
     total = len(rows)
     for done, (number, cells, values) in enumerate(rows, start=1):
-        outcome = RowOutcome(number=number, cells=list(cells))
+        rows[done - 1] = None  # the parsed values replace the raw ones (memory on national files)
+        outcome = RowOutcome(number=number, cells=cells)
         row = RowContext(outcome, values, headers)
         built = resource.build(row)
         if built is not None and not outcome.errors:
@@ -101,6 +105,8 @@ def _validate(resource, report, rows, progress):
             else:
                 seen[key] = number
                 _classify(resource, row, key, fields, extra)
+        if not outcome.errors and total > KEEP_CELLS_UP_TO:
+            outcome.cells = None  # large files: raw cells are kept for failed rows only
         report.rows.append(outcome)
         if progress and (done % PROGRESS_EVERY == 0 or done == total):
             progress("validate", done, total)
@@ -114,7 +120,7 @@ def _classify(resource, row, key, fields, extra):
     """New, update (with the differences) or unchanged; then model validation."""
     outcome = row.outcome
     existing = resource.existing(key)
-    columns = resource.field_columns()
+    columns = resource.field_columns_cached
     if existing is None:
         outcome.instance = resource.new_instance(key, fields, extra)
         outcome.action = "new"
