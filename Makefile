@@ -26,6 +26,7 @@ test: install
 
 bench: install
 	$(PY) tests/perf/bench.py
+	$(PY) tests/perf/bench_import.py
 
 # Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
 messages: install

@@ -182,8 +182,11 @@ class CooperativeResource(VillageKeyedResource):
 
     def new_instance(self, key, values, extra):
         village = self.village_instance(key)
-        values = {"name": Cooperative.official_name(village)} | values
-        return Cooperative(village=village, kind=Cooperative.kind_for(village), **values)
+        cooperative = self.instantiate({
+            "name": Cooperative.official_name(village), "village_id": key, "kind": Cooperative.kind_for(village),
+        } | values)
+        Cooperative.village.field.set_cached_value(cooperative, village)  # for clean(), no query
+        return cooperative
 
     def extra_diff(self, existing, extra):
         diff = {}
@@ -316,7 +319,7 @@ class BoardMemberResource(VillageKeyedResource):
         return self.members.get(key)
 
     def new_instance(self, key, values, extra):
-        return BoardMember(cooperative=extra["cooperative"], **values)
+        return self.instantiate({"cooperative_id": extra["cooperative"].pk} | values)
 
     def validate_instance(self, row, instance, present_fields, field_columns):
         # BoardMember.clean() queries for the position's holder per row; that rule is checked

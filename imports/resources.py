@@ -196,7 +196,19 @@ class BulkResource(resources.ModelResource):
         return None
 
     def new_instance(self, key, values, extra):
-        return self._meta.model(**values)
+        return self.instantiate(values)
+
+    def instantiate(self, values):
+        """Model(**values) through Django's positional fast path (about twice as fast on a
+        national file); `values` is keyed by attname ("cooperative_id", not "cooperative")."""
+        model = self._meta.model
+        if getattr(self, "_defaults_for", None) is not model:
+            fields = model._meta.concrete_fields
+            # Only constant defaults here; callables (none on these models) would be shared.
+            self._attnames = [f.attname for f in fields]
+            self._defaults = [f.get_default() for f in fields]
+            self._defaults_for = model
+        return model(*[values.get(name, default) for name, default in zip(self._attnames, self._defaults)])
 
     def check(self, outcomes):
         """Rules across rows (e.g. one chair per cooperative); record errors on outcomes."""
@@ -274,7 +286,8 @@ class BulkResource(resources.ModelResource):
         if self.region_index is not None and code in self.region_index.by_code:
             return self.region_index.by_code[code]
         name, kind = self.villages[code]
-        return Region(code=code, name=name, level=Region.Level.VILLAGE, parent_id=code[:8], kind=kind)
+        # Positional arguments in field order (code, name, level, parent, kind): Django's fast path.
+        return Region(code, name, Region.Level.VILLAGE, code[:8], kind)
 
     def village_of(self, row):
         """The code of the row's village, from its code or from regency/district/village names
