@@ -200,12 +200,12 @@ class CooperativeResource(VillageKeyedResource):
                 diff[header] = (UNIT_STATUS_WORDS[unit.status], UNIT_STATUS_WORDS[status])
         return diff
 
-    def write(self, outcomes):
+    def write(self, outcomes, progress=None):
         now = timezone.now()
         for outcome in outcomes:
             if outcome.action == "update":
                 outcome.instance.updated_at = now  # bulk_update does not apply auto_now
-        super().write(outcomes)
+        super().write(outcomes, progress)
 
     def write_chunk(self, outcomes):
         super().write_chunk(outcomes)  # new cooperatives get their pk back (RETURNING)
@@ -243,7 +243,11 @@ class CooperativeResource(VillageKeyedResource):
         return super().export_value(instance, key)
 
     def get_queryset(self):
-        return Cooperative.objects.for_user(self.user).with_regions().prefetch_related("business_units")
+        return Cooperative.objects.for_user(self.user)
+
+    def filter_export(self, queryset, **kwargs):
+        """Regions and units in a fixed number of queries, whoever passes the queryset."""
+        return queryset.select_related("village__parent__parent").prefetch_related("business_units")
 
 
 GENDER_OPTIONS = {"l": "L", "lakilaki": "L", "pria": "L", "male": "L", "m": "L",
@@ -357,7 +361,10 @@ class BoardMemberResource(VillageKeyedResource):
         return instance.cooperative.village
 
     def get_queryset(self):
-        return BoardMember.objects.for_user(self.user).select_related("cooperative__village__parent__parent")
+        return BoardMember.objects.for_user(self.user)
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("cooperative__village__parent__parent")
 
 
 def _row_error(outcome, column, code, **params):

@@ -43,7 +43,7 @@ class CooperativeExportView(CooperativeListView):
         filterset = self.get_filterset(self.get_filterset_class())
         rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
         resource = CooperativeResource(user=request.user)
-        return export_response(resource, rows.prefetch_related("business_units"), fmt, "koperasi")
+        return export_response(resource, rows, fmt, "koperasi")
 
 
 class CooperativeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):

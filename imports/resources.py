@@ -213,11 +213,13 @@ class BulkResource(resources.ModelResource):
     def check(self, outcomes):
         """Rules across rows (e.g. one chair per cooperative); record errors on outcomes."""
 
-    def write(self, outcomes):
+    def write(self, outcomes, progress=None):
         """Write new and changed objects in chunks (so that child objects built per chunk, like
         business units, never exist all at once); bulk statements, no per-row queries."""
         for start in range(0, len(outcomes), self.batch_size):
             self.write_chunk(outcomes[start:start + self.batch_size])
+            if progress:
+                progress("write", min(start + self.batch_size, len(outcomes)), len(outcomes))
 
     def write_chunk(self, outcomes):
         model = self._meta.model
@@ -391,6 +393,10 @@ class BulkResource(resources.ModelResource):
         return result
 
     # --- export -----------------------------------------------------------------------------
+
+    def get_chunk_size(self):
+        """Exports read 5,000 rows (plus their prefetches) per query instead of the library's 100."""
+        return 5000
 
     def export_value(self, instance, key):
         return getattr(instance, key, "")

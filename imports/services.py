@@ -75,7 +75,7 @@ def import_grid(*, resource, grid, file_name, user, dry_run, channel=ImportLog.C
                     # was checked; any error rolls everything back.
                     validate()
                     if report.ok:
-                        resource.write(report.rows)
+                        resource.write(report.rows, progress)
                         report.written = True
                     else:
                         transaction.set_rollback(True)

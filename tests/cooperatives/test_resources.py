@@ -70,3 +70,17 @@ def test_an_export_reimports_unchanged(demo, resource_class):
                          dry_run=True)
     assert report.ok, report.errors[:3]
     assert report.counts["unchanged"] == len(dataset) > 0
+
+
+def test_list_export_queries_do_not_grow_with_rows(login, django_assert_max_num_queries):
+    client = login("admin.provinsi")
+    with django_assert_max_num_queries(12):
+        response = client.get(EXPORT_CSV)
+    assert response.content.decode().count("\n") == 1 + 1585
+
+
+def test_board_export_in_a_fixed_number_of_queries(demo, django_assert_max_num_queries):
+    user = User.objects.get(username="staf.kerinci")
+    with django_assert_max_num_queries(3):
+        dataset = BoardMemberResource(user=user).export()
+    assert len(dataset) == 5 * 287
