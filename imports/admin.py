@@ -1,6 +1,8 @@
 from django.contrib import admin
 from import_export.formats.base_formats import CSV, XLSX
 
+from kdkmp.scoping import scope_q
+
 from .models import ImportLog
 
 
@@ -39,5 +41,5 @@ class ImportLogAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset if request.user.is_superuser else queryset.filter(user__scope_region=request.user.scope_region)
+        """Logs of users inside one's own scope (command-line logs, without a user: superusers)."""
+        return super().get_queryset(request).filter(scope_q(request.user, "user__scope_region__code"))

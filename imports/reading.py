@@ -146,14 +146,18 @@ class CellError(ValueError):
 
 
 def text(value):
-    """Trimmed text; numbers Excel made of codes lose their ".0"."""
+    """Trimmed text; numbers Excel made of codes lose their ".0"; the ' our exports put before
+    formula-like cells (see resources.neutralise) is taken off again."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    return re.sub(r"\s+", " ", str(value)).strip()
+    value = re.sub(r"\s+", " ", str(value)).strip()
+    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+        value = value[1:]
+    return value
 
 
 def digits(value):
@@ -216,7 +220,7 @@ def date(value):
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)):
-        if 1 <= value < 100_000:  # an Excel serial day number that reached us as a number
+        if 20_000 <= value < 80_000:  # an Excel serial day number (1954-2119) that reached us as a number
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise CellError("bad_date", value=text(value))
     raw = text(value).lower()
@@ -252,20 +256,29 @@ def yes_no(value):
     raise CellError("bad_yes_no", value=text(value))
 
 
+THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+
+
 def integer(value):
-    """Counts typed with thousands separators ("1.234") or as Excel numbers."""
+    """Whole numbers, as Excel numbers or typed with thousands separators ("1.234")."""
     if value is None or value == "":
         return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if isinstance(value, bool):
+        raise CellError("bad_number", value=text(value))
     if isinstance(value, int):
         return value
-    raw = re.sub(r"[\s.,]", "", text(value))
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise CellError("bad_number", value=text(value))
+    raw = text(value).replace(" ", "")
     if not raw:
         return None
-    if not raw.isdigit():
-        raise CellError("bad_number", value=text(value))
-    return int(raw)
+    if raw.isdigit():
+        return int(raw)
+    if THOUSANDS.match(raw) and len({c for c in raw if not c.isdigit()}) == 1:
+        return int(re.sub(r"[.,]", "", raw))
+    raise CellError("bad_number", value=text(value))
 
 
 def choice(value, options):

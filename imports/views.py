@@ -56,10 +56,8 @@ class ImportView(ImportPermissionMixin, View):
             return self.page(form)
         upload = form.cleaned_data["file"]
         kind = form.cleaned_data["kind"]
-        if upload.size > settings.KDKMP_IMPORT_MAX_BYTES:
-            data = b"x" * (settings.KDKMP_IMPORT_MAX_BYTES + 1)  # refused by the service, and logged
-        else:
-            data = upload.read()
+        # One byte over the limit is enough for the service to refuse (and log) a file too large.
+        data = upload.read(settings.KDKMP_IMPORT_MAX_BYTES + 1)
         report = import_file(kind=kind, data=data, file_name=upload.name, user=request.user, dry_run=True)
         token = _remember(request, kind, upload.name, data, report)
         return render_preview(request, report, token)

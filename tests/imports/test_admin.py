@@ -67,3 +67,21 @@ def test_admin_export_is_scoped(login):
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert len(rows) == 1 + 68
     assert all(str(r[0]).startswith("15.71.") for r in rows[1:])
+
+
+def test_import_logs_are_scoped(demo):
+    from django.test import RequestFactory
+
+    from accounts.models import User
+    from imports.admin import ImportLogAdmin
+
+    kota, kerinci = User.objects.get(username="staf.kotajambi"), User.objects.get(username="staf.kerinci")
+    ImportLog.objects.create(user=kota, kind="board", outcome="imported")
+    ImportLog.objects.create(user=kerinci, kind="board", outcome="imported")
+    ImportLog.objects.create(user=None, kind="board", outcome="imported")
+    request = RequestFactory().get("/")
+    model_admin = ImportLogAdmin(ImportLog, None)
+    request.user = User.objects.get(username="admin.provinsi")
+    assert model_admin.get_queryset(request).count() == 2
+    request.user = kota
+    assert list(model_admin.get_queryset(request).values_list("user__username", flat=True)) == ["staf.kotajambi"]

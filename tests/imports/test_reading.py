@@ -184,3 +184,26 @@ def test_ambiguous_name_lists_the_candidates():
         _index().match("Bekasi", ["32"])
     assert exc.value.code == "ambiguous_region_name"
     assert "Kota Bekasi" in exc.value.params["suggestions"]
+
+
+@pytest.mark.parametrize("value, expected", [
+    (120, 120), (120.0, 120), ("1.234", 1234), ("1,234", 1234), (" 45 ", 45), ("", None), (None, None),
+])
+def test_integers(value, expected):
+    assert reading.integer(value) == expected
+
+
+@pytest.mark.parametrize("value", [12.5, "12,5", "1.23", "1.234,5", "sepuluh", "-3"])
+def test_bad_integers(value):
+    with pytest.raises(reading.CellError):
+        reading.integer(value)
+
+
+def test_an_exported_neutralised_cell_reads_back_as_typed():
+    assert reading.text("'+62 812 3456 7890") == "+62 812 3456 7890"
+    assert reading.text("'Koperasi") == "'Koperasi"
+
+
+def test_small_numbers_are_not_excel_dates():
+    with pytest.raises(reading.CellError):
+        reading.date(2025)

@@ -101,3 +101,11 @@ def test_templates_have_headers_and_an_example(login, kind):
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert list(rows[0]) == [c.header for c in registry.get(kind).columns]
     assert len(rows) == 2
+
+
+def test_a_file_over_the_limit_is_refused_without_reading_it_all(login, settings):
+    settings.KDKMP_IMPORT_MAX_BYTES = 1000
+    client = login("admin.provinsi")
+    response = client.post(PAGE, {"kind": "cooperatives", "file": SimpleUploadedFile("big.csv", b"a,b\n" * 1000)})
+    assert [code for code, _t in response.context["report"].file_errors] == ["too_large"]
+    assert ImportLog.objects.get(file_name="big.csv").outcome == "refused"
