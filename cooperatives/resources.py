@@ -7,8 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from imports import reading
+from imports.messages import message
 from imports.registry import register
-from imports.resources import BulkResource, Column
+from imports.resources import BulkResource, Column, RowError
 
 from .models import BoardMember, BusinessUnit, Cooperative
 
@@ -355,7 +356,8 @@ class BoardMemberResource(VillageKeyedResource):
                 position = outcome.instance.position
                 if len(holders.get((outcome.key[0], position), ())) > 1:
                     label = str(BoardMember.Position(position).label)
-                    outcome.errors.append(_row_error(outcome, "Jabatan", "position_taken", position=label))
+                    outcome.errors.append(
+                        RowError(outcome.number, "Jabatan", "position_taken", message("position_taken", position=label)))
 
     def village_for_export(self, instance):
         return instance.cooperative.village
@@ -366,10 +368,4 @@ class BoardMemberResource(VillageKeyedResource):
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("cooperative__village__parent__parent")
 
-
-def _row_error(outcome, column, code, **params):
-    from imports.messages import message
-    from imports.resources import RowError
-
-    return RowError(outcome.number, column, code, message(code, **params))
 

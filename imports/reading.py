@@ -318,6 +318,9 @@ class RegionIndex:
             self._children.setdefault(region.parent_id, []).append(region)
         self._names = {}
 
+    def children(self, code):
+        return self._children.get(code, [])
+
     def _names_under(self, parent):
         if parent not in self._names:
             full, short = {}, {}

@@ -172,8 +172,6 @@ class BulkResource(resources.ModelResource):
     def headers_by_key(cls):
         return {c.key: c.header for c in cls.columns}
 
-    field_columns = headers_by_key
-
     def extra_diff(self, existing, extra):
         """Differences outside the model's own fields (e.g. child rows): {header: (old, new)}."""
         return {}
@@ -282,7 +280,8 @@ class BulkResource(resources.ModelResource):
             )
             self.region_index = reading.RegionIndex(regions)
             scope = scope_code(self.user) or ""
-            self.scope_parent = scope.rpartition(".")[0] if scope.count(".") else (scope or None)
+            self.name_provinces = [scope.split(".")[0]] if scope else sorted(
+                {r.parent_id for r in self.region_index.by_code.values() if r.level == Region.Level.REGENCY})
 
     def village_instance(self, code):
         if self.region_index is not None and code in self.region_index.by_code:
@@ -320,13 +319,12 @@ class BulkResource(resources.ModelResource):
             if Region.level_of(scope) == Region.Level.REGENCY:
                 regency_codes = [scope]
                 if row.raw("regency_name"):
-                    regency_codes = [index.match(row.raw("regency_name"), [scope.split(".")[0]]).code]
+                    regency_codes = [index.match(row.raw("regency_name"), self.name_provinces).code]
             else:
                 if not row.raw("regency_name"):
                     row.error("regency_name", "required")
                     return None
-                provinces = [scope] if scope else sorted({r.parent_id for r in index.by_code.values() if r.level == Region.Level.REGENCY})
-                regency_codes = [index.match(row.raw("regency_name"), provinces).code]
+                regency_codes = [index.match(row.raw("regency_name"), self.name_provinces).code]
         except reading.CellError as exc:
             row.error("regency_name", exc.code, **exc.params)
             return None
@@ -334,7 +332,7 @@ class BulkResource(resources.ModelResource):
             if row.raw("district_name"):
                 district_codes = [index.match(row.raw("district_name"), regency_codes).code]
             else:
-                district_codes = [r.code for r in index._children.get(regency_codes[0], [])]
+                district_codes = [r.code for r in index.children(regency_codes[0])]
         except reading.CellError as exc:
             row.error("district_name", exc.code, **exc.params)
             return None

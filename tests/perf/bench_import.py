@@ -101,6 +101,7 @@ def main():
     null = open(os.devnull, "w")
     call_command("migrate", verbosity=0)
     call_command("load_regions", all=True, stdout=null)
+    Cooperative.objects.all().delete()  # BENCH_DATABASE_URL may be a database used before
     user = _Everything()
 
     national = Path(workdir) / "kdkmp-nasional.xlsx"
@@ -151,8 +152,6 @@ def main():
 
     def raw():
         with transaction.atomic():
-            import datetime as dt
-
             cooperatives = []
             for row in rows:
                 village = villages[row[0]]
@@ -169,7 +168,6 @@ def main():
                 [BusinessUnit(cooperative_id=c.pk, unit_type="kantor", status="construction") for c in cooperatives],
                 batch_size=2000,
             )
-            del dt
 
     _none, t_raw = timed(raw)
     raw_rate = n_national / t_raw
