@@ -1,4 +1,5 @@
 import pytest
+from openpyxl import load_workbook
 from django.core.management import CommandError, call_command
 
 from cooperatives.models import Cooperative
@@ -37,8 +38,11 @@ def test_import_then_again_unchanged(demo, tmp_path, capsys):
 def test_any_error_exits_non_zero_and_lists_rows(demo, tmp_path, capsys):
     village = VillageFactory()
     path = write(tmp_path, [["Kode Desa", "Jumlah Anggota"], [village.code, "45"], ["15.71.01.9999", "x"]])
+    failed = tmp_path / "gagal.xlsx"
     with pytest.raises(CommandError) as exc:
-        call_command("import_roster", "cooperatives", path)
+        call_command("import_roster", "cooperatives", path, "--failed-rows", str(failed))
+    rows = list(load_workbook(failed).active.values)
+    assert rows[1][0] == 3 and "Kesalahan" in rows[0]
     assert exc.value.returncode == 2
     err = capsys.readouterr().err
     assert "baris 3" in err and "[unknown_village]" in err and "[bad_number]" in err

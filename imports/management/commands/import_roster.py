@@ -1,4 +1,4 @@
-"""python manage.py import_roster KIND FILE [--dry-run] [--user USERNAME]
+"""python manage.py import_roster KIND FILE [--dry-run] [--user USERNAME] [--failed-rows OUT.xlsx]
 
 The same validation and writing as the page and the admin (imports.services). Exits non-zero
 when anything is wrong, and then writes nothing.
@@ -26,8 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
         parser.add_argument("--user", help="import as this user (scoped to their region); default: everything")
+        parser.add_argument("--failed-rows", metavar="OUT.xlsx", help="write the rows with errors, plus an error column, here")
 
-    def handle(self, *args, kind, file, dry_run, user=None, **options):
+    def handle(self, *args, kind, file, dry_run, user=None, failed_rows=None, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
@@ -60,6 +61,9 @@ class Command(BaseCommand):
             f"{kind}: {counts['rows']} rows, {counts['new']} new, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged, {counts['errors']} errors ({state}) in {elapsed:.1f} s"
         )
+        if failed_rows and errors:
+            Path(failed_rows).write_bytes(report.failed_rows_dataset().export("xlsx"))
+            self.stdout.write(f"Baris yang gagal: {failed_rows}")
         if not report.ok:
             raise CommandError(f"{counts['errors']} error(s); nothing was written", returncode=2)
 
