@@ -346,14 +346,14 @@ class BoardMemberResource(VillageKeyedResource):
         state = {key: (m.position, m.term_end) for key, m in self.members.items()}
         for outcome in outcomes:
             if outcome.key is not None and not outcome.errors:
-                state[outcome.key] = (outcome.instance.position, outcome.instance.term_end)
+                state[outcome.key] = (self.value_of(outcome, "position"), self.value_of(outcome, "term_end"))
         holders = defaultdict(set)
         for key, (position, end) in state.items():
             if position in BoardMember.SINGLE_HOLDER and (end is None or end >= today):
                 holders[(key[0], position)].add(key)
         for outcome in outcomes:
             if outcome.action in ("new", "update") and not outcome.errors:
-                position = outcome.instance.position
+                position = self.value_of(outcome, "position")
                 if len(holders.get((outcome.key[0], position), ())) > 1:
                     label = str(BoardMember.Position(position).label)
                     outcome.errors.append(

@@ -60,6 +60,8 @@ class RowOutcome:
     diff: dict = field(default_factory=dict)  # column header -> (old, new)
     errors: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    values: dict = None  # a new row's parsed fields, kept instead of its instance (see services)
+    label: str = ""  # how the preview names the record
 
 
 @dataclass
@@ -211,11 +213,25 @@ class BulkResource(resources.ModelResource):
     def check(self, outcomes):
         """Rules across rows (e.g. one chair per cooperative); record errors on outcomes."""
 
+    @staticmethod
+    def value_of(outcome, name):
+        """A field of a validated row: from its instance (updates) or its parsed values (new)."""
+        if outcome.instance is not None:
+            return getattr(outcome.instance, name)
+        return outcome.values.get(name)
+
     def write(self, outcomes, progress=None):
         """Write new and changed objects in chunks (so that child objects built per chunk, like
         business units, never exist all at once); bulk statements, no per-row queries."""
         for start in range(0, len(outcomes), self.batch_size):
-            self.write_chunk(outcomes[start:start + self.batch_size])
+            chunk = outcomes[start:start + self.batch_size]
+            for outcome in chunk:
+                if outcome.action == "new" and outcome.instance is None:
+                    outcome.instance = self.new_instance(outcome.key, outcome.values, outcome.extra)
+            self.write_chunk(chunk)
+            for outcome in chunk:
+                if outcome.action == "new":
+                    outcome.instance = None  # written: let it go
             if progress:
                 progress("write", min(start + self.batch_size, len(outcomes)), len(outcomes))
 
@@ -386,6 +402,7 @@ class BulkResource(resources.ModelResource):
             row_result.diff = [diff.get(h, cells[i] if i < len(cells) else "") for i, h in enumerate(result.diff_headers)]
             row_result.instance = outcome.instance
             row_result.add_instance_info(outcome.instance)
+            row_result.object_repr = outcome.label
             result.append_row_result(row_result)
             result.increment_row_result_total(row_result)
         return result

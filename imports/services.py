@@ -136,6 +136,11 @@ def _classify(resource, row, key, fields, extra):
         outcome.action = "update" if outcome.diff else "unchanged"
     if outcome.action != "unchanged":
         resource.validate_instance(row, outcome.instance, set(fields), columns)
+    outcome.label = str(outcome.instance)
+    if outcome.action == "new":
+        # A national file would keep 83,762 model instances alive until the write; keep the
+        # parsed fields instead and build the instance again, chunk by chunk, when writing.
+        outcome.values, outcome.instance = fields, None
 
 
 def _log(report, user, channel):
