@@ -138,9 +138,9 @@ def _classify(resource, row, key, fields, extra):
         resource.validate_instance(row, outcome.instance, set(fields), columns)
     outcome.label = str(outcome.instance)
     if outcome.action == "new":
-        # A national file would keep 83,762 model instances alive until the write; keep the
-        # parsed fields instead and build the instance again, chunk by chunk, when writing.
-        outcome.values, outcome.instance = fields, None
+        # A national file would keep 83,762 model instances alive until the write; keep a tuple
+        # of field values instead and rebuild the instance, chunk by chunk, when writing.
+        outcome.values, outcome.instance = resource.snapshot(outcome.instance), None
 
 
 def _log(report, user, channel):
