@@ -15,6 +15,10 @@ def dataset_response(dataset, fmt, basename):
     content = dataset.export(fmt)
     if fmt == "csv":
         content = "\ufeff" + content
+    return file_response(content, fmt, basename)
+
+
+def file_response(content, fmt, basename):
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{basename}.{fmt}"'
     return response

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from . import registry
-from .exporting import dataset_response
+from .exporting import dataset_response, file_response
 from .forms import ImportForm
 from .models import ImportLog
 from .services import import_file
@@ -91,8 +91,7 @@ class FailedRowsView(ImportPermissionMixin, View):
         failed = _path(token, ".failed.xlsx")
         if not failed.exists():
             raise Http404
-        response = dataset_response(_FileDataset(failed.read_bytes()), "xlsx", "baris-gagal")
-        return response
+        return file_response(failed.read_bytes(), "xlsx", "baris-gagal")
 
 
 class TemplateView(ImportPermissionMixin, View):
@@ -114,16 +113,6 @@ def render_preview(request, report, token):
         "more_changes": max(0, len(changes) - PREVIEW_ROWS),
         "kind_label": registry.get(report.kind).label,
     })
-
-
-class _FileDataset:
-    """Bytes already in xlsx form, passed through dataset_response."""
-
-    def __init__(self, content):
-        self.content = content
-
-    def export(self, fmt):
-        return self.content
 
 
 def _path(token, suffix=".upload"):
