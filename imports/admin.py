@@ -1,9 +1,43 @@
+import tablib
 from django.contrib import admin
 from import_export.formats.base_formats import CSV, XLSX
 
 from kdkmp.scoping import scope_q
 
+from . import reading
+from .messages import FileError
 from .models import ImportLog
+
+
+class RosterFormatMixin:
+    """The admin reads uploads with imports.reading, like the page and the command: sniffing,
+    size/row/zip-bomb limits, Windows-1252 and semicolon csv, the fast xlsx reader. The first
+    row becomes the dataset's headers only nominally: BulkResource.import_data looks for the
+    real header row itself."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        data = in_stream.encode() if isinstance(in_stream, str) else in_stream
+        grid = reading.read_grid(data)
+        width = max(len(row) for row in grid)
+        pad = lambda row: list(row) + [None] * (width - len(row))  # noqa: E731
+        dataset = tablib.Dataset(headers=pad(grid[0]))
+        for row in grid[1:]:
+            dataset.append(pad(row))
+        return dataset
+
+
+class RosterXLSX(RosterFormatMixin, XLSX):
+    pass
+
+
+class RosterCSV(RosterFormatMixin, CSV):
+    pass
 
 
 class RosterAdminMixin:
@@ -11,9 +45,15 @@ class RosterAdminMixin:
     requesting user (so imports and exports are scoped), and only holders of
     imports.run_import may import."""
 
-    import_formats = [XLSX, CSV]
+    import_formats = [RosterXLSX, RosterCSV]
     export_formats = [XLSX, CSV]
     skip_admin_log = True  # every import is in ImportLog instead
+
+    def add_data_read_fail_error_to_form(self, form, exc):
+        if isinstance(exc, FileError):
+            form.add_error("import_file", str(exc))  # the Indonesian message, not the class name
+        else:
+            super().add_data_read_fail_error_to_form(form, exc)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}

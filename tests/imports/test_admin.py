@@ -16,7 +16,7 @@ PROCESS = reverse("admin:cooperatives_cooperative_process_import")
 def xlsx_format_index():
     from cooperatives.admin import CooperativeAdmin
 
-    return [f.__name__ for f in CooperativeAdmin.import_formats].index("XLSX")
+    return [f.__name__ for f in CooperativeAdmin.import_formats].index("RosterXLSX")
 
 
 def test_admin_preview_then_confirm(login):
@@ -85,3 +85,20 @@ def test_import_logs_are_scoped(demo):
     assert model_admin.get_queryset(request).count() == 2
     request.user = kota
     assert list(model_admin.get_queryset(request).values_list("user__username", flat=True)) == ["staf.kotajambi"]
+
+
+def test_admin_reads_files_like_the_page(login, settings):
+    """Semicolon Windows-1252 csv, and the file limits with their own message."""
+    from cooperatives.admin import CooperativeAdmin
+    from tests.imports.files import csv_bytes
+
+    csv_index = [f.__name__ for f in CooperativeAdmin.import_formats].index("RosterCSV")
+    client = login("admin.provinsi")
+    village = VillageFactory()
+    data = csv_bytes([["Kode Desa", "Alamat"], [village.code, "Jl. Pasar No. 1, Sérang"]], delimiter=";", encoding="cp1252")
+    response = client.post(IMPORT, {"format": csv_index, "import_file": SimpleUploadedFile("a.csv", data), "resource": 0})
+    assert [r.import_type for r in response.context["result"].rows] == ["new"]
+
+    settings.KDKMP_IMPORT_MAX_BYTES = 10
+    response = client.post(IMPORT, {"format": csv_index, "import_file": SimpleUploadedFile("a.csv", data), "resource": 0})
+    assert "Berkas terlalu besar" in str(response.context["form"].errors)
