@@ -201,3 +201,23 @@ def test_board_queries_do_not_grow_with_rows(admin_user, django_assert_max_num_q
     small = _query_count("board", xlsx(rows(coops[:2], 100)), admin_user)
     with django_assert_max_num_queries(small):
         run("board", xlsx(rows(coops, 200)), admin_user)
+
+
+@pytest.mark.parametrize("kind", ["cooperatives", "board"])
+def test_the_downloadable_templates_read_cleanly(admin_user, kind):
+    """The example row parses in every cell (on the demo the board's example chair is taken)."""
+    from imports import registry
+
+    data = registry.get(kind).template_dataset().export("xlsx")
+    report = run(kind, data, admin_user, dry_run=True)
+    assert not report.file_errors and report.unknown_columns == []
+    assert {e.code for e in report.errors} <= {"position_taken"}
+
+
+def test_board_members_by_names(admin_user, kota_jambi_cooperative):
+    village = kota_jambi_cooperative.village
+    rows = [["Kab/Kota", "Kec.", "Desa", "Nama", "NIK", "JK", "Jabatan", "TMT"],
+            ["Kota Jambi", village.parent.name, village.name, "Dewi", "1571014101900021", "P", "Pengawas", "1 Mei 2025"]]
+    report = run("board", csv_bytes(rows), admin_user, name="pengurus.csv")
+    assert report.written and report.counts["new"] == 1
+    assert BoardMember.objects.filter(cooperative=kota_jambi_cooperative, nik="1571014101900021").exists()
