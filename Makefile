@@ -27,6 +27,7 @@ test: install
 # Benchmarks print figures; BENCH_DATABASE_URL (an empty, disposable database) runs them on PostgreSQL.
 bench: install
 	$(PY) tests/perf/bench.py
+	$(PY) tests/perf/bench_import.py
 
 # Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
 messages: install

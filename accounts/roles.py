@@ -27,7 +27,7 @@ _FULL_NIK = ["cooperatives.view_full_nik"]
 _USERS = ["accounts.view_user", "accounts.add_user", "accounts.change_user", "accounts.view_audit"]
 
 ROLE_PERMISSIONS = {
-    PROVINCE_ADMIN: _VIEW + _EDIT + _FULL_NIK + _USERS,
+    PROVINCE_ADMIN: _VIEW + _EDIT + _FULL_NIK + _USERS + ["imports.run_import", "imports.view_importlog"],
     REGENCY_STAFF: _VIEW + _EDIT + _FULL_NIK,
     HEAD: _VIEW,
     # PMO: the area's BAs and cooperatives, read-only. BA: read-only and narrowed to the

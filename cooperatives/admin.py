@@ -1,8 +1,11 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 
+from imports.admin import RosterAdminMixin
 from kdkmp.scoping import ScopedAdminMixin
 
 from .models import BoardMember, BusinessUnit, Cooperative, Region
+from .resources import BoardMemberResource, CooperativeResource
 
 
 @admin.register(Region)
@@ -26,7 +29,8 @@ class BoardMemberInline(admin.TabularInline):
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CooperativeAdmin(RosterAdminMixin, ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [CooperativeResource]
     list_display = ("name", "village", "kind", "formation_scheme", "legal_entity_date", "members_count")
     list_filter = ("kind", "formation_scheme", "business_units__unit_type")
     search_fields = ("name", "village__name", "village__code")
@@ -46,7 +50,8 @@ class BusinessUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(BoardMember)
-class BoardMemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class BoardMemberAdmin(RosterAdminMixin, ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [BoardMemberResource]
     list_display = ("name", "masked_nik", "position", "cooperative", "term_start", "term_end")
     list_filter = ("position", "gender")
     search_fields = ("name", "nik", "cooperative__name")

@@ -6,6 +6,7 @@ app_name = "cooperatives"
 
 urlpatterns = [
     path("", views.CooperativeListView.as_view(), name="list"),
+    path("ekspor.<str:fmt>", views.CooperativeExportView.as_view(), name="export"),
     path("baru/", views.CooperativeCreateView.as_view(), name="create"),
     path("<int:pk>/", views.CooperativeDetailView.as_view(), name="detail"),
     path("<int:pk>/ubah/", views.CooperativeUpdateView.as_view(), name="update"),

@@ -10,11 +10,13 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from kdkmp.history import readable_changes
+from imports.exporting import export_response
 from kdkmp.scoping import ScopedViewMixin
 
 from .filters import CooperativeFilter
 from .forms import BoardMemberForm, BusinessUnitForm, CooperativeCreateForm, CooperativeForm
 from .models import BoardMember, BusinessUnit, Cooperative
+from .resources import CooperativeResource
 from .selectors import breadcrumb_regions, cooperatives_for
 from .tables import CooperativeTable
 
@@ -33,6 +35,16 @@ class CooperativeListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTab
 
     def get_table_pagination(self, table):
         return {"per_page": settings.KDKMP_PAGE_SIZE}
+
+
+class CooperativeExportView(CooperativeListView):
+    """The list's filtered rows (same FilterSet, same scope) as xlsx or csv."""
+
+    def get(self, request, *args, fmt, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
+        rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
+        resource = CooperativeResource(user=request.user)
+        return export_response(resource, rows, fmt, "koperasi")
 
 
 class CooperativeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):

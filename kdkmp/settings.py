@@ -2,6 +2,7 @@
 
 Development: DEBUG=true and nothing else. Production: see `.env.example` and the README.
 """
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,12 +39,14 @@ INSTALLED_APPS = [
     "django_tables2",
     "crispy_forms",
     "crispy_bootstrap5",
+    "import_export",
     "axes",
     "csp",
     "simple_history",
     "kdkmp",
     "accounts",
     "cooperatives",
+    "imports",
     "assistants",
     "dashboards",
     "trainings",
@@ -195,3 +198,13 @@ LOGGING = {
 # Domain settings.
 KDKMP_BA_CAPACITY = env.int("KDKMP_BA_CAPACITY", default=10)
 KDKMP_PAGE_SIZE = env.int("KDKMP_PAGE_SIZE", default=25)
+# Spreadsheet imports: refused above these sizes (an xlsx also on its declared unzipped size).
+KDKMP_IMPORT_MAX_BYTES = env.int("KDKMP_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+KDKMP_IMPORT_MAX_ROWS = env.int("KDKMP_IMPORT_MAX_ROWS", default=100_000)
+KDKMP_IMPORT_MAX_UNZIPPED_BYTES = env.int("KDKMP_IMPORT_MAX_UNZIPPED_BYTES", default=300 * 1024 * 1024)
+# Uploads wait here between preview and confirm (removed after a day).
+KDKMP_IMPORT_DIR = env("KDKMP_IMPORT_DIR", default=str(Path(tempfile.gettempdir()) / "kdkmp-imports"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = KDKMP_IMPORT_MAX_BYTES + 1024 * 1024
+# django-import-export: imports go through imports.services (logged in ImportLog), so the admin
+# writes no LogEntry per row.
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True

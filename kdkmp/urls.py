@@ -18,6 +18,7 @@ urlpatterns = [
     path("pelatihan/", include("trainings.urls")),
     path("pengguna/", include("accounts.urls")),
     path("audit/", audit, name="audit"),
+    path("impor/", include("imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

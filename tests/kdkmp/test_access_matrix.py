@@ -66,7 +66,14 @@ PAGES = {
     "accounts:create": ("GET", "accounts.add_user", None, True),
     "accounts:update": ("GET", "accounts.change_user", "user", True),
     "audit": ("GET", "accounts.view_audit", None, True),
+    "cooperatives:export": ("GET", "cooperatives.view_cooperative", "fmt", True),
+    "imports:import": ("GET", "imports.run_import", None, True),
+    "imports:template": ("GET", "imports.run_import", "kind", True),
+    "imports:confirm": ("POST", "imports.run_import", "token", True),
+    "imports:failed_rows": ("GET", "imports.run_import", "token", True),
 }
+# Keys that are plain URL arguments rather than objects: (arguments, expected when allowed).
+FIXED_ARGS = {"fmt": (["xlsx"], 200), "kind": (["cooperatives"], 200), "token": (["tidak-ada"], 404)}
 # Pages that are not role pages: login/logout and the language switch (tested elsewhere).
 NOT_ROLE_PAGES = {"login", "logout", "set_language"}
 
@@ -131,6 +138,8 @@ def objects(demo):
 def build_url(name, key, objects):
     if key is None:
         return reverse(name)
+    if key in FIXED_ARGS:
+        return reverse(name, args=FIXED_ARGS[key][0])
     kind = key.split("_")[0] if key.startswith(("cohort_", "enrollment_")) else key
     obj = objects[{"cooperative_child": "cooperative"}.get(kind, kind)]
     if key == "cooperative_child":
@@ -153,6 +162,8 @@ def expected(role, user, name, method, permission, key, ba_sees, where):
         return {302}  # a BA starts on its own caseload
     if permission and not user.has_perm(permission):
         return {403}
+    if key in FIXED_ARGS:
+        return {FIXED_ARGS[key][1]}  # an unknown upload token is a 404 like any missing object
     if key and key != "program" and not key.startswith("program") and where == "out":
         return {404}
     if key and role == "ba.kotajambi" and not ba_sees:
@@ -170,7 +181,7 @@ def test_access_matrix(client, objects, role):
         client.force_login(user)
     mismatches = []
     for name, (method, permission, key, ba_sees) in PAGES.items():
-        for where in (["in", "out"] if key else ["in"]):
+        for where in (["in", "out"] if key and key not in FIXED_ARGS else ["in"]):
             url = build_url(name, key, objects[where])
             response = client.post(url) if method == "POST" else client.get(url)
             want = expected(role, user, name, method, permission, key, ba_sees, where)

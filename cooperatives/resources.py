@@ -1,0 +1,371 @@
+"""Import/export kinds of this app: cooperatives (with legal data, milestones and business units)
+and board members. Each is a django-import-export resource registered as an import kind; see
+imports.resources.BulkResource for the hooks."""
+from collections import defaultdict
+
+from django.db.models import Q
+from django.utils import timezone
+
+from imports import reading
+from imports.messages import message
+from imports.registry import register
+from imports.resources import BulkResource, Column, RowError
+
+from .models import BoardMember, BusinessUnit, Cooperative
+
+REGION_COLUMNS = [
+    Column("village_code", "Kode Desa", ("kode desa/kelurahan", "kode kelurahan", "kode wilayah", "kode kemendagri",
+                                         "kode", "kode desa kelurahan", "kd desa"), example="15.71.01.1001"),
+    Column("regency_name", "Kabupaten/Kota", ("kabupaten", "kota", "kab/kota", "kab kota", "nama kabupaten"),
+           example="Kota Jambi"),
+    Column("district_name", "Kecamatan", ("kec", "nama kecamatan"), example="Danau Teluk"),
+    Column("village_name", "Desa/Kelurahan", ("desa", "kelurahan", "nama desa", "nama kelurahan", "desa kelurahan"),
+           example="Pasir Panjang"),
+]
+
+SCHEME_OPTIONS = {reading.normalize_header(v): v for v in Cooperative.Scheme.values}
+SCHEME_OPTIONS |= {"revitalisasikoperasi": "revitalisasi", "pengembangankoperasi": "pengembangan", "pembentukanbaru": "baru"}
+
+MILESTONE_COLUMNS = [
+    Column("musdesus_date", "Tanggal Musdesus", ("musdesus", "tgl musdesus", "tanggal musdesus/muskel"), example="14/04/2025"),
+    Column("notary_deed_date", "Tanggal Akta Notaris", ("akta notaris", "tgl akta", "tanggal akta"), example="25 April 2025"),
+    Column("legal_entity_date", "Tanggal Badan Hukum", ("tanggal sk ahu", "tgl badan hukum", "tanggal ahu"), example="2025-06-02"),
+    Column("simkopdes_date", "Tanggal Akun SIMKOPDES", ("simkopdes", "akun simkopdes"), example=""),
+    Column("business_plan_date", "Tanggal Rencana Usaha", ("rencana usaha", "business plan", "tanggal proposal bisnis")),
+    Column("loan_proposal_date", "Tanggal Pengajuan Pinjaman", ("pengajuan pinjaman", "proposal pinjaman")),
+    Column("outlet_operating_date", "Tanggal Gerai Beroperasi", ("gerai beroperasi", "tanggal operasional gerai")),
+]
+DATE_FIELDS = [c.key for c in MILESTONE_COLUMNS]
+
+# One column per standard business unit; its cell is the unit's status (or Ya = the unit exists).
+UNIT_COLUMNS = {
+    BusinessUnit.Type.OFFICE: Column("unit_kantor", "Unit Kantor", ("kantor koperasi",), example="beroperasi"),
+    BusinessUnit.Type.GROCERY: Column("unit_sembako", "Unit Gerai Sembako", ("gerai sembako", "sembako"), example="pembangunan"),
+    BusinessUnit.Type.SAVINGS_LOANS: Column("unit_simpan_pinjam", "Unit Simpan Pinjam", ("simpan pinjam",), example="rencana"),
+    BusinessUnit.Type.CLINIC: Column("unit_klinik", "Unit Klinik Desa", ("klinik desa", "klinik")),
+    BusinessUnit.Type.PHARMACY: Column("unit_apotek", "Unit Apotek Desa", ("apotek desa", "apotek")),
+    BusinessUnit.Type.COLD_STORAGE: Column("unit_cold_storage", "Unit Cold Storage", ("cold storage", "pergudangan")),
+    BusinessUnit.Type.LOGISTICS: Column("unit_logistik", "Unit Logistik", ("logistik",)),
+}
+UNIT_STATUS_OPTIONS = {
+    "rencana": BusinessUnit.Status.PLANNED, "direncanakan": BusinessUnit.Status.PLANNED, "planned": BusinessUnit.Status.PLANNED,
+    "pembangunan": BusinessUnit.Status.CONSTRUCTION, "dibangun": BusinessUnit.Status.CONSTRUCTION,
+    "konstruksi": BusinessUnit.Status.CONSTRUCTION, "construction": BusinessUnit.Status.CONSTRUCTION,
+    "beroperasi": BusinessUnit.Status.OPERATING, "operasional": BusinessUnit.Status.OPERATING,
+    "operating": BusinessUnit.Status.OPERATING,
+}
+UNIT_STATUS_WORDS = {
+    BusinessUnit.Status.PLANNED: "rencana", BusinessUnit.Status.CONSTRUCTION: "pembangunan",
+    BusinessUnit.Status.OPERATING: "beroperasi",
+}
+
+
+def _unit_status(value):
+    """A status word, or Ya (the unit exists, status kept or planned) / Tidak (no change)."""
+    key = reading.normalize_header(value)
+    if key in UNIT_STATUS_OPTIONS:
+        return UNIT_STATUS_OPTIONS[key]
+    try:
+        flag = reading.yes_no(value)
+    except reading.CellError:
+        raise reading.CellError("bad_choice", value=reading.text(value), options="rencana, pembangunan, beroperasi, Ya, Tidak") from None
+    return True if flag else None
+
+
+def _province_q(field, codes):
+    """Rows under the provinces of the given codes: one query whatever the number of rows."""
+    query = Q()
+    for province in {c.split(".")[0] for c in codes}:
+        query |= Q(**{f"{field}__startswith": f"{province}."})
+    return query
+
+
+class VillageKeyedResource(BulkResource):
+    """Kinds whose rows name a village by code, or by regency/district/village names."""
+
+    def missing_columns(self, present):
+        missing = super().missing_columns(present)
+        if "village_code" not in present and "village_name" not in present:
+            missing.insert(0, "Kode Desa")
+        return missing
+
+    def export_value(self, instance, key):
+        village = self.village_for_export(instance)
+        if key == "village_code":
+            return village.code
+        if key == "village_name":
+            return village.name
+        if key == "district_name":
+            return village.parent.name
+        if key == "regency_name":
+            return village.parent.parent.name
+        return super().export_value(instance, key)
+
+
+@register
+class CooperativeResource(VillageKeyedResource):
+    kind = "cooperatives"
+    label = "Koperasi (data hukum, tahapan, unit usaha)"
+    columns = REGION_COLUMNS + [
+        Column("name", "Nama Koperasi", ("koperasi", "nama kdkmp", "nama kdmp", "nama kkmp"),
+               example="Koperasi Kelurahan Merah Putih Pasir Panjang"),
+        Column("formation_scheme", "Skema Pembentukan", ("skema", "pola pembentukan"), example="baru"),
+        Column("ahu_number", "Nomor AHU", ("no ahu", "nomor sk ahu", "no sk ahu", "nomor badan hukum"),
+               example="AHU-0012345.AH.01.29.TAHUN 2025"),
+        Column("cooperative_number", "Nomor Induk Koperasi", ("nik koperasi", "no induk koperasi"), example="1571010010001"),
+        Column("nib", "NIB", ("nomor induk berusaha",), example="1234567890123"),
+        Column("npwp", "NPWP", ("no npwp",), example="01.234.567.8-901.000"),
+        *MILESTONE_COLUMNS,
+        Column("members_count", "Jumlah Anggota", ("anggota", "jml anggota"), example=120),
+        Column("address", "Alamat", ("alamat koperasi",), example="Jl. Pasar No. 1"),
+        Column("phone", "Telepon", ("no hp", "hp", "no telp", "telp", "nomor telepon", "no hp wa"), example="0812-3456-7890"),
+        Column("email", "Email", ("e-mail", "surel"), example=""),
+        *UNIT_COLUMNS.values(),
+    ]
+    compare_fields = ["name", "formation_scheme", "ahu_number", "cooperative_number", "nib", "npwp",
+                      *DATE_FIELDS, "members_count", "address", "phone", "email", "updated_at"]
+    TEXT_FIELDS = ["name", "ahu_number", "cooperative_number", "address", "phone", "email", "npwp"]
+
+    class Meta:
+        model = Cooperative
+
+    def prepare(self, rows):
+        self.load_villages(rows)
+        codes = list(self.villages)
+        self.cooperatives, self.units = {}, defaultdict(dict)
+        if codes:
+            query = _province_q("village__code", codes)
+            self.cooperatives = {c.village_id: c for c in Cooperative.objects.filter(query)}
+            for unit in BusinessUnit.objects.filter(_province_q("cooperative__village__code", codes)).exclude(
+                unit_type=BusinessUnit.Type.OTHER
+            ):
+                self.units[unit.cooperative_id][unit.unit_type] = unit
+        if self.region_index is not None:  # names: their cooperatives too (the scope, one query)
+            self.cooperatives |= {c.village_id: c for c in Cooperative.objects.for_user(self.user)}
+
+    def build(self, row):
+        village_code = self.village_of(row)
+        values = {}
+        for key in self.TEXT_FIELDS:
+            if row.has(key):
+                values[key] = reading.text(row.raw(key))
+        if row.has("nib"):
+            values["nib"] = reading.digits(row.raw("nib"))
+        if row.has("formation_scheme"):
+            values["formation_scheme"] = row.parse("formation_scheme", reading.choice, SCHEME_OPTIONS)
+        for key in DATE_FIELDS:
+            if row.has(key):
+                values[key] = row.parse(key, reading.date)
+        if row.has("members_count"):
+            values["members_count"] = row.parse("members_count", reading.integer)
+        units = {}
+        for unit_type, column in UNIT_COLUMNS.items():
+            if row.has(column.key):
+                status = row.parse(column.key, _unit_status)
+                if status is not None:
+                    units[unit_type] = status
+        if village_code is None or row.outcome.errors:
+            return None
+        if not values.get("name"):
+            values.pop("name", None)
+        return village_code, values, {"units": units}
+
+    def existing(self, key):
+        return self.cooperatives.get(key)
+
+    def validate_instance(self, row, instance, present_fields, field_columns):
+        # clean() reads the village: give it the one from the row (no query), then let it go so
+        # that a national file does not keep 83,762 Region objects alive until the write.
+        if not Cooperative.village.is_cached(instance):
+            instance.village = self.village_instance(instance.village_id)
+        super().validate_instance(row, instance, present_fields, field_columns)
+        Cooperative.village.field.delete_cached_value(instance)
+
+    def new_instance(self, key, values, extra):
+        village = self.village_instance(key)
+        cooperative = self.instantiate({
+            "name": Cooperative.official_name(village), "village_id": key, "kind": Cooperative.kind_for(village),
+        } | values)
+        Cooperative.village.field.set_cached_value(cooperative, village)  # for clean(), no query
+        return cooperative
+
+    def extra_diff(self, existing, extra):
+        diff = {}
+        current = self.units.get(existing.pk, {})
+        for unit_type, status in extra["units"].items():
+            header = UNIT_COLUMNS[unit_type].header
+            unit = current.get(unit_type)
+            if unit is None:
+                diff[header] = ("–", UNIT_STATUS_WORDS[BusinessUnit.Status.PLANNED if status is True else status])
+            elif status is not True and unit.status != status:
+                diff[header] = (UNIT_STATUS_WORDS[unit.status], UNIT_STATUS_WORDS[status])
+        return diff
+
+    def write(self, outcomes, progress=None):
+        now = timezone.now()
+        for outcome in outcomes:
+            if outcome.action == "update":
+                outcome.instance.updated_at = now  # bulk_update does not apply auto_now
+        super().write(outcomes, progress)
+
+    def write_chunk(self, outcomes):
+        super().write_chunk(outcomes)  # new cooperatives get their pk back (RETURNING)
+        new_units, changed_units = [], []
+        for outcome in outcomes:
+            if outcome.action not in ("new", "update"):
+                continue
+            cooperative = outcome.instance
+            current = self.units.get(cooperative.pk, {}) if outcome.action == "update" else {}
+            for unit_type, status in outcome.extra["units"].items():
+                unit = current.get(unit_type)
+                if unit is None:
+                    new_units.append(BusinessUnit(
+                        cooperative_id=cooperative.pk, unit_type=unit_type,
+                        status=BusinessUnit.Status.PLANNED if status is True else status,
+                    ))
+                elif status is not True and unit.status != status:
+                    unit.status = status
+                    if status != BusinessUnit.Status.OPERATING:
+                        unit.started_on = None
+                    changed_units.append(unit)
+        BusinessUnit.objects.bulk_create(new_units)
+        BusinessUnit.objects.bulk_update(changed_units, ["status", "started_on"])
+
+    def village_for_export(self, instance):
+        return instance.village
+
+    def export_value(self, instance, key):
+        for unit_type, column in UNIT_COLUMNS.items():
+            if key == column.key:
+                for unit in instance.business_units.all():
+                    if unit.unit_type == unit_type:
+                        return UNIT_STATUS_WORDS[unit.status]
+                return ""
+        return super().export_value(instance, key)
+
+    def get_queryset(self):
+        return Cooperative.objects.for_user(self.user)
+
+    def filter_export(self, queryset, **kwargs):
+        """Regions and units in a fixed number of queries, whoever passes the queryset."""
+        return queryset.select_related("village__parent__parent").prefetch_related("business_units")
+
+
+GENDER_OPTIONS = {"l": "L", "lakilaki": "L", "pria": "L", "male": "L", "m": "L",
+                  "p": "P", "perempuan": "P", "wanita": "P", "female": "P", "f": "P"}
+POSITION_OPTIONS = {reading.normalize_header(v): v for v in BoardMember.Position.values} | {
+    "ketua": "KETUA", "wakilketuausaha": "WAKIL_KETUA_USAHA", "wakilketuabidangusaha": "WAKIL_KETUA_USAHA",
+    "wakilketuaanggota": "WAKIL_KETUA_ANGGOTA", "wakilketuakeanggotaan": "WAKIL_KETUA_ANGGOTA",
+    "wakilketuabidangkeanggotaan": "WAKIL_KETUA_ANGGOTA", "sekretaris": "SEKRETARIS", "bendahara": "BENDAHARA",
+    "ketuapengawas": "KETUA_PENGAWAS", "anggotapengawas": "ANGGOTA_PENGAWAS", "pengawas": "ANGGOTA_PENGAWAS",
+    "manajer": "MANAJER", "manager": "MANAJER",
+}
+
+
+@register
+class BoardMemberResource(VillageKeyedResource):
+    kind = "board"
+    label = "Pengurus dan pengawas koperasi"
+    columns = REGION_COLUMNS + [
+        Column("name", "Nama", ("nama pengurus", "nama lengkap"), required=True, example="Ahmad Saputra"),
+        Column("nik", "NIK", ("nomor induk kependudukan", "no ktp", "nik ktp"), required=True, example="1571010101900001"),
+        Column("gender", "Jenis Kelamin", ("jk", "l/p", "kelamin"), required=True, example="L"),
+        Column("phone", "No. HP", ("hp", "telepon", "no telp", "no hp wa", "nomor hp"), example="0812-3456-7890"),
+        Column("position", "Jabatan", ("posisi", "jabatan pengurus"), required=True, example="Ketua"),
+        Column("term_start", "Mulai Menjabat", ("awal masa jabatan", "tmt", "mulai masa jabatan"), required=True,
+               example="01/05/2025"),
+        Column("term_end", "Akhir Masa Jabatan", ("selesai menjabat", "akhir jabatan"), example="01/05/2030"),
+    ]
+    compare_fields = ["name", "gender", "phone", "position", "term_start", "term_end"]
+
+    class Meta:
+        model = BoardMember
+
+    def prepare(self, rows):
+        self.load_villages(rows)
+        codes = list(self.villages)
+        query = _province_q("village__code", codes) if codes else Q(pk__in=[])
+        if self.region_index is not None:
+            query |= Q(pk__in=Cooperative.objects.for_user(self.user).values("pk"))
+        self.cooperatives = {c.village_id: c for c in Cooperative.objects.filter(query)}
+        members = BoardMember.objects.filter(cooperative__in=Cooperative.objects.filter(query))
+        by_pk = {c.pk: c for c in self.cooperatives.values()}
+        self.members = {}
+        for member in members:
+            member.cooperative = by_pk[member.cooperative_id]
+            self.members[(member.cooperative.village_id, member.nik)] = member
+
+    def build(self, row):
+        village_code = self.village_of(row)
+        nik = reading.digits(row.raw("nik"))
+        values = {
+            "name": reading.text(row.raw("name")),
+            "nik": nik,
+            "gender": row.parse("gender", reading.choice, GENDER_OPTIONS, required=True),
+            "position": row.parse("position", reading.choice, POSITION_OPTIONS, required=True),
+            "term_start": row.parse("term_start", reading.date, required=True),
+        }
+        if row.has("phone"):
+            values["phone"] = reading.text(row.raw("phone"))
+        if row.has("term_end"):
+            values["term_end"] = row.parse("term_end", reading.date)
+        for key in ("name", "nik"):
+            if not values[key]:
+                row.error(key, "required")
+        if village_code is None or row.outcome.errors:
+            return None
+        cooperative = self.cooperatives.get(village_code)
+        if cooperative is None:
+            row.error("village_code", "no_cooperative", value=village_code)
+            return None
+        return (village_code, nik), values, {"cooperative": cooperative}
+
+    def existing(self, key):
+        return self.members.get(key)
+
+    def new_instance(self, key, values, extra):
+        return self.instantiate({"cooperative_id": extra["cooperative"].pk} | values)
+
+    def validate_instance(self, row, instance, present_fields, field_columns):
+        # BoardMember.clean() queries for the position's holder per row; that rule is checked
+        # for the whole file at once in `check`, so only field validation runs here.
+        exclude = [f.name for f in instance._meta.fields if f.name not in present_fields]
+        try:
+            instance.clean_fields(exclude=exclude)
+        except Exception as exc:  # ValidationError
+            for field_name, messages in exc.message_dict.items():
+                for text in messages:
+                    row.error(field_name, "invalid", message=text)
+        if instance.term_end and instance.term_start and instance.term_end < instance.term_start:
+            row.error("term_end", "invalid", message="Masa jabatan tidak dapat berakhir sebelum dimulai.")
+
+    def check(self, outcomes):
+        """One active holder per single-holder position and cooperative, the file applied over
+        what is stored."""
+        today = timezone.localdate()
+        state = {key: (m.position, m.term_end) for key, m in self.members.items()}
+        for outcome in outcomes:
+            if outcome.key is not None and not outcome.errors:
+                state[outcome.key] = (self.value_of(outcome, "position"), self.value_of(outcome, "term_end"))
+        holders = defaultdict(set)
+        for key, (position, end) in state.items():
+            if position in BoardMember.SINGLE_HOLDER and (end is None or end >= today):
+                holders[(key[0], position)].add(key)
+        for outcome in outcomes:
+            if outcome.action in ("new", "update") and not outcome.errors:
+                position = self.value_of(outcome, "position")
+                if len(holders.get((outcome.key[0], position), ())) > 1:
+                    label = str(BoardMember.Position(position).label)
+                    outcome.errors.append(
+                        RowError(outcome.number, "Jabatan", "position_taken", message("position_taken", position=label)))
+
+    def village_for_export(self, instance):
+        return instance.cooperative.village
+
+    def get_queryset(self):
+        return BoardMember.objects.for_user(self.user)
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("cooperative__village__parent__parent")
+
+

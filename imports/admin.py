@@ -1,0 +1,85 @@
+import tablib
+from django.contrib import admin
+from import_export.formats.base_formats import CSV, XLSX
+
+from kdkmp.scoping import scope_q
+
+from . import reading
+from .messages import FileError
+from .models import ImportLog
+
+
+class RosterFormatMixin:
+    """The admin reads uploads with imports.reading, like the page and the command: sniffing,
+    size/row/zip-bomb limits, Windows-1252 and semicolon csv, the fast xlsx reader. The first
+    row becomes the dataset's headers only nominally: BulkResource.import_data looks for the
+    real header row itself."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        data = in_stream.encode() if isinstance(in_stream, str) else in_stream
+        grid = reading.read_grid(data)
+        width = max(len(row) for row in grid)
+        pad = lambda row: list(row) + [None] * (width - len(row))  # noqa: E731
+        dataset = tablib.Dataset(headers=pad(grid[0]))
+        for row in grid[1:]:
+            dataset.append(pad(row))
+        return dataset
+
+
+class RosterXLSX(RosterFormatMixin, XLSX):
+    pass
+
+
+class RosterCSV(RosterFormatMixin, CSV):
+    pass
+
+
+class RosterAdminMixin:
+    """django-import-export in a ModelAdmin, on the shared import path: resources get the
+    requesting user (so imports and exports are scoped), and only holders of
+    imports.run_import may import."""
+
+    import_formats = [RosterXLSX, RosterCSV]
+    export_formats = [XLSX, CSV]
+    skip_admin_log = True  # every import is in ImportLog instead
+
+    def add_data_read_fail_error_to_form(self, form, exc):
+        if isinstance(exc, FileError):
+            form.add_error("import_file", str(exc))  # the Indonesian message, not the class name
+        else:
+            super().add_data_read_fail_error_to_form(form, exc)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("imports.run_import")
+
+
+@admin.register(ImportLog)
+class ImportLogAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "kind", "channel", "file_name", "outcome", "rows", "new", "updated",
+                    "unchanged", "errors")
+    list_filter = ("kind", "channel", "outcome")
+    search_fields = ("file_name", "user__username")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        """Logs of users inside one's own scope (command-line logs, without a user: superusers)."""
+        return super().get_queryset(request).filter(scope_q(request.user, "user__scope_region__code"))

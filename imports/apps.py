@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportsConfig(AppConfig):
+    name = "imports"
+    verbose_name = _("Data import")
+
+    def ready(self):
+        # Each app's resources.py registers its import kinds (see imports.registry).
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("resources")

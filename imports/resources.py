@@ -1,0 +1,439 @@
+"""The base of every import kind: a django-import-export ModelResource whose import goes through
+one validate-all-then-write path (imports.services) instead of the library's row-by-row default.
+
+A kind subclass declares its `columns` (header, aliases, required), loads what it needs in
+`prepare` (a fixed number of queries whatever the number of rows), parses one row in `build`,
+and may extend `write`. The Django admin (preview, then confirm), the "Impor data" page and the
+`import_roster` command all end in `services.import_grid`, so they validate and write the same way.
+"""
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
+from import_export import resources
+from import_export.fields import Field
+from import_export.results import Result, RowResult
+
+from cooperatives.models import Region
+from kdkmp.scoping import in_scope, scope_code
+
+from . import reading
+from .messages import message
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Spreadsheet formula injection: a text cell starting with = + - @ or a tab is prefixed
+    with ' so that Excel shows it as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # as written in templates and exports (Indonesian, like the users' own files)
+    aliases: tuple = ()
+    required: bool = False
+    example: object = ""
+
+
+@dataclass
+class RowError:
+    row: int  # as Excel numbers it (1-based, title rows included)
+    column: str
+    code: str
+    message: str
+
+
+@dataclass(slots=True)
+class RowOutcome:
+    number: int
+    cells: list
+    key: object = None
+    instance: object = None
+    action: str = ""  # "new", "update", "unchanged" or "" (row with errors)
+    diff: dict = field(default_factory=dict)  # column header -> (old, new)
+    errors: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+    values: tuple = None  # a new row's field values, kept instead of its instance (see services)
+    label: str = ""  # how the preview names the record
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    file_name: str = ""
+    headers: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    file_errors: list = field(default_factory=list)  # [(code, message)]
+    unknown_columns: list = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = True
+
+    @property
+    def errors(self):
+        return [e for row in self.rows for e in row.errors]
+
+    @property
+    def ok(self):
+        return not self.file_errors and not any(row.errors for row in self.rows)
+
+    def count(self, action):
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def counts(self):
+        return {
+            "rows": len(self.rows),
+            "new": self.count("new"),
+            "updated": self.count("update"),
+            "unchanged": self.count("unchanged"),
+            "errors": len(self.errors) + len(self.file_errors),
+        }
+
+    def failed_rows_dataset(self):
+        """The rows with errors as they came in, plus an error column (a file to fix and re-send)."""
+        dataset = tablib.Dataset(headers=["Baris"] + [str(h) for h in self.headers] + ["Kesalahan"])
+        width = len(self.headers)
+        for row in self.rows:
+            if row.errors:
+                cells = [reading.text(c) if c is not None else "" for c in (row.cells or [])[:width]]
+                cells += [""] * (width - len(cells))
+                errors = "; ".join(f"{e.column}: {e.message}" if e.column else e.message for e in row.errors)
+                dataset.append([row.number] + [neutralise(c) for c in cells] + [errors])
+        return dataset
+
+
+class RowContext:
+    """One row as `build` sees it: cells by column key, and a way to record errors."""
+
+    def __init__(self, outcome, values, headers):
+        self.outcome = outcome
+        self.values = values
+        self._headers = headers
+
+    def has(self, key):
+        return key in self.values
+
+    def raw(self, key):
+        return self.values.get(key)
+
+    def error(self, key, code, **params):
+        self.outcome.errors.append(
+            RowError(self.outcome.number, self._headers.get(key, key), code, message(code, **params))
+        )
+
+    def parse(self, key, parser, *args, required=False):
+        """Parse a cell; on failure record the error and return None."""
+        value = self.values.get(key)
+        try:
+            parsed = parser(value, *args) if value is not None else None
+        except reading.CellError as exc:
+            self.error(key, exc.code, **exc.params)
+            return None
+        if required and parsed in (None, ""):
+            self.error(key, "required")
+        return parsed
+
+
+class BulkResource(resources.ModelResource):
+    """Base of every import kind; see the module docstring."""
+
+    kind = ""
+    label = ""
+    columns = []
+    # Fields compared for "unchanged"/"update" and written by bulk_update (model field names).
+    compare_fields = []
+    batch_size = 2000
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.field_columns_cached = self.headers_by_key()
+        # Import and export use the same headers, so an exported file can be re-imported.
+        self.fields = OrderedDict(
+            (c.key, Field(attribute=c.key, column_name=c.header)) for c in self.columns
+        )
+
+    # --- headers -------------------------------------------------------------------------
+
+    @classmethod
+    def alias_map(cls):
+        aliases = {}
+        for column in cls.columns:
+            for text in (column.key, column.header, *column.aliases):
+                aliases.setdefault(reading.normalize_header(text), column.key)
+        return aliases
+
+    @classmethod
+    def headers_by_key(cls):
+        return {c.key: c.header for c in cls.columns}
+
+    def extra_diff(self, existing, extra):
+        """Differences outside the model's own fields (e.g. child rows): {header: (old, new)}."""
+        return {}
+
+    def missing_columns(self, present):
+        """Header texts of required columns that are absent (kinds may allow alternatives)."""
+        return [c.header for c in self.columns if c.required and c.key not in present]
+
+    # --- hooks for kinds -------------------------------------------------------------------
+
+    def prepare(self, rows):
+        """Load everything the rows refer to, in a fixed number of queries."""
+
+    def build(self, row):
+        """Parse one row: return (natural key, {model field: value}, extra) or None on errors."""
+        raise NotImplementedError
+
+    def existing(self, key):
+        """The stored object with this natural key, or None."""
+        return None
+
+    def new_instance(self, key, values, extra):
+        return self.instantiate(values)
+
+    def _field_order(self):
+        model = self._meta.model
+        if getattr(self, "_defaults_for", None) is not model:
+            fields = model._meta.concrete_fields
+            # Only constant defaults here; callables (none on these models) would be shared.
+            self._attnames = [f.attname for f in fields]
+            self._positions = {name: i for i, name in enumerate(self._attnames)}
+            self._defaults = [f.get_default() for f in fields]
+            self._defaults_for = model
+        return self._attnames
+
+    def instantiate(self, values):
+        """Model(**values) through Django's positional fast path (about twice as fast on a
+        national file); `values` is keyed by attname ("cooperative_id", not "cooperative")."""
+        attnames = self._field_order()
+        return self._meta.model(*[values.get(name, default) for name, default in zip(attnames, self._defaults)])
+
+    def snapshot(self, instance):
+        """A validated new instance as a tuple of its field values (kept until the write)."""
+        return tuple(getattr(instance, name) for name in self._field_order())
+
+    def restore(self, snapshot):
+        return self._meta.model(*snapshot)
+
+    def check(self, outcomes):
+        """Rules across rows (e.g. one chair per cooperative); record errors on outcomes."""
+
+    def value_of(self, outcome, name):
+        """A field of a validated row: from its instance (updates) or its parsed values (new)."""
+        if outcome.instance is not None:
+            return getattr(outcome.instance, name)
+        return outcome.values[self._positions[name]]
+
+    def write(self, outcomes, progress=None):
+        """Write new and changed objects in chunks (so that child objects built per chunk, like
+        business units, never exist all at once); bulk statements, no per-row queries."""
+        for start in range(0, len(outcomes), self.batch_size):
+            chunk = outcomes[start:start + self.batch_size]
+            for outcome in chunk:
+                if outcome.action == "new" and outcome.instance is None:
+                    outcome.instance = self.restore(outcome.values)
+            self.write_chunk(chunk)
+            for outcome in chunk:
+                if outcome.action == "new":
+                    outcome.instance = None  # written: let it go
+            if progress:
+                progress("write", min(start + self.batch_size, len(outcomes)), len(outcomes))
+
+    def write_chunk(self, outcomes):
+        model = self._meta.model
+        new = [o.instance for o in outcomes if o.action == "new"]
+        changed = [o.instance for o in outcomes if o.action == "update" and o.extra.get("fields_changed")]
+        model.objects.bulk_create(new)
+        if changed:
+            model.objects.bulk_update(changed, self.compare_fields)
+
+    def describe(self, field_name, value):
+        """A value as the preview shows it."""
+        if value is None or value == "":
+            return "–"
+        return str(value)
+
+    # --- shared helpers ----------------------------------------------------------------------
+
+    def validate_instance(self, row, instance, present_fields, field_columns):
+        """Model validation (field validators and `clean`) without per-row queries: uniqueness
+        is checked in bulk by the service instead."""
+        exclude = [f.name for f in instance._meta.fields if f.name not in present_fields]
+        try:
+            instance.clean_fields(exclude=exclude)
+            instance.clean()
+        except ValidationError as exc:
+            for field_name, messages in exc.message_dict.items():
+                column = field_columns.get(field_name, "" if field_name == NON_FIELD_ERRORS else field_name)
+                for text in messages:
+                    row.outcome.errors.append(RowError(row.outcome.number, column, "invalid", text))
+
+    # --- region lookups (shared by kinds keyed on a village) --------------------------------
+
+    def load_villages(self, rows, code_key="village_code"):
+        """Villages of every province named in the file's codes, in one query; the user's scope
+        is checked per row so that "outside your region" differs from "no such village"."""
+        provinces = set()
+        for values in rows:
+            code = reading.text(values.get(code_key))
+            digits = code.replace(".", "")[:2]
+            if len(digits) == 2 and digits.isdigit():
+                provinces.add(digits)
+        # code -> (name, kind): tuples, not model instances, to keep national files small in
+        # memory; `village_instance` builds a Region when a row needs one.
+        self.villages = {}
+        if provinces:
+            query = Q()
+            for province in provinces:
+                query |= Q(code__startswith=f"{province}.")
+            kinds = {k: k for k in Region.VillageKind.values}
+            self.villages = {
+                code: (name, kinds.get(kind, kind))
+                for code, name, kind in Region.objects.filter(query, level=Region.Level.VILLAGE).values_list(
+                    "code", "name", "kind")
+            }
+        self.region_index = None
+        if any(values.get("village_name") and not values.get(code_key) for values in rows):
+            # Names without codes: the user's scope only (one query).
+            regions = Region.objects.for_user(self.user).exclude(level=Region.Level.PROVINCE).only(
+                "code", "name", "parent_id", "kind", "level"
+            )
+            self.region_index = reading.RegionIndex(regions)
+            scope = scope_code(self.user) or ""
+            self.name_provinces = [scope.split(".")[0]] if scope else sorted(
+                {r.parent_id for r in self.region_index.by_code.values() if r.level == Region.Level.REGENCY})
+
+    def village_instance(self, code):
+        if self.region_index is not None and code in self.region_index.by_code:
+            return self.region_index.by_code[code]
+        name, kind = self.villages[code]
+        # Positional arguments in field order (code, name, level, parent, kind): Django's fast path.
+        return Region(code, name, Region.Level.VILLAGE, code[:8], kind)
+
+    def village_of(self, row):
+        """The code of the row's village, from its code or from regency/district/village names
+        (None after recording the error)."""
+        if row.raw("village_code") not in (None, ""):
+            code = row.parse("village_code", reading.region_code)
+            if not code:
+                return None
+            if Region.level_of(code) != Region.Level.VILLAGE:
+                row.error("village_code", "not_a_village_code", value=code)
+                return None
+            if code not in self.villages:
+                row.error("village_code", "unknown_village", value=code)
+                return None
+            if not in_scope(self.user, code):
+                row.error("village_code", "out_of_scope", value=code)
+                return None
+            return code
+        if self.region_index is None or not row.raw("village_name"):
+            row.error("village_code", "required")
+            return None
+        return self._village_by_names(row)
+
+    def _village_by_names(self, row):
+        index = self.region_index
+        scope = scope_code(self.user) or ""
+        try:
+            if Region.level_of(scope) == Region.Level.REGENCY:
+                regency_codes = [scope]
+                if row.raw("regency_name"):
+                    regency_codes = [index.match(row.raw("regency_name"), self.name_provinces).code]
+            else:
+                if not row.raw("regency_name"):
+                    row.error("regency_name", "required")
+                    return None
+                regency_codes = [index.match(row.raw("regency_name"), self.name_provinces).code]
+        except reading.CellError as exc:
+            row.error("regency_name", exc.code, **exc.params)
+            return None
+        try:
+            if row.raw("district_name"):
+                district_codes = [index.match(row.raw("district_name"), regency_codes).code]
+            else:
+                district_codes = [r.code for r in index.children(regency_codes[0])]
+        except reading.CellError as exc:
+            row.error("district_name", exc.code, **exc.params)
+            return None
+        try:
+            return index.match(row.raw("village_name"), district_codes).code
+        except reading.CellError as exc:
+            row.error("village_name", exc.code, **exc.params)
+            return None
+
+    # --- django-import-export integration ----------------------------------------------------
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
+                    collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
+        """The admin's entry point: the tablib dataset is treated as a grid (its header row is
+        only a first row: real files have title rows above the headers) and imported by the
+        shared service; the report is turned into the library's Result for its preview."""
+        from .models import ImportLog
+        from .services import import_grid
+
+        grid = [list(dataset.headers or [])] + [list(r) for r in dataset]
+        user = kwargs.get("user") or self.user
+        self.user = user
+        report = import_grid(
+            resource=self, grid=grid, file_name=kwargs.get("file_name", ""), user=user,
+            dry_run=dry_run, channel=ImportLog.Channel.ADMIN,
+        )
+        if raise_errors and not report.ok:
+            raise ValidationError([e.message for e in report.errors] + [m for _c, m in report.file_errors])
+        return self.to_result(report)
+
+    def to_result(self, report):
+        result = Result()
+        result.diff_headers = [str(h) for h in report.headers] or [c.header for c in self.columns]
+        result.total_rows = len(report.rows)
+        for _code, text in report.file_errors:
+            result.append_invalid_row(0, {}, ValidationError(text))
+        for outcome in report.rows:
+            if outcome.errors:
+                by_column = {}
+                for error in outcome.errors:
+                    by_column.setdefault(error.column or NON_FIELD_ERRORS, []).append(error.message)
+                values = dict(zip(result.diff_headers, [reading.text(c) for c in outcome.cells or []]))
+                result.append_invalid_row(outcome.number, values, ValidationError(by_column))
+                continue
+            row_result = RowResult()
+            row_result.import_type = {
+                "new": RowResult.IMPORT_TYPE_NEW, "update": RowResult.IMPORT_TYPE_UPDATE,
+            }.get(outcome.action, RowResult.IMPORT_TYPE_SKIP)
+            cells = [reading.text(c) for c in outcome.cells or []]
+            diff = {header: f"{old} → {new}" for header, (old, new) in outcome.diff.items()}
+            row_result.diff = [diff.get(h, cells[i] if i < len(cells) else "") for i, h in enumerate(result.diff_headers)]
+            row_result.instance = outcome.instance
+            row_result.add_instance_info(outcome.instance)
+            row_result.object_repr = outcome.label
+            result.append_row_result(row_result)
+            result.increment_row_result_total(row_result)
+        return result
+
+    # --- export -----------------------------------------------------------------------------
+
+    def get_chunk_size(self):
+        """Exports read 5,000 rows (plus their prefetches) per query instead of the library's 100."""
+        return 5000
+
+    def export_value(self, instance, key):
+        return getattr(instance, key, "")
+
+    def export_field(self, field, instance, **kwargs):
+        value = self.export_value(instance, field.attribute)
+        return neutralise("" if value is None else value)
+
+    @classmethod
+    def template_dataset(cls):
+        """Headers and one example row: the template users download."""
+        dataset = tablib.Dataset(headers=[c.header for c in cls.columns])
+        dataset.append([c.example for c in cls.columns])
+        return dataset

@@ -1,0 +1,164 @@
+"""Importing a roster: read, validate every row, then write everything in one transaction or
+nothing. The one code path behind the admin, the "Impor data" page and `import_roster`."""
+import logging
+
+from django.db import DatabaseError, transaction
+from django.utils import translation
+
+from . import reading, registry
+from .messages import FileError, message
+from .models import ImportLog
+from .resources import ImportReport, RowContext, RowOutcome
+
+logger = logging.getLogger(__name__)
+PROGRESS_EVERY = 2000
+KEEP_CELLS_UP_TO = 20_000  # beyond, a valid row's raw cells are dropped once validated
+
+
+def import_file(*, kind, data, file_name, user, dry_run, channel=ImportLog.Channel.PAGE, progress=None):
+    """Import the bytes of an xlsx/csv file as `kind` on behalf of `user` (scoped to them)."""
+    resource = registry.get(kind)(user=user)
+    try:
+        grid = reading.read_grid(data)
+    except FileError as exc:
+        report = ImportReport(kind=kind, file_name=file_name, dry_run=dry_run)
+        report.file_errors.append((exc.code, str(exc)))
+        _log(report, user, channel)
+        return report
+    return import_grid(resource=resource, grid=grid, file_name=file_name, user=user, dry_run=dry_run,
+                       channel=channel, progress=progress)
+
+
+def import_grid(*, resource, grid, file_name, user, dry_run, channel=ImportLog.Channel.PAGE, progress=None):
+    """Validate all rows of a grid (lists of cells, title rows allowed), then write them all in
+    one transaction unless `dry_run` or any error. Returns an ImportReport; always logged.
+    The grid is consumed (emptied) to keep memory flat on national files."""
+    resource.user = user
+    report = ImportReport(kind=resource.kind, file_name=file_name, dry_run=dry_run)
+    with translation.override("id"):
+        header = reading.find_header(grid, resource.alias_map())
+        if header is None:
+            expected = ", ".join(c.header for c in resource.columns if c.required)
+            report.file_errors.append(("no_header", message("no_header", expected=expected)))
+            _log(report, user, channel)
+            return report
+        report.headers = [reading.text(c) for c in grid[header.row_index]]
+        report.unknown_columns = header.unknown
+        missing = resource.missing_columns(set(header.columns.values()))
+        if missing:
+            report.file_errors.append(("missing_columns", message("missing_columns", columns=", ".join(missing))))
+            _log(report, user, channel)
+            return report
+
+        rows = []
+        for offset, cells in enumerate(grid[header.row_index + 1:], start=header.row_index + 2):
+            values = {}
+            for col, key in header.columns.items():
+                cell = cells[col] if col < len(cells) else None
+                if isinstance(cell, str):
+                    cell = cell.strip()
+                if cell is not None and cell != "":
+                    values[key] = cell
+            if values:  # blank rows between blocks are skipped, not errors
+                rows.append((offset, cells, values))
+        grid.clear()  # consumed: rows now hold the cells (memory on national files)
+
+        def validate():
+            _validate(resource, report, rows, progress)
+
+        if dry_run:
+            validate()
+        else:
+            try:
+                with transaction.atomic():
+                    # Validation runs inside the transaction so that what is written is what
+                    # was checked; any error rolls everything back.
+                    validate()
+                    if report.ok:
+                        resource.write(report.rows, progress)
+                        report.written = True
+                    else:
+                        transaction.set_rollback(True)
+            except DatabaseError as exc:  # a race (e.g. the same village imported twice at once)
+                logger.exception("import failed")
+                report.written = False
+                report.file_errors.append(("invalid", message("invalid", message=str(exc))))
+    _log(report, user, channel)
+    return report
+
+
+def _validate(resource, report, rows, progress):
+    resource.prepare([values for _n, _c, values in rows])
+    headers = resource.headers_by_key()
+    seen = {}
+    total = len(rows)
+    for done, (number, cells, values) in enumerate(rows, start=1):
+        rows[done - 1] = None  # the parsed values replace the raw ones (memory on national files)
+        outcome = RowOutcome(number=number, cells=cells)
+        row = RowContext(outcome, values, headers)
+        built = resource.build(row)
+        if built is not None and not outcome.errors:
+            key, fields, extra = built
+            outcome.key, outcome.extra = key, extra
+            if key in seen:
+                row.error(next(iter(values)), "duplicate_row", first=seen[key])
+            else:
+                seen[key] = number
+                _classify(resource, row, key, fields, extra)
+        if not outcome.errors and total > KEEP_CELLS_UP_TO:
+            outcome.cells = None  # large files: raw cells are kept for failed rows only
+        report.rows.append(outcome)
+        if progress and (done % PROGRESS_EVERY == 0 or done == total):
+            progress("validate", done, total)
+    resource.check(report.rows)
+    for outcome in report.rows:
+        if outcome.errors:
+            outcome.action = ""
+
+
+def _classify(resource, row, key, fields, extra):
+    """New, update (with the differences) or unchanged; then model validation."""
+    outcome = row.outcome
+    existing = resource.existing(key)
+    columns = resource.field_columns_cached
+    if existing is None:
+        outcome.instance = resource.new_instance(key, fields, extra)
+        outcome.action = "new"
+    else:
+        outcome.instance = existing
+        for name, value in fields.items():
+            old = getattr(existing, name)
+            if old != value:
+                outcome.diff[columns.get(name, name)] = (resource.describe(name, old), resource.describe(name, value))
+                setattr(existing, name, value)
+        outcome.extra["fields_changed"] = bool(outcome.diff)
+        outcome.diff.update(resource.extra_diff(existing, extra))
+        outcome.action = "update" if outcome.diff else "unchanged"
+    if outcome.action != "unchanged":
+        resource.validate_instance(row, outcome.instance, set(fields), columns)
+    outcome.label = str(outcome.instance)
+    if outcome.action == "new":
+        # A national file would keep 83,762 model instances alive until the write; keep a tuple
+        # of field values instead and rebuild the instance, chunk by chunk, when writing.
+        outcome.values, outcome.instance = resource.snapshot(outcome.instance), None
+
+
+def _log(report, user, channel):
+    if report.file_errors:
+        outcome = ImportLog.Outcome.REFUSED if not report.rows else ImportLog.Outcome.REJECTED
+    elif not report.ok:
+        outcome = ImportLog.Outcome.REJECTED
+    elif report.written:
+        outcome = ImportLog.Outcome.IMPORTED
+    else:
+        outcome = ImportLog.Outcome.PREVIEWED
+    counts = report.counts
+    report.log = ImportLog.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        file_name=(report.file_name or "")[:255],
+        kind=report.kind,
+        channel=channel,
+        outcome=outcome,
+        message="; ".join(text for _code, text in report.file_errors)[:2000],
+        **counts,
+    )

@@ -1,0 +1,111 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cooperatives.models import Cooperative
+from imports.models import ImportLog
+from tests.factories import VillageFactory
+from tests.imports.files import xlsx
+
+pytestmark = pytest.mark.django_db
+PAGE = reverse("imports:import")
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    settings.KDKMP_IMPORT_DIR = str(tmp_path)
+
+
+def upload(client, rows, kind="cooperatives", name="koperasi.xlsx"):
+    return client.post(PAGE, {"kind": kind, "file": SimpleUploadedFile(name, xlsx(rows))})
+
+
+@pytest.mark.parametrize("username", ["staf.kotajambi", "kepala.dinas"])
+def test_only_province_admins_get_the_page(login, username):
+    client = login(username)
+    assert client.get(PAGE).status_code == 403
+    assert client.post(PAGE).status_code == 403
+    assert client.get(reverse("imports:template", args=["cooperatives"])).status_code == 403
+
+
+def test_anonymous_goes_to_login(client):
+    assert client.get(PAGE).status_code == 302
+
+
+def test_nav_link_for_province_admin_only(login):
+    assert PAGE in login("admin.provinsi").get("/").content.decode()
+    assert PAGE not in login("staf.kotajambi").get("/").content.decode()
+
+
+def test_errors_then_fix_then_confirm_then_nothing_new(login):
+    client = login("admin.provinsi")
+    village = VillageFactory()
+    bad = [["Daftar koperasi"], ["Kode Desa", "Jumlah Anggota"], [village.code, "banyak"], ["15.71.01.9999", "3"]]
+    response = upload(client, bad)
+    assert response.status_code == 200
+    errors = response.context["errors"]
+    assert [(e.row, e.code) for e in errors] == [(3, "bad_number"), (4, "unknown_village")]
+    assert "confirm-import" not in response.content.decode()
+
+    failed = client.get(reverse("imports:failed_rows", args=[response.context["token"]]))
+    sheet = load_workbook(io.BytesIO(failed.content)).active
+    rows = list(sheet.values)
+    assert rows[0][0] == "Baris" and rows[0][-1] == "Kesalahan"
+    assert [r[0] for r in rows[1:]] == [3, 4]
+
+    good = [["Kode Desa", "Jumlah Anggota"], [village.code, "45"]]
+    response = upload(client, good)
+    assert response.context["report"].ok
+    assert not Cooperative.objects.filter(village=village).exists()  # preview writes nothing
+    response = client.post(reverse("imports:confirm", args=[response.context["token"]]), follow=True)
+    assert response.redirect_chain[-1][0] == PAGE
+    assert Cooperative.objects.get(village=village).members_count == 45
+
+    response = upload(client, good)
+    assert response.context["counts"]["unchanged"] == 1
+    assert 'id="no-changes"' in response.content.decode()
+    outcomes = list(ImportLog.objects.filter(user__username="admin.provinsi").order_by("pk").values_list("outcome", flat=True))
+    assert outcomes == ["rejected", "previewed", "imported", "previewed"]
+
+
+def test_a_token_belongs_to_its_session(login):
+    from django.test import Client
+
+    from accounts.models import User
+
+    admin_client = login("admin.provinsi")
+    response = upload(admin_client, [["Kode Desa", "Jumlah Anggota"], [VillageFactory().code, "4"]])
+    token = response.context["token"]
+    other = Client()
+    superuser = User.objects.create_superuser("root", password="x")
+    other.force_login(superuser)
+    assert other.post(reverse("imports:confirm", args=[token])).status_code == 404
+    assert other.get(reverse("imports:failed_rows", args=[token])).status_code == 404
+
+
+def test_not_a_spreadsheet(login):
+    client = login("admin.provinsi")
+    response = client.post(PAGE, {"kind": "board", "file": SimpleUploadedFile("x.xlsx", b"%PDF\x00\x01")})
+    assert [code for code, _t in response.context["report"].file_errors] == ["not_a_spreadsheet"]
+
+
+@pytest.mark.parametrize("kind", ["cooperatives", "board"])
+def test_templates_have_headers_and_an_example(login, kind):
+    from imports import registry
+
+    response = login("admin.provinsi").get(reverse("imports:template", args=[kind]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert list(rows[0]) == [c.header for c in registry.get(kind).columns]
+    assert len(rows) == 2
+
+
+def test_a_file_over_the_limit_is_refused_without_reading_it_all(login, settings):
+    settings.KDKMP_IMPORT_MAX_BYTES = 1000
+    client = login("admin.provinsi")
+    response = client.post(PAGE, {"kind": "cooperatives", "file": SimpleUploadedFile("big.csv", b"a,b\n" * 1000)})
+    assert [code for code, _t in response.context["report"].file_errors] == ["too_large"]
+    assert ImportLog.objects.get(file_name="big.csv").outcome == "refused"

@@ -1,0 +1,193 @@
+"""Import benchmarks (`make bench`): prints figures, asserts nothing.
+
+On a fresh database (a temporary SQLite file, or BENCH_DATABASE_URL): loads the whole region list,
+builds the national roster xlsx on the fly (one cooperative per village, 83,762 rows), then times
+- the Jambi roster (1,585 rows): preview, then confirm, then the same file again;
+- the national roster through `manage.py import_roster` in a child process (wall time, peak RSS);
+- a raw bulk_create of the same rows (cooperatives and their office units);
+- django-import-export's default configuration (a plain ModelResource) on a sample, as rows/s.
+"""
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+workdir = tempfile.mkdtemp(prefix="kdkmp-bench-import-")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kdkmp.settings_test")
+
+import warnings  # noqa: E402
+
+import django  # noqa: E402
+
+warnings.filterwarnings("ignore", message="No directory at")
+django.setup()
+
+import tablib  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from import_export import resources  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from cooperatives.models import BusinessUnit, Cooperative, Region  # noqa: E402
+from imports.management.commands.import_roster import _Everything  # noqa: E402
+from imports.services import import_file  # noqa: E402
+
+HEADERS = ["Kode Desa", "Kabupaten/Kota", "Kecamatan", "Desa/Kelurahan", "Nama Koperasi", "Skema Pembentukan",
+           "Tanggal Musdesus", "Tanggal Akta Notaris", "Tanggal Badan Hukum", "Jumlah Anggota", "Unit Kantor"]
+SAMPLE_DEFAULT = 2000
+
+
+def roster_rows():
+    """One row per village, deterministic; dates as Excel dates or Indonesian text, as in the field."""
+    import datetime as dt
+
+    names = dict(Region.objects.exclude(level=Region.Level.VILLAGE).values_list("code", "name"))
+    for village in Region.objects.filter(level=Region.Level.VILLAGE).order_by("code").iterator(chunk_size=5000):
+        rng = random.Random(village.code)
+        musdesus = dt.date(2025, 4, 14) + dt.timedelta(days=rng.randint(0, 40))
+        deed = musdesus + dt.timedelta(days=rng.randint(5, 30))
+        word = "Kelurahan" if village.kind == Region.VillageKind.KELURAHAN else "Desa"
+        yield [
+            village.code, names[village.code[:5]], names[village.code[:8]], village.name,
+            f"Koperasi {word} Merah Putih {village.name}", "baru", musdesus,
+            f"{deed.day} {['Januari','Februari','Maret','April','Mei','Juni','Juli','Agustus'][deed.month - 1]} {deed.year}",
+            "", rng.randint(20, 400), "pembangunan",
+        ]
+
+
+def write_xlsx(path, rows):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["REKAP KOPERASI DESA/KELURAHAN MERAH PUTIH"])
+    sheet.append([])
+    sheet.append(HEADERS)
+    count = 0
+    for row in rows:
+        sheet.append(row)
+        count += 1
+    workbook.save(path)
+    return count
+
+
+def timed(func):
+    started = time.perf_counter()
+    result = func()
+    return result, time.perf_counter() - started
+
+
+def line(label, value):
+    print(f"{label:<64} {value}")
+
+
+class DefaultCooperativeResource(resources.ModelResource):
+    """django-import-export out of the box: row by row, instance lookup per row."""
+
+    class Meta:
+        model = Cooperative
+        import_id_fields = ["village"]
+        fields = ["village", "name", "kind", "formation_scheme", "musdesus_date", "notary_deed_date", "members_count"]
+
+
+def main():
+    print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
+    null = open(os.devnull, "w")
+    call_command("migrate", verbosity=0)
+    call_command("load_regions", all=True, stdout=null)
+    Cooperative.objects.all().delete()  # BENCH_DATABASE_URL may be a database used before
+    user = _Everything()
+
+    national = Path(workdir) / "kdkmp-nasional.xlsx"
+    jambi = Path(workdir) / "kdkmp-jambi.xlsx"
+    rows = list(roster_rows())
+    (n_national, t_build) = timed(lambda: write_xlsx(national, rows))
+    n_jambi = write_xlsx(jambi, [r for r in rows if r[0].startswith("15.")])
+    line("built national roster xlsx (not timed below)", f"{n_national:,} rows, {national.stat().st_size / 1e6:.1f} MB, {t_build:.1f} s")
+
+    print("\n== Jambi roster through the service (the page and the admin do the same)")
+    data = jambi.read_bytes()
+    with CaptureQueriesContext(connection) as q_preview:
+        preview, t_preview = timed(lambda: import_file(kind="cooperatives", data=data, file_name=jambi.name, user=user, dry_run=True))
+    with CaptureQueriesContext(connection) as q_confirm:
+        confirm, t_confirm = timed(lambda: import_file(kind="cooperatives", data=data, file_name=jambi.name, user=user, dry_run=False))
+    again, t_again = timed(lambda: import_file(kind="cooperatives", data=data, file_name=jambi.name, user=user, dry_run=True))
+    assert confirm.written and again.counts["unchanged"] == n_jambi, (confirm.errors[:3], again.counts)
+    line(f"preview ({n_jambi:,} rows, {len(q_preview)} queries)", f"{t_preview:6.2f} s")
+    line(f"confirm ({confirm.counts['new']:,} new, {len(q_confirm)} queries)", f"{t_confirm:6.2f} s")
+    line("preview + confirm (target <= 3 s)", f"{t_preview + t_confirm:6.2f} s")
+    line("same file again: preview (all unchanged)", f"{t_again:6.2f} s")
+
+    print("\n== National roster through `manage.py import_roster cooperatives` (child process)")
+    Cooperative.objects.all().delete()
+    env = dict(os.environ)
+    started = time.perf_counter()
+    child = subprocess.run([sys.executable, str(ROOT / "manage.py"), "import_roster", "cooperatives", str(national)],
+                           env=env, capture_output=True, text=True)
+    t_command = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if child.returncode:
+        print(child.stdout[-2000:], child.stderr[-2000:])
+        raise SystemExit("national import failed")
+    print("   " + child.stdout.strip().splitlines()[-1])
+    line(f"wall time incl. start-up and xlsx parsing ({n_national:,} rows, target <= 20 s)", f"{t_command:6.2f} s")
+    line("peak memory of the command (max RSS, target <= 300 MB)", f"{peak_mb:6.0f} MB")
+    ours = n_national / t_command
+    line("throughput: import_roster", f"{ours:8,.0f} rows/s")
+
+    started = time.perf_counter()
+    child = subprocess.run([sys.executable, str(ROOT / "manage.py"), "import_roster", "cooperatives", str(national),
+                            "--dry-run"], env=env, capture_output=True, text=True)
+    line("same national file again (--dry-run, all unchanged)", f"{time.perf_counter() - started:6.2f} s")
+
+    print("\n== Baselines on the same rows")
+    Cooperative.objects.all().delete()
+    villages = {r.code: r for r in Region.objects.filter(level=Region.Level.VILLAGE)}
+
+    def raw():
+        with transaction.atomic():
+            cooperatives = []
+            for row in rows:
+                village = villages[row[0]]
+                cooperatives.append(Cooperative(
+                    village=village, name=row[4], kind=Cooperative.kind_for(village), formation_scheme=row[5],
+                    musdesus_date=row[6], members_count=row[9],
+                ))
+            Cooperative.objects.bulk_create(cooperatives, batch_size=2000)
+            if any(c.pk is None for c in cooperatives):
+                ids = dict(Cooperative.objects.values_list("village_id", "pk"))
+                for c in cooperatives:
+                    c.pk = ids[c.village_id]
+            BusinessUnit.objects.bulk_create(
+                [BusinessUnit(cooperative_id=c.pk, unit_type="kantor", status="construction") for c in cooperatives],
+                batch_size=2000,
+            )
+
+    _none, t_raw = timed(raw)
+    raw_rate = n_national / t_raw
+    line("raw bulk_create (objects built in Python, no parsing/validation)", f"{t_raw:6.2f} s  {raw_rate:8,.0f} rows/s")
+
+    Cooperative.objects.filter(village__code__startswith="32.").delete()  # West Java: a sample to re-import
+    sample = [r for r in rows if r[0].startswith("32.")][:SAMPLE_DEFAULT]
+    dataset = tablib.Dataset(headers=DefaultCooperativeResource.Meta.fields)
+    for row in sample:
+        village = villages[row[0]]
+        dataset.append([row[0], row[4], Cooperative.kind_for(village), row[5], row[6], None, row[9]])
+    result, t_default = timed(lambda: DefaultCooperativeResource().import_data(dataset, dry_run=False))
+    assert not result.has_errors() and not result.has_validation_errors()
+    default_rate = len(sample) / t_default
+    line(f"django-import-export default ModelResource ({len(sample):,}-row sample)", f"{t_default:6.2f} s  {default_rate:8,.0f} rows/s")
+
+    print("\n== Throughput of import_roster")
+    line("vs raw bulk_create (target >= 0.33)", f"{ours / raw_rate:6.2f}x")
+    line("vs django-import-export default (target >= 10)", f"{ours / default_rate:6.1f}x")
+
+
+if __name__ == "__main__":
+    main()
