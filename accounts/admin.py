@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from cooperatives.models import Region
+from kdkmp.scoping import scope_q
+
 from .models import User
+from .roles import ROLE_PERMISSIONS
 
 
 @admin.register(User)
@@ -12,11 +17,26 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "scope_region", "is_staff", "is_active")
     list_filter = BaseUserAdmin.list_filter + ("groups",)
     list_select_related = ("scope_region",)
-    autocomplete_fields = ("scope_region",)
+    autocomplete_fields = ()
     search_fields = ("username", "first_name", "last_name", "email")
 
     def get_queryset(self, request):
         # Admins see the users whose scope lies inside their own.
-        from kdkmp.scoping import scope_q
-
         return super().get_queryset(request).filter(scope_q(request.user, "scope_region__code"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser makes superusers or grants permissions one by one; province admins
+        # give roles (groups) and scopes inside their own.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("is_superuser", "user_permissions", "last_login", "date_joined")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "scope_region":
+            kwargs["queryset"] = Region.objects.for_user(request.user).filter(level__in=["province", "regency"])
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLE_PERMISSIONS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -42,6 +42,11 @@ class RoleFieldsMixin:
             self.add_error("assistant", _("Only PMO and BA logins are linked to a PMO or BA."))
         if assistant is not None and assistant.user_id not in (None, self.instance.pk):
             self.add_error("assistant", _("%(name)s already has a login.") % {"name": assistant.name})
+        scope = cleaned.get("scope_region")
+        if assistant is not None and scope is not None and scope.pk != assistant.work_area_id:
+            # A PMO reads its own area, a BA its own caseload: the login's scope is that area.
+            self.add_error("scope_region", _("The region must be the work area of %(name)s (%(area)s).")
+                           % {"name": assistant.name, "area": assistant.work_area.name})
         return cleaned
 
     def save_role(self, user):

@@ -13,8 +13,22 @@ from .selectors import business_assistants_of
 from .services import active_loads
 
 
+def _check_ids(values, field):
+    """Refuse ids that are not plain numbers a database column can hold (no 500 on "²" or
+    99999999999999999999999): they can only be a mistyped or forged choice."""
+    for value in values:
+        if not (str(value).isascii() and str(value).isdigit() and len(str(value)) <= 18):
+            raise forms.ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": value})
+
+
 class BAChoiceField(forms.ModelChoiceField):
     """A BA picker that shows each BA's load against the cap, e.g. "Ahmad Saputra — 7/10"."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            _check_ids([value], self)
+        return super().to_python(value)
 
     def label_from_instance(self, assistant):
         cap = settings.KDKMP_BA_CAPACITY
@@ -24,6 +38,10 @@ class BAChoiceField(forms.ModelChoiceField):
 
 class BAMultipleChoiceField(forms.ModelMultipleChoiceField):
     label_from_instance = BAChoiceField.label_from_instance
+
+    def clean(self, value):
+        _check_ids(value or [], self)
+        return super().clean(value)
 
 
 def _helper(label):
@@ -47,6 +65,21 @@ class AssistantForm(forms.ModelForm):
         self.fields["supervisor"].queryset = Assistant.objects.for_user(user).filter(role=Assistant.Role.PMO).exclude(
             pk=self.instance.pk)
         self.helper = _helper(_("Save"))
+
+    def clean(self):
+        cleaned = super().clean()
+        # A BA who still accompanies cooperatives keeps the role and the regency until the
+        # caseload is handed over (otherwise the cooperatives would hang on a PMO or elsewhere).
+        if self.instance.pk and self.instance.role == Assistant.Role.BA:
+            moved = cleaned.get("role") != Assistant.Role.BA or cleaned.get("work_area") != self.instance.work_area
+            load = active_loads([self.instance.pk])[self.instance.pk] if moved else 0
+            if load:
+                raise forms.ValidationError(
+                    _("%(assistant)s still accompanies %(load)s cooperatives: hand the caseload over first.")
+                    % {"assistant": self.instance.name, "load": load},
+                    code="has_caseload",
+                )
+        return cleaned
 
     def clean_status(self):
         status = self.cleaned_data["status"]

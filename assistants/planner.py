@@ -5,6 +5,7 @@ district's cooperatives kept together (cooperatives are taken in village-code or
 district by district, and each BA takes a contiguous run of them, BAs who already work in a
 district going first). What cannot be placed is reported with the number of BAs still needed.
 """
+import hashlib
 import heapq
 import math
 from dataclasses import dataclass, field
@@ -41,6 +42,12 @@ class RegencyPlan:
     @property
     def more_bas_for_unplaced(self):
         return math.ceil(len(self.unplaced) / self.capacity) if self.capacity else 0
+
+    @property
+    def fingerprint(self):
+        """Identifies the proposal, so that what is applied is what the user previewed."""
+        pairs = ",".join(f"{c.pk}:{ba.pk}" for c, ba in self.proposals)
+        return hashlib.sha256(pairs.encode()).hexdigest()[:16]
 
     def load_after(self):
         loads = {ba.pk: ba.load for ba in self.bas}

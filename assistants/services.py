@@ -9,6 +9,7 @@ cooperative" is a partial unique index, so two requests for one cooperative cann
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -109,6 +110,16 @@ def bulk_assign(*, assistant, cooperatives, by, reason="", start_date=None):
             raise AssignmentRefused(
                 _("%(cooperative)s is already accompanied by %(assistant)s.")
                 % {"cooperative": cooperative.name, "assistant": already[cooperative.pk].assistant.name}
+            )
+    previous_end = dict(
+        Assignment.objects.filter(cooperative__in=cooperatives, end_date__isnull=False)
+        .values("cooperative_id").annotate(last=Max("end_date")).values_list("cooperative_id", "last")
+    )
+    for cooperative in cooperatives:
+        if previous_end.get(cooperative.pk) and start_date < previous_end[cooperative.pk]:
+            raise AssignmentRefused(
+                _("%(cooperative)s was accompanied until %(end)s: a new assignment cannot start before that.")
+                % {"cooperative": cooperative.name, "end": date_format(previous_end[cooperative.pk])}
             )
     for position, cooperative in enumerate(cooperatives):
         if load + position >= capacity():

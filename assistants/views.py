@@ -15,7 +15,7 @@ from cooperatives.models import Region
 from cooperatives.selectors import cooperatives_for, districts_for, regencies_for
 from cooperatives.views import FormPageMixin
 from kdkmp.history import readable_changes
-from kdkmp.scoping import ScopedViewMixin, scope_code
+from kdkmp.scoping import ScopedViewMixin, caseload_assistant_id, scope_code
 
 from . import services
 from .filters import AssistantFilter
@@ -90,7 +90,8 @@ class AssistantUpdateView(LoginRequiredMixin, PermissionRequiredMixin, ScopedVie
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
-        if any(e.code == "has_caseload" for e in form.errors.as_data().get("status", [])):
+        errors = form.errors.as_data()
+        if any(e.code == "has_caseload" for e in errors.get("status", []) + errors.get("__all__", [])):
             context["handover_url"] = reverse("assistants:handover", args=[self.object.pk])
         return context
 
@@ -248,6 +249,8 @@ def _chosen_regency(request, user):
 def assignment_board(request):
     """Penugasan: the unassigned cooperatives of the scope, grouped by district, assigned in bulk."""
     user = request.user
+    if caseload_assistant_id(user):
+        raise PermissionDenied  # a BA's own login works on its caseload, not the regency's
     regency = _chosen_regency(request, user)
     area = request.GET.get("wilayah") or ""
     district = request.GET.get("district") or (area[:8] if len(area) >= 8 else "")
@@ -266,7 +269,7 @@ def assignment_board(request):
     if request.method == "POST":
         if not user.has_perm("assistants.add_assignment"):
             raise PermissionDenied
-        selected = {int(pk) for pk in request.POST.getlist("cooperatives") if pk.isdigit()}
+        selected = {int(pk) for pk in request.POST.getlist("cooperatives") if pk.isascii() and pk.isdigit() and len(pk) <= 18}
         assistant = next((ba for ba in bas if str(ba.pk) == request.POST.get("assistant")), None)
         chosen = list(unassigned_for(user).filter(pk__in=selected).select_related("village"))
         if assistant is None:
@@ -312,17 +315,25 @@ def assignment_board(request):
 @login_required
 @permission_required("assistants.view_assignment", raise_exception=True)
 def planner(request):
-    """Preview the planner's proposal for a regency; apply it in one action (all or nothing)."""
+    """Preview the planner's proposal for a regency; apply it in one action (all or nothing).
+    What is applied is what was previewed: if the data changed meanwhile, the user sees the new
+    proposal first."""
+    if caseload_assistant_id(request.user):
+        raise PermissionDenied
     regency = _chosen_regency(request, request.user)
     if regency is None:
         staffing = staffing_by_regency(request.user)
         total, needed, gap = staffing_total(staffing)
         return render(request, "assistants/planner.html", {
-            "staffing": staffing, "total": total, "bas_needed": needed, "gap": gap})
+            "staffing": staffing, "total": total, "bas_needed": needed, "gap": gap,
+            "capacity": settings.KDKMP_BA_CAPACITY})
     plan = plan_regency(regency)
     if request.method == "POST":
         if not request.user.has_perm("assistants.add_assignment"):
             raise PermissionDenied
+        if request.POST.get("fingerprint") != plan.fingerprint:
+            messages.warning(request, _("The data changed since the preview: check the new proposal and apply again."))
+            return redirect(f"{reverse('assistants:planner')}?regency={regency.code}")
         try:
             created = apply_plan(plan, by=request.user, reason=_("Planner"))
         except services.AssignmentRefused as error:

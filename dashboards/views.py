@@ -19,6 +19,15 @@ def list_url(name, **params):
     return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v})}"
 
 
+def load_filter(load, capacity):
+    """The assistant list's load filter that contains BAs with this load."""
+    if load == 0:
+        return "none"
+    if load >= capacity:
+        return "full"
+    return "under7" if load < 7 else "7plus"
+
+
 def _milestone_labels():
     labels = dict(Cooperative.MILESTONES)
     return [(m, labels[m]) for m in DASHBOARD_MILESTONES]
@@ -52,7 +61,8 @@ def dashboard(request):
             maximum=100,
         ),
         "load_chart": bar_chart(
-            [(f"{load}/{data.capacity}", n, str(n), list_url("assistants:list", wilayah=here, role="BA", load="full" if load >= data.capacity else ""))
+            [(f"{load}/{data.capacity}", n, str(n),
+              list_url("assistants:list", wilayah=here, role="BA", status="active", load=load_filter(load, data.capacity)))
              for load, n in data.load_histogram]
         ),
         "funnel_chart": bar_chart(

@@ -24,15 +24,18 @@ class Change:
     def reason(self):
         return self.record.history_change_reason
 
+    describe: object = None  # record -> label, from fields select_related on the history query
+
     @property
     def object_label(self):
-        return str(self.record.instance)
+        return self.describe(self.record) if self.describe else str(self.record.instance)
 
 
-def readable_changes(records, limit=20):
+def readable_changes(records, limit=20, related=(), describe=None):
     """records: a historical queryset, newest first. Each change is compared with the previous
-    version of the same object found among the fetched records (one query in all)."""
-    fetched = list(records.select_related("history_user").order_by("-history_date", "-history_id")[: limit * 2])
+    version of the same object found among the fetched records (one query in all; `related`
+    are the relations `describe` reads, loaded in the same query)."""
+    fetched = list(records.select_related("history_user", *related).order_by("-history_date", "-history_id")[: limit * 2])
     model = records.model.instance_type
     older = {}
     for record in reversed(fetched):  # oldest first: remember each object's previous version
@@ -40,7 +43,7 @@ def readable_changes(records, limit=20):
         older[record.id] = record
     result = []
     for record in fetched[:limit]:
-        change = Change(record=record, kind=KINDS.get(record.history_type, record.history_type))
+        change = Change(record=record, kind=KINDS.get(record.history_type, record.history_type), describe=describe)
         if record.history_type == "~" and record.previous is not None:
             for delta in record.diff_against(record.previous).changes:
                 try:

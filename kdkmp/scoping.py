@@ -4,6 +4,7 @@ A user's scope is a region (a province or a regency); superusers see everything.
 are materialized paths ("15.71.01.1001" lies under "15.71"), so a scope is a prefix filter on a
 code column, with no join and an index-friendly LIKE 'prefix%'.
 """
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -94,10 +95,30 @@ class ScopedViewMixin:
 
 
 class ScopedAdminMixin:
-    """For ModelAdmin: list, change, delete and autocomplete all go through `for_user`."""
+    """For ModelAdmin: list, change, delete and autocomplete all go through `for_user`, and so
+    do the choices of every related field (a POSTed id outside the scope is an invalid choice)."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **scoped_choices(db_field, request, kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(db_field, request, **scoped_choices(db_field, request, kwargs))
+
+
+def scoped_choices(db_field, request, kwargs):
+    """Narrow a related field's choices to the user's scope when the related model is scoped."""
+    manager = db_field.related_model._default_manager
+    if "queryset" not in kwargs and hasattr(manager.get_queryset(), "for_user"):
+        queryset = manager.get_queryset().for_user(request.user)
+        if db_field.remote_field.limit_choices_to:
+            queryset = queryset.complex_filter(db_field.remote_field.limit_choices_to)
+        kwargs["queryset"] = queryset
+    elif "queryset" not in kwargs and db_field.related_model._meta.label == settings.AUTH_USER_MODEL:
+        kwargs["queryset"] = db_field.related_model._default_manager.filter(scope_q(request.user, "scope_region__code"))
+    return kwargs
 
 
 def get_scoped_or_404(queryset, user, **lookup):

@@ -12,15 +12,26 @@ from trainings.models import Attendance, Enrollment
 from .history import readable_changes
 from .scoping import scope_q
 
-# What the audit page searches: (key, label, model, path to the region code, field searched by text).
+def _person(record):
+    person = record.assistant or record.board_member
+    return person.name if person else "?"
+
+
+# What the audit page searches: (key, label, model, path to the region code, field searched by
+# text, relations loaded with the records, how a record is named without further queries).
 AUDITED = [
-    ("koperasi", _("Cooperatives"), Cooperative, "village__code", "name"),
-    ("pengurus", _("Board members"), BoardMember, "cooperative__village__code", "name"),
-    ("unit", _("Business units"), BusinessUnit, "cooperative__village__code", "other_name"),
-    ("pendamping", _("Assistants"), Assistant, "work_area__code", "name"),
-    ("penugasan", _("Assignments"), Assignment, "cooperative__village__code", "reason"),
-    ("peserta", _("Training participants"), Enrollment, "region__code", "certificate_number"),
-    ("absensi", _("Attendance"), Attendance, "enrollment__region__code", "note"),
+    ("koperasi", _("Cooperatives"), Cooperative, "village__code", "name", (), lambda r: r.name),
+    ("pengurus", _("Board members"), BoardMember, "cooperative__village__code", "name", ("cooperative",),
+     lambda r: f"{r.name} · {r.cooperative.name}"),
+    ("unit", _("Business units"), BusinessUnit, "cooperative__village__code", "other_name", ("cooperative",),
+     lambda r: f"{r.get_unit_type_display()} · {r.cooperative.name}"),
+    ("pendamping", _("Assistants"), Assistant, "work_area__code", "name", (), lambda r: r.name),
+    ("penugasan", _("Assignments"), Assignment, "cooperative__village__code", "reason", ("assistant", "cooperative"),
+     lambda r: f"{r.assistant.name} → {r.cooperative.name}"),
+    ("peserta", _("Training participants"), Enrollment, "region__code", "certificate_number",
+     ("assistant", "board_member", "cohort__program"), lambda r: f"{_person(r)} · {r.cohort.program.title}"),
+    ("absensi", _("Attendance"), Attendance, "enrollment__region__code", "note",
+     ("enrollment__assistant", "enrollment__board_member"), lambda r: f"{_person(r.enrollment)} · {r.day}"),
 ]
 AUDIT_LIMIT = 100
 
@@ -36,9 +47,9 @@ def _date(value):
 @permission_required("accounts.view_audit", raise_exception=True)
 def audit(request):
     """Search the change history of the user's region: what changed, who, when, why."""
-    kinds = {key: (label, model, region_field, text_field) for key, label, model, region_field, text_field in AUDITED}
+    kinds = {entry[0]: entry[1:] for entry in AUDITED}
     kind = request.GET.get("jenis") if request.GET.get("jenis") in kinds else "koperasi"
-    label, model, region_field, text_field = kinds[kind]
+    label, model, region_field, text_field, related, describe = kinds[kind]
     records = model.history.filter(scope_q(request.user, region_field))
     author = (request.GET.get("oleh") or "").strip()
     text = (request.GET.get("q") or "").strip()
@@ -53,6 +64,7 @@ def audit(request):
         records = records.filter(history_date__date__lte=until)
     return render(request, "audit.html", {
         "kinds": [(key, value[0]) for key, value in kinds.items()], "kind": kind, "label": label,
-        "changes": readable_changes(records, limit=AUDIT_LIMIT), "limit": AUDIT_LIMIT,
+        "changes": readable_changes(records, limit=AUDIT_LIMIT, related=related, describe=describe),
+        "limit": AUDIT_LIMIT,
         "author": author, "q": text, "since": request.GET.get("dari", ""), "until": request.GET.get("sampai", ""),
     })

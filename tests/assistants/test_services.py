@@ -153,3 +153,10 @@ def test_demo_staff(demo):
     over = Assistant.objects.with_load().filter(load__gt=10)
     assert not over.exists()
     assert Cooperative.objects.count() - Assignment.objects.active().count() == 31
+
+
+def test_history_never_overlaps(free_kota_jambi, new_ba, staff):
+    cooperative = free_kota_jambi[0]  # its demo assignment ended on 1 November 2025
+    with pytest.raises(services.AssignmentRefused, match="2025"):
+        services.assign(assistant=new_ba, cooperative=cooperative, by=staff, start_date=dt.date(2020, 1, 1))
+    services.assign(assistant=new_ba, cooperative=cooperative, by=staff, start_date=dt.date(2025, 11, 1))

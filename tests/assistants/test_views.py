@@ -134,8 +134,11 @@ def test_planner_preview_and_apply(login, free_kota_jambi, new_ba):
     plan = response.context["plan"]
     assert len(plan.proposals) == 20 and plan.unplaced == []
     assert max(response.context["loads"].values()) <= 10
-    assert client.post(url).status_code == 302
-    assert not Assignment.objects.active().filter(cooperative__in=free_kota_jambi).count() < 20
+    # A stale preview is not applied: the user sees the new proposal first.
+    assert client.post(url, {"fingerprint": "stale"}).url == f"{url}?regency=15.71"
+    assert Assignment.objects.active().filter(cooperative__in=free_kota_jambi).count() == 0
+    assert client.post(url, {"fingerprint": plan.fingerprint}).status_code == 302
+    assert Assignment.objects.active().filter(cooperative__in=free_kota_jambi).count() == 20
 
 
 def test_cooperative_page_shows_current_ba(login, kota_jambi_cooperative):
@@ -151,3 +154,28 @@ def test_board_values_are_not_localized(login, free_kota_jambi, new_ba):
     big = max(c.pk for c in free_kota_jambi)
     assert big >= 1000
     assert f'value="{big}"' in html
+
+
+def test_bad_ids_are_refused_not_crashed(login, free_kota_jambi, new_ba):
+    client = login("staf.kotajambi")
+    response = client.post(reverse("assistants:board"), {"assistant": new_ba.pk, "cooperatives": ["²", "9" * 25]})
+    assert response.status_code == 200
+    ba = Assistant.objects.filter(work_area_id="15.71", role="BA").first()
+    response = client.post(reverse("assistants:handover", args=[ba.pk]),
+                           {"to_assistants": ["9" * 25], "reason": "x", "date": "2025-11-25"})
+    assert response.status_code == 200 and "to_assistants" in response.context["form"].errors
+    response = client.post(reverse("assistants:assign", args=[free_kota_jambi[0].pk]), {"assistant": "²", "date": "2025-11-25"})
+    assert response.status_code == 200
+
+
+def test_a_ba_with_a_caseload_keeps_role_and_regency(login):
+    ba = Assistant.objects.filter(work_area_id="15.71", role="BA").first()
+    client = login("staf.kotajambi")
+    form = client.get(reverse("assistants:update", args=[ba.pk])).context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data.update({"work_area": "15.71", "role": "PMO", "supervisor": ba.supervisor_id or "",
+                 "contract_start": "2025-10-01", "contract_end": "2026-12-31"})
+    response = client.post(reverse("assistants:update", args=[ba.pk]), data)
+    assert response.status_code == 200 and response.context["handover_url"]
+    ba.refresh_from_db()
+    assert ba.role == "BA"

@@ -38,3 +38,14 @@ def test_pmo_login_reads_the_area(login):
     assert client.get(reverse("assistants:board")).status_code == 200
     kota = Cooperative.objects.filter(village__code__startswith="15.71.").first()
     assert client.post(reverse("assistants:assign", args=[kota.pk]), {}).status_code == 403
+
+
+def test_a_ba_login_page_has_no_links_it_cannot_open(login):
+    import re
+
+    client = login("ba.kotajambi")
+    ba = Assistant.objects.get(user__username="ba.kotajambi")
+    for url in [ba.get_absolute_url(), Assignment.objects.active().filter(assistant=ba).first().cooperative.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        for link in set(re.findall(r'href="(/(?:koperasi|pendamping)/\d+/)"', html)):
+            assert client.get(link).status_code == 200, (url, link)

@@ -68,3 +68,32 @@ def test_admin_region_autocomplete_is_scoped(demo, client):
     assert response.status_code == 200
     codes = [row["id"] for row in response.json()["results"]]
     assert codes and all(code.startswith("15.71.") for code in codes)
+
+
+def test_province_admin_cannot_make_superusers_or_leave_the_scope_in_the_admin(demo, client):
+    admin_user = User.objects.get(username="admin.provinsi")
+    client.force_login(admin_user)
+    target = User.objects.get(username="staf.kerinci")
+    url = reverse("admin:accounts_user_change", args=[target.pk])
+    form = client.get(url).context["adminform"].form
+    assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
+    assert "16" not in [str(c) for c, _label in form.fields["scope_region"].choices]
+    data = {"username": target.username, "first_name": "", "last_name": "", "email": "", "is_active": "on",
+            "is_staff": "", "is_superuser": "on", "scope_region": "16", "groups": [],
+            "last_login_0": "", "last_login_1": "", "date_joined_0": "2025-01-01", "date_joined_1": "00:00:00"}
+    client.post(url, data)
+    target.refresh_from_db()
+    assert not target.is_superuser and target.scope_region_id == "15.01"
+
+
+def test_admin_foreign_keys_are_scoped(demo, client):
+    from assistants.models import Assistant
+
+    admin_user = User.objects.get(username="admin.provinsi")
+    admin_user.scope_region_id = "15.71"
+    admin_user.save()
+    client.force_login(admin_user)
+    assistant = Assistant.objects.filter(work_area_id="15.71").first()
+    form = client.get(reverse("admin:assistants_assistant_change", args=[assistant.pk])).context["adminform"].form
+    codes = [str(c) for c, _label in form.fields["work_area"].choices if c]
+    assert codes and all(code.startswith("15.71") for code in codes)

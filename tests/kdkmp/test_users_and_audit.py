@@ -49,3 +49,21 @@ def test_audit_finds_an_edit_by_its_author(login, kota_jambi_cooperative):
     assert response.status_code == 200
     assert [c.object_label for c in response.context["changes"]] == ["Koperasi Diubah"]
     assert login("kepala.dinas").get(reverse("audit")).status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["koperasi", "pengurus", "unit", "pendamping", "penugasan", "peserta", "absensi"])
+def test_audit_queries_do_not_grow_with_rows(login, django_assert_max_num_queries, kind):
+    client = login("admin.provinsi")
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("audit"), {"jenis": kind})
+    assert response.status_code == 200
+
+
+def test_a_pmo_login_reads_its_own_area_only(login):
+    from django.contrib.auth.models import Group
+
+    pmo = Assistant.objects.filter(work_area_id="15.01", role="PMO", user__isnull=True).first()
+    data = {"username": "pmo.baru", "scope_region": "15", "role": Group.objects.get(name="PMO").pk, "assistant": pmo.pk,
+            "password1": "Sandi-Kuat-2026!", "password2": "Sandi-Kuat-2026!"}
+    response = login("admin.provinsi").post(reverse("accounts:create"), data)
+    assert "scope_region" in response.context["form"].errors
