@@ -101,7 +101,13 @@ def main():
     null = open(os.devnull, "w")
     call_command("migrate", verbosity=0)
     call_command("load_regions", all=True, stdout=null)
-    Cooperative.objects.all().delete()  # BENCH_DATABASE_URL may be a database used before
+    # BENCH_DATABASE_URL may hold the other benchmark's data: clear what points at cooperatives first.
+    from assistants.models import Assignment
+    from trainings.models import Attendance, Enrollment
+
+    for model in (Attendance, Enrollment, Assignment):
+        model.objects.all().delete()
+    Cooperative.objects.all().delete()
     user = _Everything()
 
     national = Path(workdir) / "kdkmp-nasional.xlsx"
