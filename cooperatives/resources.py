@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from imports import reading
 from imports.messages import message
@@ -228,8 +229,12 @@ class CooperativeResource(VillageKeyedResource):
                     if status != BusinessUnit.Status.OPERATING:
                         unit.started_on = None
                     changed_units.append(unit)
-        BusinessUnit.objects.bulk_create(new_units)
-        BusinessUnit.objects.bulk_update(changed_units, ["status", "started_on"])
+        user = self.history_user()
+        if new_units:
+            bulk_create_with_history(new_units, BusinessUnit, batch_size=self.batch_size, default_user=user)
+        if changed_units:
+            bulk_update_with_history(changed_units, BusinessUnit, ["status", "started_on"], batch_size=self.batch_size,
+                                     default_user=user)
 
     def village_for_export(self, instance):
         return instance.village

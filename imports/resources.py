@@ -15,6 +15,7 @@ from django.db.models import Q
 from import_export import resources
 from import_export.fields import Field
 from import_export.results import Result, RowResult
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cooperatives.models import Region
 from kdkmp.scoping import in_scope, scope_code
@@ -246,13 +247,20 @@ class BulkResource(resources.ModelResource):
             if progress:
                 progress("write", min(start + self.batch_size, len(outcomes)), len(outcomes))
 
+    def history_user(self):
+        """The importing user, for history records (none for the unscoped command)."""
+        return self.user if getattr(self.user, "pk", None) else None
+
     def write_chunk(self, outcomes):
+        """Bulk writes that also leave one history record per row, by the importing user."""
         model = self._meta.model
         new = [o.instance for o in outcomes if o.action == "new"]
         changed = [o.instance for o in outcomes if o.action == "update" and o.extra.get("fields_changed")]
-        model.objects.bulk_create(new)
+        if new:
+            bulk_create_with_history(new, model, batch_size=self.batch_size, default_user=self.history_user())
         if changed:
-            model.objects.bulk_update(changed, self.compare_fields)
+            bulk_update_with_history(changed, model, self.compare_fields, batch_size=self.batch_size,
+                                     default_user=self.history_user())
 
     def describe(self, field_name, value):
         """A value as the preview shows it."""
