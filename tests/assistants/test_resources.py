@@ -199,3 +199,38 @@ def test_work_areas_by_name_in_csv(admin_user):
     report = import_file(kind="assistants", data=csv_bytes(rows, delimiter=";"), file_name="p.csv", user=admin_user,
                          dry_run=True)
     assert report.ok, report.errors
+
+
+# --- list export ---------------------------------------------------------------------------------
+
+def export_rows(response):
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    return list(load_workbook(io.BytesIO(response.content)).active.values)
+
+
+def test_assistant_list_export_is_filtered_scoped_and_masks_nik(login):
+    from django.urls import reverse
+
+    url = reverse("assistants:export", args=["xlsx"])
+    rows = export_rows(login("staf.kotajambi").get(url, {"role": "BA"}))
+    expected = Assistant.objects.filter(work_area_id="15.71", role="BA")
+    assert rows[0][:2] == ("Nama", "NIK") and len(rows) - 1 == expected.count() > 0
+    assert {r[1] for r in rows[1:]} == set(expected.values_list("nik", flat=True))
+    masked = export_rows(login("kepala.dinas").get(url, {"role": "BA", "regency": "15.71"}))
+    assert len(masked) == len(rows) and all("********" in r[1] for r in masked[1:])
+    assert not {r[1] for r in masked[1:]} & set(expected.values_list("nik", flat=True))
+    list_page = login("staf.kotajambi").get(reverse("assistants:list"), {"role": "BA"}).content.decode()
+    assert f"{url}?role=BA" in list_page
+
+
+def test_assistant_list_export_in_a_fixed_number_of_queries(login, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    client = login("admin.provinsi")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("assistants:export", args=["csv"]))
+    assert response.content.decode().count("\n") == 1 + Assistant.objects.filter(work_area__code__startswith="15").count()
