@@ -62,6 +62,15 @@ MESSAGES = {
     ),
     "cooperative_twice": "{cooperative} sudah ditugaskan di baris {first} berkas ini.",
     "ba_full": "{name} akan mendampingi {load} koperasi (batas {capacity}); {cooperative} tidak dapat ditambahkan.",
+    # trainings
+    "unknown_cohort": "Angkatan pelatihan “{value}” tidak ada.",
+    "cohort_out_of_scope": "Angkatan {cohort} diselenggarakan di luar wilayah Anda.",
+    "unknown_participant": "Tidak ada {who} dengan NIK {value}.",
+    "ambiguous_person": "NIK {value} tercatat sebagai pengurus di {count} koperasi; daftarkan dari halaman angkatan.",
+    "enroll_refused": "{message}",
+    "cohort_full": "{message}",
+    "not_a_cohort_day": "{value} bukan hari pelatihan angkatan ini ({start} s.d. {end}).",
+    "not_enrolled": "NIK {value} tidak terdaftar (aktif) di angkatan ini.",
     "invalid": "{message}",
 }
 
