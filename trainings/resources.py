@@ -19,7 +19,7 @@ from imports.resources import BulkResource, Column, RowError
 from kdkmp.scoping import in_scope
 
 from . import services
-from .models import Cohort, Enrollment, TrainingProgram
+from .models import Attendance, Cohort, Enrollment, TrainingProgram
 
 COHORT_COLUMNS = [
     Column("cohort_id", "ID Angkatan", ("id kelas", "kode angkatan"), example=""),
@@ -218,3 +218,103 @@ class ParticipantResource(CohortKeyedResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.with_people().select_related("cohort__program")
+
+
+@register
+class AttendanceResource(CohortKeyedResource):
+    kind = "attendance"
+    label = "Daftar hadir pelatihan"
+    columns = COHORT_COLUMNS + [
+        Column("nik", "NIK", ("nik peserta", "nomor induk kependudukan", "no ktp"), required=True,
+               example="1571014506900003"),
+        Column("name", "Nama", ("nama peserta", "nama lengkap"), example="Siti Rahmawati"),
+        Column("day", "Tanggal", ("hari", "tanggal pelatihan", "tgl"), required=True, example="02/03/2026"),
+        Column("present", "Hadir", ("kehadiran", "hadir ya tidak"), required=True, example="Ya"),
+        Column("note", "Keterangan", ("catatan", "ket"), example=""),
+    ]
+
+    class Meta:
+        model = Attendance
+
+    def prepare(self, rows):
+        self.load_cohorts()
+        cohort_pks = {ParticipantResource.cohorts_in_file(self, v) for v in rows} - {None}
+        self.enrollments = {}
+        for enrollment in Enrollment.objects.filter(cohort__in=cohort_pks).select_related("assistant", "board_member"):
+            self.enrollments[(enrollment.cohort_id, enrollment.person.nik)] = enrollment
+        self.marks = {(a.enrollment_id, a.day): a for a in Attendance.objects.filter(enrollment__cohort__in=cohort_pks)}
+
+    def build(self, row):
+        cohort = self.cohort_of(row)
+        nik = reading.digits(row.raw("nik"))
+        if not nik:
+            row.error("nik", "required")
+        day = row.parse("day", reading.date, required=True)
+        present = row.parse("present", reading.yes_no, required=True)
+        note = reading.text(row.raw("note"))[:200]
+        if cohort is None or row.outcome.errors:
+            return None
+        enrollment = self.enrollments.get((cohort.pk, nik))
+        if enrollment is None or enrollment.status != Enrollment.Status.REGISTERED:
+            row.error("nik", "not_enrolled", value=nik)
+            return None
+        if not in_scope(self.user, enrollment.region_id):
+            row.error("nik", "person_out_of_scope", name=enrollment.person.name, nik=nik)
+            return None
+        if day not in cohort.days:
+            row.error("day", "not_a_cohort_day", value=day.strftime("%d/%m/%Y"),
+                      start=cohort.start_date.strftime("%d/%m/%Y"), end=cohort.end_date.strftime("%d/%m/%Y"))
+            return None
+        fields = {"present": present}
+        if row.has("note"):
+            fields["note"] = note
+        return (enrollment.pk, day), fields, {"cohort": cohort}
+
+    def existing(self, key):
+        return self.marks.get(key)
+
+    def new_instance(self, key, values, extra):
+        return Attendance(enrollment_id=key[0], day=key[1], **values)
+
+    def validate_instance(self, row, instance, present_fields, field_columns):
+        """Days and enrolments are checked in `build`; mark_attendance writes."""
+
+    def describe(self, field_name, value):
+        if field_name == "present":
+            return "Ya" if value else "Tidak"
+        return super().describe(field_name, value)
+
+    def write(self, outcomes, progress=None):
+        """One mark_attendance per cohort day, limited to the file's participants: queries grow
+        with the number of cohort days in the file, not with its rows."""
+        sheets = defaultdict(list)
+        for outcome in outcomes:
+            if outcome.action in ("new", "update"):
+                sheets[(outcome.extra["cohort"].pk, outcome.key[1])].append(outcome)
+        for (cohort_pk, day), rows in sheets.items():
+            absent, notes = [], {}
+            for outcome in rows:
+                pk = outcome.key[0]
+                if not self.value_of(outcome, "present"):
+                    absent.append(pk)
+                notes[pk] = self.value_of(outcome, "note")  # the stored note when the file has none
+            try:
+                services.mark_attendance(cohort=self.cohorts[cohort_pk], day=day, absent=absent, notes=notes,
+                                         participants=[o.key[0] for o in rows], recorded_by=self.history_user())
+            except ValidationError as exc:
+                raise DatabaseError(" ".join(exc.messages)) from None
+        if progress:
+            progress("write", len(outcomes), len(outcomes))
+
+    def export_value(self, instance, key):
+        if key == "day":
+            return instance.day
+        if key == "present":
+            return "Ya" if instance.present else "Tidak"
+        return super().export_value(instance, key)
+
+    def get_queryset(self):
+        return Attendance.objects.for_user(self.user)
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("enrollment__cohort__program", "enrollment__assistant", "enrollment__board_member")

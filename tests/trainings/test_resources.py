@@ -126,3 +126,62 @@ def test_the_participant_template_reads_cleanly(staff_kota_jambi):
     report = import_file(kind="participants", data=data, file_name="t.xlsx", user=staff_kota_jambi, dry_run=True)
     assert not report.file_errors and report.unknown_columns == []
     assert {e.code for e in report.errors} <= {"unknown_cohort", "unknown_participant"}
+
+
+# --- attendance ------------------------------------------------------------------------------------
+
+ATTENDANCE = ["ID Angkatan", "NIK", "Tanggal", "Hadir", "Keterangan"]
+
+
+@pytest.fixture
+def enrolled(staff_kota_jambi, cohort):
+    people = staff_of("15.71", 12)
+    run("participants", [PARTICIPANTS] + [[cohort.pk, p.nik, ""] for p in people], staff_kota_jambi)
+    return people
+
+
+def test_attendance_marked_with_history_then_unchanged_then_updated(staff_kota_jambi, cohort, enrolled):
+    from trainings.models import Attendance
+
+    rows = [ATTENDANCE, [cohort.pk, enrolled[0].nik, "02/03/2026", "Ya", ""],
+            [cohort.pk, enrolled[1].nik, "2 Maret 2026", "Tidak", "Sakit"],
+            [cohort.pk, enrolled[0].nik, "03/03/2026", "Ya", ""]]
+    report = run("attendance", rows, staff_kota_jambi)
+    assert report.written and report.counts["new"] == 3, report.errors
+    absent = Attendance.objects.get(enrollment__assistant=enrolled[1], day="2026-03-02")
+    assert (absent.present, absent.note, absent.recorded_by) == (False, "Sakit", staff_kota_jambi)
+    assert absent.history.get().history_user == staff_kota_jambi
+    assert run("attendance", rows, staff_kota_jambi).counts["unchanged"] == 3
+    rows[3][3] = "Tidak"
+    changed = run("attendance", rows, staff_kota_jambi)
+    assert changed.counts["updated"] == 1 and changed.rows[2].diff == {"Hadir": ("Ya", "Tidak")}
+    assert Attendance.objects.filter(present=False, enrollment__cohort=cohort).count() == 2
+
+
+def test_attendance_errors(staff_kota_jambi, cohort, enrolled):
+    stranger = AssistantFactory()
+    rows = [ATTENDANCE, [cohort.pk, enrolled[0].nik, "01/03/2026", "Ya", ""],   # 2 not a cohort day
+            [cohort.pk, stranger.nik, "02/03/2026", "Ya", ""],                    # 3 not enrolled
+            [cohort.pk, enrolled[1].nik, "02/03/2026", "Mungkin", ""],            # 4 not yes/no
+            [cohort.pk, enrolled[2].nik, "02/03/2026", "Ya", ""],                 # 5 fine
+            [cohort.pk, enrolled[2].nik, "2026-03-02", "Tidak", ""]]              # 6 the same mark twice
+    report = run("attendance", rows, staff_kota_jambi)
+    assert error_codes(report) == [(2, "not_a_cohort_day"), (3, "not_enrolled"), (4, "bad_yes_no"),
+                                   (6, "duplicate_row")]
+
+
+def test_attendance_queries_do_not_grow_with_rows(staff_kota_jambi, cohort, enrolled, django_assert_max_num_queries):
+    def rows(people, day):
+        return [ATTENDANCE] + [[cohort.pk, p.nik, day, "Ya", ""] for p in people]
+
+    with django_assert_max_num_queries(20) as few:
+        assert run("attendance", rows(enrolled[:2], "02/03/2026"), staff_kota_jambi).written
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert run("attendance", rows(enrolled, "03/03/2026"), staff_kota_jambi).written
+
+
+def test_the_attendance_template_reads_cleanly(staff_kota_jambi):
+    data = registry.get("attendance").template_dataset().export("xlsx")
+    report = import_file(kind="attendance", data=data, file_name="t.xlsx", user=staff_kota_jambi, dry_run=True)
+    assert not report.file_errors and report.unknown_columns == []
+    assert {e.code for e in report.errors} <= {"unknown_cohort"}
