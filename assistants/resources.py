@@ -280,7 +280,9 @@ class AssistantResource(BulkResource):
         if key == "work_area":
             return instance.work_area_id
         if key == "supervisor_nik":
-            return instance.supervisor.nik if instance.supervisor_id else ""
+            if not instance.supervisor_id:
+                return ""
+            return instance.supervisor.masked_nik if getattr(self, "mask_nik", False) else instance.supervisor.nik
         if key == "status":
             return STATUS_WORDS.get(instance.status, instance.status)
         if key == "nik" and getattr(self, "mask_nik", False):

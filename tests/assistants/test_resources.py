@@ -222,6 +222,7 @@ def test_assistant_list_export_is_filtered_scoped_and_masks_nik(login):
     assert {r[1] for r in rows[1:]} == set(expected.values_list("nik", flat=True))
     masked = export_rows(login("kepala.dinas").get(url, {"role": "BA", "regency": "15.71"}))
     assert len(masked) == len(rows) and all("********" in r[1] for r in masked[1:])
+    assert all("********" in r[7] for r in masked[1:] if r[7])
     assert not {r[1] for r in masked[1:]} & set(expected.values_list("nik", flat=True))
     list_page = login("staf.kotajambi").get(reverse("assistants:list"), {"role": "BA"}).content.decode()
     assert f"{url}?role=BA" in list_page
