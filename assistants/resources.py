@@ -322,10 +322,12 @@ class AssignmentResource(VillageKeyedResource):
         coop_query = _province_q("cooperative__village__code", codes) if codes else Q(pk__in=[])
         if self.region_index is not None:
             coop_query |= Q(cooperative__in=Cooperative.objects.for_user(self.user))
-        self.active = {
-            a.cooperative_id: a
-            for a in Assignment.objects.active().filter(coop_query).select_related("assistant")
-        }
+        by_pk = {c.pk: c for c in self.cooperatives.values()}
+        self.active = {}
+        for current in Assignment.objects.active().filter(coop_query).select_related("assistant"):
+            if current.cooperative_id in by_pk:  # its label names it: no query per unchanged row
+                current.cooperative = by_pk[current.cooperative_id]
+            self.active[current.cooperative_id] = current
         self.previous_end = dict(
             Assignment.objects.filter(coop_query, end_date__isnull=False).values("cooperative_id")
             .annotate(last=Max("end_date")).values_list("cooperative_id", "last")

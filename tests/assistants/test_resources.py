@@ -79,6 +79,19 @@ def test_every_error_in_one_pass_and_nothing_written(admin_user):
     assert not Assistant.objects.filter(nik__startswith="15710145069009").exists()
 
 
+def test_a_stored_person_gets_a_supervisor_new_in_the_file_and_cycles_are_refused(admin_user):
+    stored = AssistantFactory(nik="1571014506900940")
+    rows = [PEOPLE, person(stored.nik, name=stored.name, supervisor="1571014506900941"),
+            person("1571014506900941", role="PMO")]
+    report = run("assistants", rows, admin_user)
+    assert report.written and report.rows[0].diff["NIK PMO Pembina"] == ("–", "1571014506900941")
+    stored.refresh_from_db()
+    assert stored.supervisor.nik == "1571014506900941"
+    cycle = [PEOPLE, person("1571014506900942", role="PMO", supervisor="1571014506900943"),
+             person("1571014506900943", role="PMO", supervisor="1571014506900942")]
+    assert error_codes(run("assistants", cycle, admin_user)) == [(2, "supervisor_cycle"), (3, "supervisor_cycle")]
+
+
 def test_scoped_to_the_importing_user(staff_kota_jambi):
     outside = Assistant.objects.filter(work_area_id="15.01").first()
     rows = [PEOPLE, person("1571014506900921", area="15.01"),
@@ -172,8 +185,9 @@ def test_assignment_queries_do_not_grow_with_rows(admin_user, free_kota_jambi, d
     with django_assert_max_num_queries(16) as small:
         assert run("assignments", [ASSIGN] + [assignment(bas[0], c) for c in free_kota_jambi[:2]], admin_user).written
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert run("assignments", [ASSIGN] + [assignment(bas[1], c) for c in free_kota_jambi[2:12]] +
-                   [assignment(bas[0], c) for c in free_kota_jambi[12:20]], admin_user).written
+        report = run("assignments", [ASSIGN] + [assignment(bas[1], c) for c in free_kota_jambi[2:12]] +
+                     [assignment(bas[0], c) for c in free_kota_jambi[:2] + free_kota_jambi[12:20]], admin_user)
+        assert report.written and report.counts["unchanged"] == 2
 
 
 @pytest.mark.parametrize("resource_class", [AssistantResource, AssignmentResource])
