@@ -1,7 +1,7 @@
 """Import/export kinds of this app: assistants (PMO, BA and other pendamping) keyed on NIK, and
 BA assignments keyed on the active (BA, cooperative) pair. See imports.resources.BulkResource
 for the hooks; assignments keep every rule of assistants.services for the whole file at once."""
-from collections import Counter, defaultdict
+from collections import Counter
 
 from django.conf import settings
 from django.db import DatabaseError

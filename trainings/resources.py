@@ -64,6 +64,20 @@ class CohortKeyedResource(BulkResource):
             return None
         return cohort
 
+    def cohorts_in_file(self, values):
+        """The cohort pk a raw row names, if any (to load its enrollments in one query)."""
+        if values.get("cohort_id") is not None:
+            try:
+                return reading.integer(values["cohort_id"])
+            except reading.CellError:
+                return None
+        try:
+            number = reading.integer(values.get("number"))
+        except reading.CellError:
+            return None
+        cohort = self.cohorts_by_title.get((reading.normalize_header(values.get("program")), number))
+        return cohort.pk if cohort else None
+
     def export_value(self, instance, key):
         enrollment = getattr(instance, "enrollment", instance)
         if key == "cohort_id":
@@ -110,20 +124,6 @@ class ParticipantResource(CohortKeyedResource):
         for enrollment in Enrollment.objects.filter(cohort__in=cohort_pks).select_related("assistant", "board_member"):
             enrollment.cohort = self.cohorts[enrollment.cohort_id]  # its label, without a query
             self.enrolled[(enrollment.cohort_id, enrollment.person.nik)] = enrollment
-
-    def cohorts_in_file(self, values):
-        """The cohort pk a raw row names, if any (to load its enrollments in one query)."""
-        if values.get("cohort_id") is not None:
-            try:
-                return reading.integer(values["cohort_id"])
-            except reading.CellError:
-                return None
-        try:
-            number = reading.integer(values.get("number"))
-        except reading.CellError:
-            return None
-        cohort = self.cohorts_by_title.get((reading.normalize_header(values.get("program")), number))
-        return cohort.pk if cohort else None
 
     def build(self, row):
         cohort = self.cohort_of(row)
@@ -238,7 +238,7 @@ class AttendanceResource(CohortKeyedResource):
 
     def prepare(self, rows):
         self.load_cohorts()
-        cohort_pks = {ParticipantResource.cohorts_in_file(self, v) for v in rows} - {None}
+        cohort_pks = {self.cohorts_in_file(v) for v in rows} - {None}
         self.enrollments = {}
         for enrollment in Enrollment.objects.filter(cohort__in=cohort_pks).select_related("assistant", "board_member"):
             self.enrollments[(enrollment.cohort_id, enrollment.person.nik)] = enrollment
