@@ -5,12 +5,11 @@ from collections import defaultdict
 
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from imports import reading
 from imports.messages import message
 from imports.registry import register
-from imports.resources import BulkResource, Column, RowError
+from imports.resources import BulkResource, Column, RowError, record_history
 
 from .models import BoardMember, BusinessUnit, Cooperative
 
@@ -230,11 +229,11 @@ class CooperativeResource(VillageKeyedResource):
                         unit.started_on = None
                     changed_units.append(unit)
         user = self.history_user()
-        if new_units:
-            bulk_create_with_history(new_units, BusinessUnit, batch_size=self.batch_size, default_user=user)
+        BusinessUnit.objects.bulk_create(new_units)
+        record_history(BusinessUnit, [u.pk for u in new_units], user=user, history_type="+")
         if changed_units:
-            bulk_update_with_history(changed_units, BusinessUnit, ["status", "started_on"], batch_size=self.batch_size,
-                                     default_user=user)
+            BusinessUnit.objects.bulk_update(changed_units, ["status", "started_on"])
+            record_history(BusinessUnit, [u.pk for u in changed_units], user=user, history_type="~")
 
     def village_for_export(self, instance):
         return instance.village

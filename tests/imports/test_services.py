@@ -230,7 +230,9 @@ def test_imported_writes_are_in_the_change_history(admin_user, kota_jambi_cooper
     assert report.written, report.errors
     created = Cooperative.objects.get(village=village)
     assert [(h.history_type, h.history_user) for h in created.history.all()] == [("+", admin_user)]
-    assert kota_jambi_cooperative.history.latest().history_user == admin_user
+    latest = kota_jambi_cooperative.history.latest()
+    assert (latest.history_type, latest.history_user, latest.members_count) == ("~", admin_user, 11)
+    assert created.history.get().instance.members_count == 10
     assert created.business_units.get().history.get().history_user == admin_user
     rows = [BOARD_HEADER, [village.code, "Rina", "1571014101900031", "P", "", "Anggota Pengawas", "01/05/2025", ""]]
     run("board", xlsx(rows), admin_user)
