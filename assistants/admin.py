@@ -1,12 +1,16 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 
+from imports.admin import RosterAdminMixin
 from kdkmp.scoping import ScopedAdminMixin
 
 from .models import Assignment, Assistant
+from .resources import AssignmentResource, AssistantResource
 
 
 @admin.register(Assistant)
-class AssistantAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AssistantAdmin(RosterAdminMixin, ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [AssistantResource]
     list_display = ("name", "role", "work_area", "supervisor", "status", "contract_end")
     list_filter = ("role", "status")
     search_fields = ("name", "nik", "work_area__name")
@@ -15,9 +19,11 @@ class AssistantAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Read-mostly: assignments change through the pages' services, which keep the 1:10 rule."""
+class AssignmentAdmin(RosterAdminMixin, ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Read-mostly: assignments change through the pages' services, which keep the 1:10 rule
+    (the import too: it goes through the same rules and locks)."""
 
+    resource_classes = [AssignmentResource]
     list_display = ("cooperative", "assistant", "start_date", "end_date", "assigned_by", "reason")
     list_filter = ("end_date",)
     search_fields = ("cooperative__name", "assistant__name")

@@ -6,6 +6,7 @@ app_name = "assistants"
 
 urlpatterns = [
     path("pendamping/", views.AssistantListView.as_view(), name="list"),
+    path("pendamping/ekspor.<str:fmt>", views.AssistantExportView.as_view(), name="export"),
     path("pendamping/baru/", views.AssistantCreateView.as_view(), name="create"),
     path("pendamping/<int:pk>/", views.AssistantDetailView.as_view(), name="detail"),
     path("pendamping/<int:pk>/ubah/", views.AssistantUpdateView.as_view(), name="update"),

@@ -14,6 +14,7 @@ from django_tables2 import SingleTableMixin
 from cooperatives.models import Region
 from cooperatives.selectors import cooperatives_for, districts_for, regencies_for
 from cooperatives.views import FormPageMixin
+from imports.exporting import export_response
 from kdkmp.history import readable_changes
 from kdkmp.scoping import ScopedViewMixin, caseload_assistant_id, scope_code
 
@@ -22,6 +23,7 @@ from .filters import AssistantFilter
 from .forms import AssignForm, AssistantForm, EndAssignmentForm, HandoverForm
 from .models import Assignment, Assistant
 from .planner import apply_plan, plan_regency
+from .resources import AssistantResource
 from .selectors import (
     area_bas_of_pmo, assistants_for, business_assistants_of, caseload_of, history_of_assistant,
     staffing_by_regency, staffing_total, unassigned_for,
@@ -46,6 +48,18 @@ class AssistantListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTable
 
     def get_table_pagination(self, table):
         return {"per_page": settings.KDKMP_PAGE_SIZE}
+
+
+class AssistantExportView(AssistantListView):
+    """The list's filtered rows (same FilterSet, same scope) as xlsx or csv; NIKs masked unless
+    the user may see them in full."""
+
+    def get(self, request, *args, fmt, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
+        rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
+        resource = AssistantResource(user=request.user)
+        resource.mask_nik = not request.user.has_perm("cooperatives.view_full_nik")
+        return export_response(resource, rows, fmt, "pendamping")
 
 
 class AssistantDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from imports import reading
 from imports.messages import message
 from imports.registry import register
-from imports.resources import BulkResource, Column, RowError
+from imports.resources import BulkResource, Column, RowError, record_history
 
 from .models import BoardMember, BusinessUnit, Cooperative
 
@@ -228,8 +228,12 @@ class CooperativeResource(VillageKeyedResource):
                     if status != BusinessUnit.Status.OPERATING:
                         unit.started_on = None
                     changed_units.append(unit)
+        user = self.history_user()
         BusinessUnit.objects.bulk_create(new_units)
-        BusinessUnit.objects.bulk_update(changed_units, ["status", "started_on"])
+        record_history(BusinessUnit, [u.pk for u in new_units], user=user, history_type="+")
+        if changed_units:
+            BusinessUnit.objects.bulk_update(changed_units, ["status", "started_on"])
+            record_history(BusinessUnit, [u.pk for u in changed_units], user=user, history_type="~")
 
     def village_for_export(self, instance):
         return instance.village

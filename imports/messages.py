@@ -34,6 +34,43 @@ MESSAGES = {
     "duplicate_row": "Baris ini mengulang baris {first} (kunci yang sama).",
     "no_cooperative": "Belum ada koperasi di desa/kelurahan {value}; impor koperasinya dahulu.",
     "position_taken": "Jabatan {position} sudah dipegang orang lain di koperasi ini.",
+    # assistants
+    "not_a_work_area": "“{value}” bukan kode provinsi atau kabupaten/kota.",
+    "unknown_region": "Wilayah dengan kode {value} tidak ada.",
+    "area_out_of_scope": "Wilayah {value} berada di luar wilayah Anda.",
+    "person_out_of_scope": "{name} (NIK {nik}) terdaftar di luar wilayah Anda.",
+    "has_caseload": (
+        "{name} masih mendampingi {load} koperasi: peran, wilayah kerja dan status tidak dapat diubah "
+        "sebelum pendampingannya diserahterimakan."
+    ),
+    "self_supervisor": "Pendamping tidak dapat menjadi PMO pembina dirinya sendiri.",
+    "unknown_supervisor": "PMO dengan NIK {value} tidak ada, baik di data maupun di berkas ini.",
+    "supervisor_not_pmo": "Pendamping dengan NIK {value} bukan PMO.",
+    "supervisor_out_of_scope": "PMO dengan NIK {value} berada di luar wilayah Anda.",
+    "supervisor_cycle": "PMO pembina dengan NIK {value} membentuk lingkaran pembinaan di berkas ini.",
+    # assignments
+    "unknown_assistant": "Tidak ada pendamping dengan NIK {value}.",
+    "not_a_ba": "{name} bukan Business Assistant.",
+    "assistant_inactive": "{name} sudah tidak aktif.",
+    "outside_work_area": "{cooperative} berada di luar wilayah kerja {name} ({area}).",
+    "cooperative_taken": (
+        "{cooperative} sudah didampingi {other}, bukan {name}; impor tidak memindahkan pendampingan "
+        "(gunakan Pindahkan di aplikasi)."
+    ),
+    "starts_before_previous_end": (
+        "{cooperative} didampingi sampai {end}: penugasan baru tidak dapat dimulai sebelum tanggal itu."
+    ),
+    "cooperative_twice": "{cooperative} sudah ditugaskan di baris {first} berkas ini.",
+    "ba_full": "{name} akan mendampingi {load} koperasi (batas {capacity}); {cooperative} tidak dapat ditambahkan.",
+    # trainings
+    "unknown_cohort": "Angkatan pelatihan “{value}” tidak ada.",
+    "cohort_out_of_scope": "Angkatan {cohort} diselenggarakan di luar wilayah Anda.",
+    "unknown_participant": "Tidak ada {who} dengan NIK {value}.",
+    "ambiguous_person": "NIK {value} tercatat sebagai pengurus di {count} koperasi; daftarkan dari halaman angkatan.",
+    "enroll_refused": "{message}",
+    "cohort_full": "{message}",
+    "not_a_cohort_day": "{value} bukan hari pelatihan angkatan ini ({start} s.d. {end}).",
+    "not_enrolled": "NIK {value} tidak terdaftar (aktif) di angkatan ini.",
     "invalid": "{message}",
 }
 

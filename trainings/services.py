@@ -105,7 +105,10 @@ def enroll_many(*, cohort, people, enrolled_by=None, skip_enrolled=True):
         error.problems = problems
         raise error
     for enrollment in new:
-        enrollment.full_clean(exclude=["cohort", "assistant", "board_member", "region"], validate_constraints=False)
+        # The links are set here from checked objects (the acting user included): validating
+        # them again would be a query per person.
+        enrollment.full_clean(exclude=["cohort", "assistant", "board_member", "region", "enrolled_by"],
+                              validate_constraints=False)
     result.created = bulk_create_with_history(new, Enrollment, default_user=enrolled_by)
     return result
 

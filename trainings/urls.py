@@ -17,6 +17,7 @@ urlpatterns = [
     path("angkatan/<int:cohort_pk>/daftar-hadir/", views.AttendanceListView.as_view(), name="attendance_list"),
     path("angkatan/<int:cohort_pk>/<str:action>/", views.CohortActionView.as_view(), name="cohort_action"),
     path("peserta/", views.ParticipantListView.as_view(), name="participant_list"),
+    path("peserta/ekspor.<str:fmt>", views.ParticipantExportView.as_view(), name="participant_export"),
     path("peserta/<int:pk>/", views.ParticipantDetailView.as_view(), name="participant_detail"),
     path("peserta/<int:pk>/sertifikat/", views.CertificateView.as_view(), name="certificate"),
     path("peserta/<int:pk>/<str:action>/", views.ParticipantActionView.as_view(), name="participant_action"),

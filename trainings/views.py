@@ -18,11 +18,13 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from assistants.models import Assistant
+from imports.exporting import export_response
 
 from . import services
 from .filters import CohortFilter, ParticipantFilter, ProgramFilter
 from .forms import BoardEnrollForm, CohortForm, ProgramForm, ScoreForm, StaffEnrollForm
 from .models import Attendance, Cohort, Enrollment, TrainingProgram
+from .resources import ParticipantResource
 from .selectors import (
     COVERAGE_POSITIONS, attendance_sheet, cohort_composition, cohorts_for, participants_for, programs_for,
     training_coverage,
@@ -294,6 +296,18 @@ class ParticipantListView(ListPageMixin):
 
     def get_queryset(self):
         return participants_for(self.request.user)
+
+
+class ParticipantExportView(ParticipantListView):
+    """The list's filtered rows (same FilterSet, same scope) as xlsx or csv; NIKs masked unless
+    the user may see them in full."""
+
+    def get(self, request, *args, fmt, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
+        rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
+        resource = ParticipantResource(user=request.user)
+        resource.mask_nik = not request.user.has_perm("cooperatives.view_full_nik")
+        return export_response(resource, rows, fmt, "peserta-pelatihan")
 
 
 class ParticipantMixin(LoginRequiredMixin, PermissionRequiredMixin):

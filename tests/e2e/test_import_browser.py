@@ -29,6 +29,7 @@ def test_import_with_errors_fix_preview_confirm_and_reimport(log_in, tmp_path, s
     page.select_option("select[name=kind]", "cooperatives")
     page.set_input_files("input[name=file]", str(bad))
     page.click("#import-form button[type=submit]")
+    page.locator("#row-errors").wait_for()  # count() does not wait for the next page
     errors = page.locator("#row-errors tbody tr")
     assert errors.count() == 2
     assert [errors.nth(i).locator("td").first.inner_text() for i in range(2)] == ["4", "5"]

@@ -221,3 +221,20 @@ def test_board_members_by_names(admin_user, kota_jambi_cooperative):
     report = run("board", csv_bytes(rows), admin_user, name="pengurus.csv")
     assert report.written and report.counts["new"] == 1
     assert BoardMember.objects.filter(cooperative=kota_jambi_cooperative, nik="1571014101900021").exists()
+
+
+def test_imported_writes_are_in_the_change_history(admin_user, kota_jambi_cooperative):
+    village = VillageFactory()
+    report = run("cooperatives", coop_file([[village.code, "", "", "", 10, "rencana", ""],
+                                            [kota_jambi_cooperative.village_id, "", "", "", 11, "", ""]]), admin_user)
+    assert report.written, report.errors
+    created = Cooperative.objects.get(village=village)
+    assert [(h.history_type, h.history_user) for h in created.history.all()] == [("+", admin_user)]
+    latest = kota_jambi_cooperative.history.latest()
+    assert (latest.history_type, latest.history_user, latest.members_count) == ("~", admin_user, 11)
+    assert created.history.get().instance.members_count == 10
+    assert created.business_units.get().history.get().history_user == admin_user
+    rows = [BOARD_HEADER, [village.code, "Rina", "1571014101900031", "P", "", "Anggota Pengawas", "01/05/2025", ""]]
+    run("board", xlsx(rows), admin_user)
+    member = BoardMember.objects.get(nik="1571014101900031")
+    assert member.history.get().history_user == admin_user

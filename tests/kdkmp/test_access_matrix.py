@@ -67,6 +67,8 @@ PAGES = {
     "accounts:update": ("GET", "accounts.change_user", "user", True),
     "audit": ("GET", "accounts.view_audit", None, True),
     "cooperatives:export": ("GET", "cooperatives.view_cooperative", "fmt", True),
+    "assistants:export": ("GET", "assistants.view_assistant", "fmt", True),
+    "trainings:participant_export": ("GET", "trainings.view_enrollment", "fmt", True),
     "imports:import": ("GET", "imports.run_import", None, True),
     "imports:template": ("GET", "imports.run_import", "kind", True),
     "imports:confirm": ("POST", "imports.run_import", "token", True),
