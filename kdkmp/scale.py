@@ -17,10 +17,13 @@ from assistants.demo import share_by_largest_remainder
 from assistants.models import Assistant
 from assistants.planner import apply_plan, plan_regency
 from cooperatives.demo import _milestones
-from cooperatives.models import BusinessUnit, Cooperative, Region
+from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
+from trainings.demo import BOARD_PROGRAM, STAFF_PROGRAM
+from trainings.models import Cohort, Enrollment, TrainingProgram
 
 NATIONAL_BA = 8000
 NATIONAL_VILLAGES = 83762
+NATIONAL_ENROLLMENTS = 100_000
 BATCH = 5000
 
 
@@ -109,3 +112,61 @@ def seed_assignments(progress):
         if index % 50 == 0 or index == len(regencies):
             progress(f"  assignments: {index}/{len(regencies)} regencies, {created:,} new")
     return created
+
+
+def seed_enrollments(progress):
+    """~100,000 enrollments: every active PMO and BA in their province's two staff cohorts (a
+    course and a refresher), and the chair of the board (created where missing) of cooperatives
+    in their province's board cohort, up to the total. About 60% completed. Only provinces
+    without the synthetic cohorts are seeded."""
+    staff_program, _ = TrainingProgram.objects.get_or_create(title=STAFF_PROGRAM["title"], defaults=STAFF_PROGRAM)
+    board_program, _ = TrainingProgram.objects.get_or_create(
+        title="Pelatihan Pengurus KDKMP (skala nasional)", defaults={**BOARD_PROGRAM, "title": "Pelatihan Pengurus KDKMP (skala nasional)"})
+    provinces = list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("code"))
+    cooperatives = Cooperative.objects.count()
+    staff_total = Assistant.objects.active().filter(role__in=["PMO", "BA"]).count()
+    board_share = min(1, max(0, NATIONAL_ENROLLMENTS * cooperatives // NATIONAL_VILLAGES - 2 * staff_total) / max(cooperatives, 1))
+    created = 0
+    for province in provinces:
+        number = 90  # batch numbers of the synthetic cohorts, apart from the demo's
+        if Cohort.objects.filter(region=province, number=number).exists():
+            continue
+        with transaction.atomic():
+            created += _seed_province_enrollments(province, staff_program, board_program, number, board_share)
+        progress(f"  enrollments: {province.name}, {created:,} new so far")
+    return created
+
+
+def _seed_province_enrollments(province, staff_program, board_program, number, board_share):
+    day = dt.date(2025, 11, 10)
+    staff = list(Assistant.objects.active().filter(role__in=["PMO", "BA"], work_area__code__startswith=province.code)
+                 .values_list("pk", "work_area_id"))
+    cooperatives = list(Cooperative.objects.filter(village__code__startswith=f"{province.code}.").order_by("village_id")
+                        .values_list("pk", "village_id"))
+    chosen = cooperatives[: round(len(cooperatives) * board_share)]
+    have_chair = set(BoardMember.objects.filter(cooperative__in=[pk for pk, _v in chosen], position="KETUA")
+                     .values_list("cooperative_id", flat=True))
+    BoardMember.objects.bulk_create([
+        BoardMember(cooperative_id=pk, name=f"Ketua {village}", gender="L", position="KETUA", term_start=dt.date(2025, 5, 1),
+                    nik=f"{village[:8].replace('.', '')}0101{90 + index % 9}{index % 10000:04d}"[:16])
+        for index, (pk, village) in enumerate(chosen) if pk not in have_chair
+    ], batch_size=BATCH)
+    chairs = dict(BoardMember.objects.filter(cooperative__in=[pk for pk, _v in chosen], position="KETUA")
+                  .values_list("cooperative_id", "pk"))
+    cohorts = {
+        key: Cohort.objects.create(program=program, number=batch, start_date=start, end_date=start + dt.timedelta(days=4),
+                                   venue=f"BPSDM {province.name}", organizer="Dinas Koperasi", region=province,
+                                   capacity=max(1, size))
+        for key, program, batch, start, size in [
+            ("staff", staff_program, number, day, len(staff)),
+            ("refresher", staff_program, number + 1, day + dt.timedelta(days=60), len(staff)),
+            ("board", board_program, number, day, len(chosen)),
+        ]
+    }
+    status = lambda i: Enrollment.Status.COMPLETED if i % 5 < 3 else Enrollment.Status.REGISTERED  # noqa: E731
+    rows = [Enrollment(cohort=cohorts[key], assistant_id=pk, region_id=area, status=status(i))
+            for key in ("staff", "refresher") for i, (pk, area) in enumerate(staff)]
+    rows += [Enrollment(cohort=cohorts["board"], board_member_id=chairs[pk], region_id=village, status=status(i))
+             for i, (pk, village) in enumerate(chosen)]
+    Enrollment.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)

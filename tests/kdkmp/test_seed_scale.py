@@ -19,6 +19,12 @@ def test_seed_scale_for_one_province_is_complete_and_idempotent(demo):
     assert not Assistant.objects.with_load().filter(load__gt=10).exists()
     assert Assignment.objects.active().filter(cooperative__village__code__startswith="17.").count() == min(villages, bas.count() * 10)
     assert "ready" in out.getvalue()
-    before = (Cooperative.objects.count(), Assistant.objects.count(), Assignment.objects.count())
+    from trainings.models import Enrollment
+
+    staff = Assistant.objects.filter(role__in=["PMO", "BA"], work_area__code__startswith="17").count()
+    enrolled = Enrollment.objects.filter(region__code__startswith="17")
+    assert enrolled.filter(assistant__isnull=False).count() == 2 * staff
+    assert enrolled.filter(board_member__isnull=False).count() > villages * 0.9
+    before = (Cooperative.objects.count(), Assistant.objects.count(), Assignment.objects.count(), enrolled.count())
     call_command("seed_scale", "--province", "17", stdout=StringIO())
-    assert (Cooperative.objects.count(), Assistant.objects.count(), Assignment.objects.count()) == before
+    assert (Cooperative.objects.count(), Assistant.objects.count(), Assignment.objects.count(), enrolled.count()) == before

@@ -6,6 +6,7 @@ from assistants.models import Assignment, Assistant
 from cooperatives.models import Cooperative
 from cooperatives.services import load_regions
 from kdkmp import scale
+from trainings.models import Enrollment
 
 
 class Command(BaseCommand):
@@ -31,4 +32,6 @@ class Command(BaseCommand):
         progress(f"Staff: {Assistant.objects.count():,}")
         created = scale.seed_assignments(progress)
         progress(f"Active assignments: {Assignment.objects.active().count():,} ({created:,} new)")
+        created = scale.seed_enrollments(progress)
+        progress(f"Training enrollments: {Enrollment.objects.count():,} ({created:,} new)")
         self.stdout.write(self.style.SUCCESS(f"National data ready in {time.monotonic() - started:.1f} s."))
