@@ -1,21 +1,21 @@
 """Dashboard aggregates for a region inside the user's scope, grouped by its child regions.
 
-A fixed number of queries at any size: one over cooperatives (counts, milestones), one over active
-assignments (coverage), one over active staff with their loads, one over operating business
-units, one for the child regions' names, one for the region and its breadcrumb.
+A fixed number of queries at any size: one over cooperatives (counts, milestones, coverage), one
+over active staff (loads, trained), one over completed board trainings, one over operating
+business units, one for the child regions' names, one for the region and its breadcrumb.
 """
 import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
 from django.db.models.functions import Substr
 
 from assistants.models import Assignment, Assistant
 from cooperatives.models import BusinessUnit, Cooperative, Region
 from kdkmp.scoping import scope_code
-from trainings.models import Enrollment, TrainingProgram
+from trainings.models import Enrollment
 
 # Child code length for each parent code length: nation → province → regency → district → village.
 CHILD_LENGTH = {0: 2, 2: 5, 5: 8, 8: 13}
@@ -113,22 +113,24 @@ def dashboard_for(user, code=None):
     child_length = CHILD_LENGTH[len(code)]
     cap = settings.KDKMP_BA_CAPACITY
 
+    # Coverage in the same pass: a LEFT JOIN to the cooperative's active assignment (at most one,
+    # by the partial unique index), so counting it counts the cooperatives with a BA.
     cooperative_rows = (
         Cooperative.objects.filter(_prefix_q("village__code", code))
+        .annotate(active=FilteredRelation("assignments", condition=Q(assignments__end_date__isnull=True)))
         .annotate(child=Substr("village_id", 1, child_length), regency=Substr("village_id", 1, 5))
         .values("child", "regency")
-        .annotate(total=Count("pk"), **{m: Count("pk", filter=Q(**{f"{m}__isnull": False})) for m in DASHBOARD_MILESTONES})
+        .annotate(total=Count("pk"), with_ba=Count("active__id"),
+                  **{m: Count(m) for m in DASHBOARD_MILESTONES})  # COUNT(column) counts the dates set
     )
-    # A separate grouped count (a hash join) is cheaper than an EXISTS probe per cooperative.
-    with_ba_by_child = dict(
-        Assignment.objects.filter(end_date__isnull=True).filter(_prefix_q("cooperative__village__code", code))
-        .annotate(child=Substr("cooperative__village_id", 1, child_length))
-        .values("child").annotate(n=Count("pk")).values_list("child", "n")
-    )
+    # Every active staff member once, with the load and whether they completed a training (staff
+    # only ever enroll in staff programs): an index probe per person is cheaper than counting
+    # distinct people over 100,000 enrollments.
+    completed_staff_training = Enrollment.objects.filter(assistant=OuterRef("pk"), status=Enrollment.Status.COMPLETED)
     staff_rows = (
         Assistant.objects.active().filter(Q(work_area_id=code) | _prefix_q("work_area__code", code) if code else Q())
-        .filter(role__in=[Assistant.Role.PMO, Assistant.Role.BA])
-        .with_load().values_list("role", "work_area_id", "load")
+        .with_load().annotate(trained=Exists(completed_staff_training))
+        .values_list("role", "work_area_id", "load", "trained")
     )
     children = {r.code: r for r in Region.objects.filter(parent_id=code or None).order_by("code")}
     rows = {child_code: Row(region) for child_code, region in children.items()}
@@ -138,14 +140,16 @@ def dashboard_for(user, code=None):
         row = rows.setdefault(item["child"], Row(None))
         for target in (row, total):
             target.cooperatives += item["total"]
+            target.with_ba += item["with_ba"]
             for m in DASHBOARD_MILESTONES:
                 target.milestones[m] = target.milestones.get(m, 0) + item[m]
         cooperatives_by_regency[item["regency"]] += item["total"]
-    for child, n in with_ba_by_child.items():
-        rows.setdefault(child, Row(None)).with_ba += n
-        total.with_ba += n
     histogram = Counter()
-    for role, work_area, load in staff_rows:
+    trained_by_role = Counter()
+    for role, work_area, load, trained in staff_rows:
+        trained_by_role[role] += trained
+        if role not in (Assistant.Role.PMO, Assistant.Role.BA):
+            continue
         child = work_area[:child_length] if len(work_area) >= child_length else None
         targets = [total] + ([rows[child]] if child in rows else [])
         for target in targets:
@@ -178,28 +182,19 @@ def dashboard_for(user, code=None):
         units_operating=[(label, value, units.get(value, 0)) for value, label in BusinessUnit.Type.choices],
         capacity=cap,
     )
-    _add_training(dashboard, code)
+    _add_training(dashboard, code, trained_by_role)
     return dashboard
 
 
-def _add_training(dashboard, code):
-    """Completed trainings in the region, by audience and staff role: one query."""
-    completed = (
-        Enrollment.objects.filter(status=Enrollment.Status.COMPLETED)
+def _add_training(dashboard, code, trained_by_role):
+    """Staff trained come with the staff query; boards: one query over completed board
+    enrollments (board members only ever enroll in board programs)."""
+    boards = (
+        Enrollment.objects.filter(status=Enrollment.Status.COMPLETED, board_member__isnull=False)
         .filter((Q(region_id=code) | _prefix_q("region__code", code)) if code else Q())
-        .filter(Q(assistant__isnull=True) | Q(assistant__status=Assistant.Status.ACTIVE))
-        .values("cohort__program__audience", "assistant__role")
-        .annotate(staff=Count("assistant", distinct=True), board=Count("board_member", distinct=True),
-                  cooperatives=Count("board_member__cooperative", distinct=True))
+        .aggregate(people=Count("board_member", distinct=True), cooperatives=Count("board_member__cooperative", distinct=True))
     )
-    composition = Counter()
-    for row in completed:
-        role = row["assistant__role"]
-        if role:
-            composition[role] += row["staff"]
-            if row["cohort__program__audience"] == TrainingProgram.Audience.STAFF and role in (Assistant.Role.PMO, Assistant.Role.BA):
-                dashboard.trained_staff += row["staff"]
-        elif row["cohort__program__audience"] == TrainingProgram.Audience.BOARD:
-            composition["board"] += row["board"]
-            dashboard.trained_board_cooperatives += row["cooperatives"]
-    dashboard.training_composition = [(role, composition.get(role, 0)) for role in [*Assistant.Role.values, "board"]]
+    dashboard.trained_staff = trained_by_role[Assistant.Role.PMO] + trained_by_role[Assistant.Role.BA]
+    dashboard.trained_board_cooperatives = boards["cooperatives"]
+    dashboard.training_composition = [(role, trained_by_role[role]) for role in Assistant.Role.values] + [
+        ("board", boards["people"])]
