@@ -35,3 +35,23 @@ def test_production_reads_database_url():
 def test_indonesian_is_the_default_language():
     assert settings.LANGUAGE_CODE == "id"
     assert [code for code, _name in settings.LANGUAGES] == ["id", "en"]
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    environment.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=environment,
+                          capture_output=True, text=True)
+
+
+def test_manage_py_works_on_a_developer_machine_without_environment():
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_manage_py_with_a_production_key_stays_out_of_debug():
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
+                        SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("False")
