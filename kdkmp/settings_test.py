@@ -18,3 +18,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# Tests change data behind the app's back (queryset.update) and reuse history ids after each
+# rollback, so the dashboard cache is off; tests/dashboards/test_cache.py turns it on.
+KDKMP_DASHBOARD_CACHE_SECONDS = 0

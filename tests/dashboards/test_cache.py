@@ -1,0 +1,88 @@
+"""The dashboard cache: a repeated view skips the aggregates, and every change made through the app
+(forms, services, imports) shows on the very next view."""
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from assistants.models import Assignment
+from assistants.services import end_assignment
+from cooperatives.models import Cooperative
+from imports.services import import_file
+from tests.factories import VillageFactory
+from tests.imports.files import csv_bytes
+
+pytestmark = pytest.mark.django_db
+HOME = reverse("home")
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    settings.KDKMP_DASHBOARD_CACHE_SECONDS = 600
+    cache.clear()  # history ids restart after each test's rollback: no entry may survive a test
+    yield
+    cache.clear()
+
+
+def view(client, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(HOME, params)
+    assert response.status_code == 200
+    return response.context["data"], [q["sql"] for q in queries]
+
+
+def test_a_repeated_view_skips_the_aggregates(login):
+    client = login("kepala.dinas")
+    first, first_queries = view(client)
+    again, again_queries = view(client)
+    assert len(first_queries) <= 12
+    assert any("cooperatives_cooperative" in sql for sql in first_queries)
+    assert not any("cooperatives_cooperative" in sql or "COUNT(" in sql for sql in again_queries)
+    assert len(again_queries) == len(first_queries) - 4  # the four aggregates
+    assert (again.total.cooperatives, again.total.with_ba, again.total.gap) == (1585, 1554, 7)
+
+
+def test_each_region_has_its_own_entry(login):
+    client = login("kepala.dinas")
+    assert view(client)[0].total.cooperatives == 1585
+    assert view(client, wilayah="15.71")[0].total.cooperatives == 68
+    assert view(client)[0].total.cooperatives == 1585
+
+
+def test_an_assignment_ended_by_the_service_shows_at_once(login):
+    client = login("kepala.dinas")
+    assert view(client)[0].total.with_ba == 1554
+    assignment = Assignment.objects.active().filter(cooperative__village__code__startswith="15.71.").first()
+    end_assignment(assignment=assignment, by=None, reason="uji")
+    data = view(client)[0]
+    assert data.total.with_ba == 1553
+    assert next(r for r in data.rows if r.region.code == "15.71").with_ba == 67
+
+
+def test_a_cooperative_edited_and_one_imported_show_at_once(login):
+    client = login("kepala.dinas")
+    before = view(client)[0].total
+    cooperative = Cooperative.objects.filter(village__code__startswith="15.71.", simkopdes_date__isnull=True).first()
+    cooperative.simkopdes_date = cooperative.legal_entity_date or cooperative.musdesus_date
+    cooperative.full_clean()
+    cooperative.save()  # what the edit form does
+    assert view(client)[0].total.milestones["simkopdes_date"] == before.milestones["simkopdes_date"] + 1
+
+    village = VillageFactory()
+    report = import_file(kind="cooperatives", data=csv_bytes([["KODE DESA", "Nama Koperasi"], [village.code, ""]]),
+                         file_name="baru.csv", user=User.objects.get(username="admin.provinsi"), dry_run=False)
+    assert report.written, report.errors
+    assert view(client)[0].total.cooperatives == 1586
+
+
+def test_a_write_behind_the_apps_back_waits_for_the_expiry(login):
+    """Raw updates leave no change record: the cached figures stay until they expire (the
+    setting bounds that); cleared here to stand for the expiry."""
+    client = login("kepala.dinas")
+    assert view(client)[0].total.with_ba == 1554
+    Assignment.objects.filter(cooperative__village__code__startswith="15.71.").update(end_date="2025-11-20")
+    assert view(client)[0].total.with_ba == 1554
+    cache.clear()
+    assert view(client)[0].total.with_ba == 1554 - 68
