@@ -4,6 +4,7 @@ from import_export.admin import ImportExportMixin
 from imports.admin import RosterAdminMixin
 from kdkmp.scoping import ScopedAdminMixin
 
+from .forms import CooperativeAdminForm
 from .models import BoardMember, BusinessUnit, Cooperative, Region
 from .resources import BoardMemberResource, CooperativeResource
 
@@ -30,6 +31,7 @@ class BoardMemberInline(admin.TabularInline):
 
 @admin.register(Cooperative)
 class CooperativeAdmin(RosterAdminMixin, ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    form = CooperativeAdminForm
     resource_classes = [CooperativeResource]
     list_display = ("name", "village", "kind", "formation_scheme", "legal_entity_date", "members_count")
     list_filter = ("kind", "formation_scheme", "business_units__unit_type")

@@ -88,6 +88,24 @@ class CooperativeCreateForm(CooperativeForm):
         return cleaned
 
 
+class CooperativeAdminForm(forms.ModelForm):
+    """The admin's form, the one place where the other villages served are edited: each village
+    belongs to one cooperative only, as its seat or as a village it serves jointly."""
+
+    def clean(self):
+        cleaned = super().clean()
+        village = cleaned.get("village") or (self.instance.village if self.instance.village_id else None)
+        if village is not None and "village" in self.changed_data:
+            for message in self.instance.village_conflicts([village], seats=False):  # seats: the unique check
+                self.add_error("village", message)
+        extra = list(cleaned.get("extra_villages") or [])
+        if village is not None and village in extra:
+            self.add_error("extra_villages", _("The seat village cannot also be one of the other villages served."))
+        for message in self.instance.village_conflicts([v for v in extra if v != village]):
+            self.add_error("extra_villages", message)
+        return cleaned
+
+
 class BoardMemberForm(forms.ModelForm):
     class Meta:
         model = BoardMember

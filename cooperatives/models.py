@@ -217,6 +217,25 @@ class Cooperative(models.Model):
         reached = [label for label, day in self.milestones if day]
         return reached[-1] if reached else None
 
+    def village_conflicts(self, villages, seats=True):
+        """Messages for the villages that already belong to another cooperative: as its seat
+        (unless seats=False) or as a village it serves jointly. A village has one cooperative.
+        Not part of clean(): it queries, and imports check the same in bulk."""
+        codes = [village.code for village in villages]
+        if not codes:
+            return []
+        messages = []
+        if seats:
+            for other in Cooperative.objects.filter(village_id__in=codes).exclude(pk=self.pk).select_related("village"):
+                messages.append(_("%(village)s is already the seat of %(cooperative)s.") % {
+                    "village": other.village.name, "cooperative": other.name})
+        links = (Cooperative.extra_villages.through.objects.filter(region_id__in=codes)
+                 .exclude(cooperative_id=self.pk).select_related("region", "cooperative"))
+        for link in links:
+            messages.append(_("%(village)s is already served jointly by %(cooperative)s.") % {
+                "village": link.region.name, "cooperative": link.cooperative.name})
+        return messages
+
     def clean(self):
         errors = {}
         village = self.village if self.village_id else None

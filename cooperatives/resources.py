@@ -132,8 +132,11 @@ class CooperativeResource(VillageKeyedResource):
     def prepare(self, rows):
         self.load_villages(rows)
         codes = list(self.villages)
-        self.cooperatives, self.units = {}, defaultdict(dict)
+        self.cooperatives, self.units, self.shared = {}, defaultdict(dict), {}
         if codes:
+            # Villages another cooperative serves jointly cannot seat a new one.
+            self.shared = dict(Cooperative.extra_villages.through.objects.filter(_province_q("region__code", codes))
+                               .values_list("region_id", "cooperative__name"))
             query = _province_q("village__code", codes)
             self.cooperatives = {c.village_id: c for c in Cooperative.objects.filter(query)}
             for unit in BusinessUnit.objects.filter(_province_q("cooperative__village__code", codes)).exclude(
@@ -164,6 +167,8 @@ class CooperativeResource(VillageKeyedResource):
                 status = row.parse(column.key, _unit_status)
                 if status is not None:
                     units[unit_type] = status
+        if village_code in self.shared and village_code not in self.cooperatives:
+            row.error("village_code", "village_shared", value=village_code, cooperative=self.shared[village_code])
         if village_code is None or row.outcome.errors:
             return None
         if not values.get("name"):

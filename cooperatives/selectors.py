@@ -23,8 +23,9 @@ def districts_for(user, regency_code=None):
 
 
 def free_villages_for(user):
-    """Villages in scope that have no cooperative seated in them yet."""
-    return Region.objects.for_user(user).filter(level=Region.Level.VILLAGE, cooperative__isnull=True)
+    """Villages in scope with no cooperative yet: none seated there, none serving it jointly."""
+    return Region.objects.for_user(user).filter(level=Region.Level.VILLAGE, cooperative__isnull=True,
+                                                shared_cooperatives__isnull=True)
 
 
 def counts_by_regency(user):

@@ -32,6 +32,7 @@ MESSAGES = {
     "bad_number": "“{value}” bukan bilangan bulat.",
     "bad_choice": "“{value}” tidak dikenal. Pilihan: {options}.",
     "duplicate_row": "Baris ini mengulang baris {first} (kunci yang sama).",
+    "village_shared": "Desa/kelurahan {value} sudah dilayani bersama oleh {cooperative}; satu desa hanya punya satu koperasi.",
     "no_cooperative": "Belum ada koperasi di desa/kelurahan {value}; impor koperasinya dahulu.",
     "position_taken": "Jabatan {position} sudah dipegang orang lain di koperasi ini.",
     # assistants
