@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Region
+from kdkmp.forms import IdMultipleChoiceField
 from kdkmp.scoping import scope_q
 
 from .models import User
@@ -39,4 +40,5 @@ class UserAdmin(BaseUserAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = Group.objects.filter(name__in=ROLE_PERMISSIONS)
+        kwargs.setdefault("form_class", IdMultipleChoiceField)  # a forged huge id: an invalid choice, not a 500
         return super().formfield_for_manytomany(db_field, request, **kwargs)

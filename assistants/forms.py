@@ -7,27 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperatives.forms import DATE_WIDGET, SeparatedDigitsField
 from cooperatives.models import Region
+from kdkmp.forms import IdMultipleChoiceField, is_id
 
 from .models import Assistant
 from .selectors import business_assistants_of
 from .services import active_loads
 
 
-def _check_ids(values, field):
-    """Refuse ids that are not plain numbers a database column can hold (no 500 on "²" or
-    99999999999999999999999): they can only be a mistyped or forged choice."""
-    for value in values:
-        if not (str(value).isascii() and str(value).isdigit() and len(str(value)) <= 18):
-            raise forms.ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
-                                        params={"value": value})
-
-
 class BAChoiceField(forms.ModelChoiceField):
     """A BA picker that shows each BA's load against the cap, e.g. "Ahmad Saputra — 7/10"."""
 
     def to_python(self, value):
-        if value not in self.empty_values:
-            _check_ids([value], self)
+        if value not in self.empty_values and not is_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": value})
         return super().to_python(value)
 
     def label_from_instance(self, assistant):
@@ -36,12 +29,8 @@ class BAChoiceField(forms.ModelChoiceField):
         return f"{assistant.name} — {assistant.load}/{cap}{full}"
 
 
-class BAMultipleChoiceField(forms.ModelMultipleChoiceField):
+class BAMultipleChoiceField(IdMultipleChoiceField):
     label_from_instance = BAChoiceField.label_from_instance
-
-    def clean(self, value):
-        _check_ids(value or [], self)
-        return super().clean(value)
 
 
 def _helper(label):

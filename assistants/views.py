@@ -15,6 +15,7 @@ from cooperatives.models import Region
 from cooperatives.selectors import cooperatives_for, districts_for, regencies_for
 from cooperatives.views import FormPageMixin
 from imports.exporting import export_response
+from kdkmp.forms import posted_ids
 from kdkmp.history import readable_changes
 from kdkmp.scoping import ScopedViewMixin, caseload_assistant_id, scope_code
 
@@ -283,7 +284,7 @@ def assignment_board(request):
     if request.method == "POST":
         if not user.has_perm("assistants.add_assignment"):
             raise PermissionDenied
-        selected = {int(pk) for pk in request.POST.getlist("cooperatives") if pk.isascii() and pk.isdigit() and len(pk) <= 18}
+        selected = posted_ids(request.POST.getlist("cooperatives"))
         assistant = next((ba for ba in bas if str(ba.pk) == request.POST.get("assistant")), None)
         chosen = list(unassigned_for(user).filter(pk__in=selected).select_related("village"))
         if assistant is None:

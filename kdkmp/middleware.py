@@ -1,3 +1,4 @@
+from django.core.exceptions import BadRequest
 from django.utils.deprecation import MiddlewareMixin
 
 
@@ -10,3 +11,19 @@ class IndonesianByDefaultMiddleware(MiddlewareMixin):
 
     def process_request(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+
+
+class RefuseNullBytesMiddleware:
+    """A NUL byte cannot be typed into a page and PostgreSQL can neither store nor compare one:
+    a request whose parameters or posted fields carry one is a bad request (400), not a database
+    error (500). (Uploaded files are not read here: imports check their own content.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for data in (request.GET, request.POST if request.method == "POST" else None):
+            for key, values in (data.lists() if data is not None else []):
+                if "\x00" in key or any("\x00" in value for value in values):
+                    raise BadRequest("NUL byte in a request parameter")
+        return self.get_response(request)

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from .forms import IdMultipleChoiceField, SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
+
 
 def scope_code(user):
     """The region code a user may see, "" for everything, or None for nothing."""
@@ -101,10 +103,16 @@ class ScopedAdminMixin:
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
 
+    # A forged huge id is an invalid choice, never a 500 (see kdkmp/forms.py).
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")))
         return super().formfield_for_foreignkey(db_field, request, **scoped_choices(db_field, request, kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using")))
+        kwargs.setdefault("form_class", IdMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **scoped_choices(db_field, request, kwargs))
 
 

@@ -3,11 +3,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kdkmp.scoping import ScopedAdminMixin
 
+from .forms import ProgramForm
 from .models import Attendance, Cohort, Enrollment, TrainingProgram
 
 
 @admin.register(TrainingProgram)
 class TrainingProgramAdmin(admin.ModelAdmin):
+    form = ProgramForm  # positions as checkboxes, not JSON typed by hand
     list_display = ("title", "audience", "hours", "attendance_threshold", "pass_mark")
     list_filter = ("audience",)
     search_fields = ("title", "topics")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from assistants.models import Assistant
 from cooperatives.models import BoardMember, Region
 from cooperatives.selectors import regencies_for
+from kdkmp.forms import IdMultipleChoiceField
 
 from .models import Cohort, Enrollment, TrainingProgram
 
@@ -76,7 +77,7 @@ class StaffEnrollForm(forms.Form):
                                       widget=forms.CheckboxSelectMultiple, label=_("Roles"))
     areas = forms.ModelMultipleChoiceField(queryset=Region.objects.none(), required=False,
                                            widget=forms.CheckboxSelectMultiple, label=_("Work areas"))
-    people = forms.ModelMultipleChoiceField(queryset=Assistant.objects.none(), required=False,
+    people = IdMultipleChoiceField(queryset=Assistant.objects.none(), required=False,
                                             widget=forms.SelectMultiple(attrs={"size": 12}),
                                             label=_("Or pick people"))
 

@@ -74,6 +74,8 @@ class TrainingProgram(models.Model):
 
     def clean(self):
         if self.positions:
+            if not isinstance(self.positions, list) or not all(isinstance(p, str) for p in self.positions):
+                raise ValidationError({"positions": _("Unknown board position.")})
             unknown = set(self.positions) - set(BoardMember.Position.values)
             if unknown:
                 raise ValidationError({"positions": _("Unknown board position.")})

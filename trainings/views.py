@@ -19,6 +19,7 @@ from django_tables2 import SingleTableMixin
 
 from assistants.models import Assistant
 from imports.exporting import export_response
+from kdkmp.forms import posted_ids
 
 from . import services
 from .filters import CohortFilter, ParticipantFilter, ProgramFilter
@@ -249,7 +250,7 @@ class AttendanceDayView(CohortMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         participants, _marks = attendance_sheet(self.cohort, request.user)
         registered = [p.pk for p in participants if p.status == Enrollment.Status.REGISTERED]
-        present = {int(pk) for pk in request.POST.getlist("present") if pk.isdigit()}
+        present = posted_ids(request.POST.getlist("present"))
         notes = {pk: request.POST.get(f"note-{pk}", "") for pk in registered}
         try:
             changed = services.mark_attendance(

@@ -1,0 +1,49 @@
+"""Form pieces shared by every app."""
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.db import models
+
+
+def is_id(value):
+    """A plain number a database id column can hold: not "²" (a digit to Python, not to int()) and
+    not 99999999999999999999999 (SQLite raises OverflowError instead of finding nothing)."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
+def posted_ids(values):
+    """The ids among posted values (a checkbox list), the odd ones left out: none can be a row."""
+    return {int(value) for value in values if is_id(value)}
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's multiple choice, refusing an id no integer column can hold as an invalid choice."""
+
+    def clean(self, value):
+        if isinstance(self.queryset.model._meta.pk, models.IntegerField) and not self.to_field_name:
+            for item in value or []:
+                if not is_id(item):
+                    raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                                params={"value": item})
+        return super().clean(value)
+
+
+class _OddIdsLeftOut:
+    """The admin's autocomplete widgets look up the submitted ids again to redisplay a form with
+    errors: odd ones are left out of that lookup (SQLite raises OverflowError on a huge id)."""
+
+    def optgroups(self, name, value, attr=None):
+        related = self.field.remote_field.model._meta
+        field_name = getattr(self.field.remote_field, "field_name", None)  # None: a many-to-many, by pk
+        target = related.get_field(field_name) if field_name else related.pk
+        if isinstance(target, models.IntegerField):
+            value = [item for item in value if is_id(item)]
+        return super().optgroups(name, value, attr)
+
+
+class SafeAutocompleteSelect(_OddIdsLeftOut, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_OddIdsLeftOut, AutocompleteSelectMultiple):
+    pass
