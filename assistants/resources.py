@@ -426,8 +426,8 @@ class AssignmentResource(VillageKeyedResource):
             if assistant.status != Assistant.Status.ACTIVE or assistant.role != Assistant.Role.BA:
                 raise DatabaseError(message("assistant_inactive", name=assistant.name))
             if loads[pk] + count > settings.KDKMP_BA_CAPACITY:
-                raise DatabaseError(message("ba_full", name=assistant.name, load=loads[pk] + count,
-                                            capacity=settings.KDKMP_BA_CAPACITY, cooperative="-"))
+                raise DatabaseError(message("ba_full_meanwhile", name=assistant.name, load=loads[pk] + count,
+                                            capacity=settings.KDKMP_BA_CAPACITY))
         rows = [self.restore(o.values) for o in new]
         try:
             create_active_assignments(rows)

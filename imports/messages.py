@@ -63,6 +63,11 @@ MESSAGES = {
     ),
     "cooperative_twice": "{cooperative} sudah ditugaskan di baris {first} berkas ini.",
     "ba_full": "{name} akan mendampingi {load} koperasi (batas {capacity}); {cooperative} tidak dapat ditambahkan.",
+    "ba_full_meanwhile": (
+        "Sementara berkas ini diperiksa, {name} mendapat koperasi dampingan lain: dengan berkas ini "
+        "menjadi {load} koperasi (batas {capacity}). Tidak ada yang disimpan; unggah ulang berkas "
+        "untuk memeriksanya lagi."
+    ),
     # trainings
     "unknown_cohort": "Angkatan pelatihan “{value}” tidak ada.",
     "cohort_out_of_scope": "Angkatan {cohort} diselenggarakan di luar wilayah Anda.",

@@ -56,15 +56,19 @@ def readable_changes(records, limit=20, related=(), describe=None):
 
 
 def latest_change_ids(models):
-    """The newest history record id of each model, in one query.
+    """The newest history record id and the newest row id of each model, in one query.
 
-    Every write the app makes (forms, services, imports, the admin) leaves a history record, so
+    Every write the app makes (forms, services, imports, the admin, deletions) leaves a history
+    record, and bulk loads without history (the demo and scale seeders) add rows with new ids, so
     this tuple changes whenever the data of these models does: a cheap fingerprint to key caches
-    on. Writes that bypass history (raw SQL, the demo and scale seeders) are not seen."""
+    on (each part is one index lookup). Only raw SQL and queryset.update() go unseen."""
     from django.db import connection
 
     quote = connection.ops.quote_name
-    tables = [quote(model.history.model._meta.db_table) for model in models]
+    parts = []
+    for model in models:
+        parts.append(f"(SELECT MAX(history_id) FROM {quote(model.history.model._meta.db_table)})")
+        parts.append(f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {table})" for table in tables))
+        cursor.execute("SELECT " + ", ".join(parts))
         return tuple(cursor.fetchone())

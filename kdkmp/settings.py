@@ -205,9 +205,9 @@ LOGGING = {
 # Domain settings.
 KDKMP_BA_CAPACITY = env.int("KDKMP_BA_CAPACITY", default=10)
 KDKMP_PAGE_SIZE = env.int("KDKMP_PAGE_SIZE", default=25)
-# Dashboard figures are kept this long, keyed on the newest change records (so any change made in
-# the app shows at once); 0 turns the cache off. This only bounds how long writes that bypass the
-# app (raw SQL, seed_scale) can go unseen.
+# Dashboard figures are kept this long, keyed on the newest change records and row ids (so any
+# change made in the app shows at once); 0 turns the cache off. This only bounds how long raw SQL
+# updates can go unseen.
 KDKMP_DASHBOARD_CACHE_SECONDS = env.int("KDKMP_DASHBOARD_CACHE_SECONDS", default=600)
 # Spreadsheet imports: refused above these sizes (an xlsx also on its declared unzipped size).
 KDKMP_IMPORT_MAX_BYTES = env.int("KDKMP_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -67,3 +67,58 @@ def test_ten_threads_one_cooperative_ten_bas(kerinci_free):
     assert errors == []
     assert (ok, refused) == (1, 9)
     assert Assignment.objects.active().filter(cooperative=cooperative).count() == 1
+
+
+# --- imports racing each other and the pages ---------------------------------------------------
+
+def import_assignments(pairs):
+    """An assignment import of (BA, cooperative) rows by the province admin, as on the import page."""
+    from accounts.models import User
+    from imports.services import import_file
+    from tests.imports.files import xlsx
+
+    rows = [["NIK BA", "Kode Desa", "Tanggal Mulai", "Alasan"]]
+    rows += [[ba.nik, cooperative.village_id, "03/11/2025", "impor bersamaan"] for ba, cooperative in pairs]
+    return import_file(kind="assignments", data=xlsx(rows), file_name="f.xlsx",
+                       user=User.objects.get(username="admin.provinsi"), dry_run=False)
+
+
+def refusals(report):
+    """(codes, text) of a report's errors: row errors when the rules saw the other writer (SQLite
+    serialises whole imports), a file error when the write under the BA lock did (PostgreSQL)."""
+    codes = [e.code for e in report.errors] + [code for code, _m in report.file_errors]
+    return codes, " ".join([e.message for e in report.errors] + [m for _c, m in report.file_errors])
+
+
+def test_two_imports_filling_one_ba_at_once_cannot_pass_the_cap(kerinci_free):
+    """Each file alone fits (6 of 10 places); together they do not: one is written whole, the
+    other is refused whole, naming the BA and the cap."""
+    ba = AssistantFactory(work_area_id="15.01")
+    reports = []
+    jobs = [lambda part=part: reports.append(import_assignments([(ba, c) for c in part]))
+            for part in (kerinci_free[:6], kerinci_free[6:12])]
+    ok, refused, errors = run_together(jobs)
+    assert errors == [] and ok == 2
+    assert sorted(report.written for report in reports) == [False, True]
+    codes, text = refusals(next(report for report in reports if not report.written))
+    assert set(codes) in ({"ba_full"}, {"invalid"}) and ba.name in text and "batas 10" in text
+    assert Assignment.objects.active().filter(assistant=ba).count() == 6
+
+
+def test_an_import_and_the_assign_page_racing_for_one_cooperative(kerinci_free):
+    first, second = AssistantFactory(work_area_id="15.01"), AssistantFactory(work_area_id="15.01")
+    cooperative = kerinci_free[0]
+    reports = []
+    jobs = [lambda: reports.append(import_assignments([(first, cooperative)])),
+            lambda: services.assign(assistant=second, cooperative=cooperative, by=None)]
+    ok, refused, errors = run_together(jobs)
+    assert errors == []
+    assert Assignment.objects.active().filter(cooperative=cooperative).count() == 1
+    winner = Assignment.objects.active().get(cooperative=cooperative).assistant
+    (report,) = reports
+    if winner == first:  # the import won: the page was refused
+        assert report.written and refused == 1
+    else:  # the page won: the import wrote nothing and says who has the cooperative
+        assert not report.written and refused == 0
+        codes, text = refusals(report)
+        assert codes in (["cooperative_taken"], ["invalid"]) and second.name in text

@@ -39,7 +39,7 @@ def test_a_repeated_view_skips_the_aggregates(login):
     again, again_queries = view(client)
     assert len(first_queries) <= 12
     assert any("cooperatives_cooperative" in sql for sql in first_queries)
-    assert not any("cooperatives_cooperative" in sql or "COUNT(" in sql for sql in again_queries)
+    assert not any("COUNT(" in sql for sql in again_queries)
     assert len(again_queries) == len(first_queries) - 4  # the four aggregates
     assert (again.total.cooperatives, again.total.with_ba, again.total.gap) == (1585, 1554, 7)
 
@@ -86,3 +86,12 @@ def test_a_write_behind_the_apps_back_waits_for_the_expiry(login):
     assert view(client)[0].total.with_ba == 1554
     cache.clear()
     assert view(client)[0].total.with_ba == 1554 - 68
+
+
+def test_a_bulk_load_without_history_shows_at_once(login):
+    """The demo and scale seeders bulk-create rows without change records: new row ids count too."""
+    client = login("kepala.dinas")
+    assert view(client)[0].total.cooperatives == 1585
+    village = VillageFactory()
+    Cooperative.objects.bulk_create([Cooperative(village=village, name="KKMP Muat Massal", kind="KKMP")])
+    assert view(client)[0].total.cooperatives == 1586
