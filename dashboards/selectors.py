@@ -7,6 +7,7 @@ over completed board trainings, one over operating business units. At national s
 the result is cached, keyed on the newest change records: one cheap query tells whether anything
 changed since.
 """
+import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,13 +19,13 @@ from django.db.models.functions import Substr
 
 from assistants.models import Assignment, Assistant
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
-from kdkmp.history import latest_change_ids
+from kdkmp.history import change_fingerprint
 from kdkmp.scoping import scope_code
 from trainings.models import Enrollment
 
 # Child code length for each parent code length: nation → province → regency → district → village.
 CHILD_LENGTH = {0: 2, 2: 5, 5: 8, 8: 13}
-# The models whose changes move the figures (see latest_change_ids).
+# The models whose changes move the figures (see change_fingerprint).
 DASHBOARD_MODELS = [Cooperative, BusinessUnit, BoardMember, Assistant, Assignment, Enrollment]
 DASHBOARD_MILESTONES = ["legal_entity_date", "simkopdes_date", "business_plan_date", "loan_proposal_date",
                         "outlet_operating_date"]
@@ -125,8 +126,9 @@ def dashboard_for(user, code=None):
     if not seconds:
         return compute_dashboard(region, breadcrumbs, children)
     # Read the fingerprint before computing: figures stored under it are then never older than it.
-    fingerprint = "-".join(str(i or 0) for i in latest_change_ids(DASHBOARD_MODELS))
-    key = f"dashboard:{code or 'nation'}:{fingerprint}"
+    # The regions are read fresh on every view: their names and children are part of the key.
+    regions = repr([(r.code, r.name, r.parent_id) for r in [*breadcrumbs, *children]]).encode()
+    key = f"dashboard:{code or 'nation'}:{change_fingerprint(DASHBOARD_MODELS)}:{hashlib.blake2b(regions, digest_size=8).hexdigest()}"
     dashboard = cache.get(key)
     if dashboard is None:
         dashboard = compute_dashboard(region, breadcrumbs, children)

@@ -55,13 +55,17 @@ def readable_changes(records, limit=20, related=(), describe=None):
     return result
 
 
-def latest_change_ids(models):
-    """The newest history record id and the newest row id of each model, in one query.
+def change_fingerprint(models):
+    """A short text that changes whenever the data of these models does, in one cheap query: a
+    key for caches.
 
-    Every write the app makes (forms, services, imports, the admin, deletions) leaves a history
-    record, and bulk loads without history (the demo and scale seeders) add rows with new ids, so
-    this tuple changes whenever the data of these models does: a cheap fingerprint to key caches
-    on (each part is one index lookup). Only raw SQL and queryset.update() go unseen."""
+    It holds the newest history record id and the newest row id of each model (one index lookup
+    each). Every write the app makes (forms, services, imports, the admin, deletions) leaves a
+    history record, and bulk loads without history (the demo and scale seeders) add rows with new
+    ids. On PostgreSQL ids are handed out at insert, not at commit, so a long transaction can
+    commit rows below the newest id: the transactions still running are part of the text too,
+    and their end changes it. (SQLite runs one writer at a time, so ids follow commits.)
+    Only raw SQL and queryset.update() go unseen."""
     from django.db import connection
 
     quote = connection.ops.quote_name
@@ -69,6 +73,8 @@ def latest_change_ids(models):
     for model in models:
         parts.append(f"(SELECT MAX(history_id) FROM {quote(model.history.model._meta.db_table)})")
         parts.append(f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})")
+    if connection.vendor == "postgresql":
+        parts.append("(SELECT string_agg(xid::text, '.') FROM pg_snapshot_xip(pg_current_snapshot()) AS xid)")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
-        return tuple(cursor.fetchone())
+        return "-".join(str(part or 0) for part in cursor.fetchone())

@@ -15,13 +15,15 @@ class IndonesianByDefaultMiddleware(MiddlewareMixin):
 
 class RefuseNullBytesMiddleware:
     """A NUL byte cannot be typed into a page and PostgreSQL can neither store nor compare one:
-    a request whose parameters or posted fields carry one is a bad request (400), not a database
-    error (500). (Uploaded files are not read here: imports check their own content.)"""
+    a request whose path, parameters or posted fields carry one is a bad request (400), not a
+    database error (500). (Uploaded files are not read here: imports check their own content.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path:
+            raise BadRequest("NUL byte in the path")
         for data in (request.GET, request.POST if request.method == "POST" else None):
             for key, values in (data.lists() if data is not None else []):
                 if "\x00" in key or any("\x00" in value for value in values):

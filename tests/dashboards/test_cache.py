@@ -95,3 +95,45 @@ def test_a_bulk_load_without_history_shows_at_once(login):
     village = VillageFactory()
     Cooperative.objects.bulk_create([Cooperative(village=village, name="KKMP Muat Massal", kind="KKMP")])
     assert view(client)[0].total.cooperatives == 1586
+
+
+def test_a_renamed_region_shows_at_once(login):
+    """Region names are not in the change records: they are read on every view and keyed on."""
+    from cooperatives.models import Region
+
+    client = login("kepala.dinas")
+    assert view(client)[0].rows[0].region.name == "Kabupaten Kerinci"
+    Region.objects.filter(code="15.01").update(name="Kabupaten Kerinci (baru)")
+    assert view(client)[0].rows[0].region.name == "Kabupaten Kerinci (baru)"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (SQLite runs one writer at a time)")
+def test_a_long_transaction_committing_after_a_shorter_one_shows_at_once(demo, client):
+    """Ids are handed out at insert: a transaction that started first can commit last, below the
+    newest id. The transactions still running are in the key, so its end still shows."""
+    import threading
+
+    from django.db import transaction
+
+    client.force_login(User.objects.get(username="kepala.dinas"))
+    first, second = Assignment.objects.active().filter(cooperative__village__code__startswith="15.71.")[:2]
+    written, release = threading.Event(), threading.Event()
+
+    def long_transaction():
+        try:
+            with transaction.atomic():
+                end_assignment(assignment=first, by=None, reason="lama")
+                written.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=long_transaction)
+    thread.start()
+    assert written.wait(30)
+    end_assignment(assignment=second, by=None, reason="singkat")  # commits newer history ids first
+    assert view(client)[0].total.with_ba == 1553
+    release.set()
+    thread.join(30)
+    assert view(client)[0].total.with_ba == 1552

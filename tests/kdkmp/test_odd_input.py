@@ -2,7 +2,8 @@
 query parameter, and every page with a form gets its own fields POSTed, filled with values a
 user can mistype or forge (huge ids, superscript digits, null bytes...): the answer is a page, a
 form error, a redirect or a 404, never a server error. The pages come from the access matrix, so
-a new page is covered as soon as it is listed there."""
+a new page is covered as soon as it is listed there. (A NUL byte stops at the middleware's 400
+before any view; the other values reach the views and their forms.)"""
 import re
 
 import pytest
@@ -34,7 +35,7 @@ def test_odd_values_in_every_field_get_no_server_error(client, objects, value): 
         fields[name] = set(FIELD.findall(html)) - {"csrfmiddlewaretoken", "next"}
         fields[name] = (fields[name], 'method="post"' in html)
     every_name = set().union(*(names for names, _post in fields.values()))
-    assert {"regency", "q", "wilayah", "cooperatives", "village"} <= every_name | {"wilayah"}  # the scrape works
+    assert {"regency", "q", "cooperatives", "village"} <= every_name
 
     failures = []
     for name, url in urls.items():
@@ -89,4 +90,6 @@ def test_a_nul_byte_in_the_address_is_a_bad_request_in_indonesian(login):
     assert response.status_code == 400
     assert "karakter yang tidak diizinkan" in response.content.decode()
     assert client.post("/penugasan/", {"regency": "15.71\x00"}).status_code == 400
+    admin = login("admin.provinsi")
+    assert admin.get("/admin/cooperatives/region/15.71%00/change/").status_code == 400
     assert client.get("/koperasi/", {"q": "sungai"}).status_code == 200

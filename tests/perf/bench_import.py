@@ -145,7 +145,7 @@ def main():
     env = dict(os.environ)
     started = time.perf_counter()
     child = subprocess.run([sys.executable, "-c", PEAK_REPORTING_MANAGE, str(ROOT / "manage.py"), "import_roster",
-                            "cooperatives", str(national)], env=env, capture_output=True, text=True)
+                            "cooperatives", str(national)], env=env, capture_output=True, text=True, cwd=ROOT)
     t_command = time.perf_counter() - started
     if child.returncode:
         print(child.stdout[-2000:], child.stderr[-2000:])
@@ -159,7 +159,11 @@ def main():
 
     started = time.perf_counter()
     child = subprocess.run([sys.executable, "-c", PEAK_REPORTING_MANAGE, str(ROOT / "manage.py"), "import_roster",
-                            "cooperatives", str(national), "--dry-run"], env=env, capture_output=True, text=True)
+                            "cooperatives", str(national), "--dry-run"], env=env, capture_output=True, text=True,
+                           cwd=ROOT)
+    if child.returncode:
+        print(child.stdout[-2000:], child.stderr[-2000:])
+        raise SystemExit("national dry run failed")
     line("same national file again (--dry-run, all unchanged)", f"{time.perf_counter() - started:6.2f} s")
     line("   its peak memory (every existing cooperative compared)",
          f"{int(child.stderr.strip().splitlines()[-1].split()[1]) / 1024:6.0f} MB")
