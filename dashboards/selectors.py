@@ -128,7 +128,8 @@ def dashboard_for(user, code=None):
     # Read the fingerprint before computing: figures stored under it are then never older than it.
     # The regions are read fresh on every view: their names and children are part of the key.
     regions = repr([(r.code, r.name, r.parent_id) for r in [*breadcrumbs, *children]]).encode()
-    key = f"dashboard:{code or 'nation'}:{change_fingerprint(DASHBOARD_MODELS)}:{hashlib.blake2b(regions, digest_size=8).hexdigest()}"
+    regions_digest = hashlib.blake2b(regions, digest_size=8).hexdigest()
+    key = f"dashboard:{code or 'nation'}:{change_fingerprint(DASHBOARD_MODELS)}:{regions_digest}"
     dashboard = cache.get(key)
     if dashboard is None:
         dashboard = compute_dashboard(region, breadcrumbs, children)
@@ -137,7 +138,7 @@ def dashboard_for(user, code=None):
 
 
 def compute_dashboard(region, breadcrumbs, children):
-    """Figures of a region (None: the nation) grouped by its child regions, in five queries."""
+    """Figures of a region (None: the nation) grouped by its child regions, in four queries."""
     code = region.code if region else ""
     child_length = CHILD_LENGTH[len(code)]
     cap = settings.KDKMP_BA_CAPACITY
