@@ -1,4 +1,5 @@
 from django.core.exceptions import BadRequest
+from django.http import UnreadablePostError
 from django.utils.deprecation import MiddlewareMixin
 
 
@@ -24,8 +25,17 @@ class RefuseNullBytesMiddleware:
     def __call__(self, request):
         if "\x00" in request.path:
             raise BadRequest("NUL byte in the path")
-        for data in (request.GET, request.POST if request.method == "POST" else None):
+        for data in (request.GET, self._posted(request)):
             for key, values in (data.lists() if data is not None else []):
                 if "\x00" in key or any("\x00" in value for value in values):
                     raise BadRequest("NUL byte in a request parameter")
         return self.get_response(request)
+
+    @staticmethod
+    def _posted(request):
+        if request.method != "POST":
+            return None
+        try:
+            return request.POST
+        except UnreadablePostError:  # the client went away mid-upload: left to the view, as CSRF does
+            return None

@@ -93,3 +93,22 @@ def test_a_nul_byte_in_the_address_is_a_bad_request_in_indonesian(login):
     admin = login("admin.provinsi")
     assert admin.get("/admin/cooperatives/region/15.71%00/change/").status_code == 400
     assert client.get("/koperasi/", {"q": "sungai"}).status_code == 200
+
+
+def test_a_body_that_cannot_be_read_is_left_to_the_view(rf):
+    """A client gone mid-upload: the NUL check steps aside (as Django's CSRF check does)."""
+    from django.http import HttpResponse
+
+    from kdkmp.middleware import RefuseNullBytesMiddleware
+
+    class Broken:
+        def read(self, *args):
+            raise OSError("connection reset")
+
+        def close(self):
+            pass
+
+    request = rf.post("/impor/", data="a=1", content_type="application/x-www-form-urlencoded")
+    request._stream = Broken()
+    response = RefuseNullBytesMiddleware(lambda r: HttpResponse("sampai ke view"))(request)
+    assert response.content == b"sampai ke view"
