@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from assistants.models import Assistant
@@ -14,6 +15,10 @@ from .roles import ROLE_LABELS, ROLE_PERMISSIONS
 
 class RoleFieldsMixin:
     """Role (one group), scope (a region inside the admin's own) and the linked PMO/BA."""
+
+    def __init__(self, *args, admin, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_role_fields(admin)
 
     def setup_role_fields(self, admin):
         self.fields["role"] = forms.ModelChoiceField(
@@ -49,6 +54,12 @@ class RoleFieldsMixin:
                            % {"name": assistant.name, "area": assistant.work_area.name})
         return cleaned
 
+    def save(self, commit=True):
+        with transaction.atomic():  # the login, its role and its PMO/BA link: all or nothing
+            user = super().save(commit=True)
+            self.save_role(user)
+        return user
+
     def save_role(self, user):
         user.groups.set([self.cleaned_data["role"]])
         Assistant.objects.filter(user=user).exclude(pk=getattr(self.cleaned_data["assistant"], "pk", None)).update(user=None)
@@ -61,26 +72,8 @@ class UserCreateForm(RoleFieldsMixin, BaseUserCreationForm):
         model = User
         fields = ["username", "first_name", "last_name", "email", "scope_region"]
 
-    def __init__(self, *args, admin, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setup_role_fields(admin)
-
-    def save(self, commit=True):
-        user = super().save(commit=True)
-        self.save_role(user)
-        return user
-
 
 class UserUpdateForm(RoleFieldsMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "scope_region", "is_active"]
-
-    def __init__(self, *args, admin, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setup_role_fields(admin)
-
-    def save(self, commit=True):
-        user = super().save(commit=True)
-        self.save_role(user)
-        return user

@@ -5,12 +5,12 @@ from collections import Counter
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils.formats import date_format
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cooperatives.models import Cooperative, Region
-from cooperatives.resources import GENDER_OPTIONS, REGION_COLUMNS, VillageKeyedResource, _province_q
+from cooperatives.resources import GENDER_OPTIONS, REGION_COLUMNS, VillageKeyedResource
 from imports import reading
 from imports.messages import message
 from imports.registry import register
@@ -314,14 +314,9 @@ class AssignmentResource(VillageKeyedResource):
 
     def prepare(self, rows):
         self.load_villages(rows)
-        codes = list(self.villages)
-        query = _province_q("village__code", codes) if codes else Q(pk__in=[])
-        if self.region_index is not None:
-            query |= Q(pk__in=Cooperative.objects.for_user(self.user).values("pk"))
-        self.cooperatives = {c.village_id: c for c in Cooperative.objects.filter(query).only("pk", "name", "village_id")}
-        coop_query = _province_q("cooperative__village__code", codes) if codes else Q(pk__in=[])
-        if self.region_index is not None:
-            coop_query |= Q(cooperative__in=Cooperative.objects.for_user(self.user))
+        self.cooperatives = {c.village_id: c for c in Cooperative.objects.filter(self.file_cooperatives_q())
+                             .only("pk", "name", "village_id")}
+        coop_query = self.file_cooperatives_q("cooperative__")
         by_pk = {c.pk: c for c in self.cooperatives.values()}
         self.active = {}
         for current in Assignment.objects.active().filter(coop_query).select_related("assistant"):

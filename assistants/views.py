@@ -8,15 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView, View
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from cooperatives.models import Region
 from cooperatives.selectors import cooperatives_for, districts_for, regencies_for
 from cooperatives.views import FormPageMixin
-from imports.exporting import export_response
 from kdkmp.forms import posted_ids
 from kdkmp.history import readable_changes
+from kdkmp.list_pages import ListExportMixin, ListPageMixin
 from kdkmp.scoping import ScopedViewMixin, caseload_assistant_id, scope_code
 
 from . import services
@@ -35,7 +33,7 @@ from .tables import AssistantTable
 MAX_ROWS_ON_BOARD = 500
 
 
-class AssistantListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class AssistantListView(ListPageMixin):
     permission_required = "assistants.view_assistant"
     table_class = AssistantTable
     filterset_class = AssistantFilter
@@ -44,23 +42,10 @@ class AssistantListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTable
     def get_queryset(self):
         return assistants_for(self.request.user)
 
-    def get_filterset_kwargs(self, filterset_class):
-        return super().get_filterset_kwargs(filterset_class) | {"user": self.request.user}
 
-    def get_table_pagination(self, table):
-        return {"per_page": settings.KDKMP_PAGE_SIZE}
-
-
-class AssistantExportView(AssistantListView):
-    """The list's filtered rows (same FilterSet, same scope) as xlsx or csv; NIKs masked unless
-    the user may see them in full."""
-
-    def get(self, request, *args, fmt, **kwargs):
-        filterset = self.get_filterset(self.get_filterset_class())
-        rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
-        resource = AssistantResource(user=request.user)
-        resource.mask_nik = not request.user.has_perm("cooperatives.view_full_nik")
-        return export_response(resource, rows, fmt, "pendamping")
+class AssistantExportView(ListExportMixin, AssistantListView):
+    resource_class = AssistantResource
+    export_name = "pendamping"
 
 
 class AssistantDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):

@@ -83,6 +83,16 @@ def _province_q(field, codes):
 class VillageKeyedResource(BulkResource):
     """Kinds whose rows name a village by code, or by regency/district/village names."""
 
+    def file_cooperatives_q(self, path=""):
+        """The cooperatives the file's rows may name (with path "cooperative__": the rows pointing
+        at them): under the provinces of its village codes and, when it names villages by name,
+        the user's whole scope. One query whatever the number of rows."""
+        codes = list(self.villages)
+        query = _province_q(f"{path}village__code", codes) if codes else Q(pk__in=[])
+        if self.region_index is not None:
+            query |= Q(**{f"{path}pk__in": Cooperative.objects.for_user(self.user).values("pk")})
+        return query
+
     def missing_columns(self, present):
         missing = super().missing_columns(present)
         if "village_code" not in present and "village_name" not in present:
@@ -292,10 +302,7 @@ class BoardMemberResource(VillageKeyedResource):
 
     def prepare(self, rows):
         self.load_villages(rows)
-        codes = list(self.villages)
-        query = _province_q("village__code", codes) if codes else Q(pk__in=[])
-        if self.region_index is not None:
-            query |= Q(pk__in=Cooperative.objects.for_user(self.user).values("pk"))
+        query = self.file_cooperatives_q()
         self.cooperatives = {c.village_id: c for c in Cooperative.objects.filter(query)}
         members = BoardMember.objects.filter(cooperative__in=Cooperative.objects.filter(query))
         by_pk = {c.pk: c for c in self.cooperatives.values()}

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db.models import Prefetch
@@ -6,11 +5,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from kdkmp.history import readable_changes
-from imports.exporting import export_response
+from kdkmp.list_pages import ListExportMixin, ListPageMixin
 from kdkmp.scoping import ScopedViewMixin
 
 from .filters import CooperativeFilter
@@ -21,7 +18,7 @@ from .selectors import breadcrumb_regions, cooperatives_for
 from .tables import CooperativeTable
 
 
-class CooperativeListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class CooperativeListView(ListPageMixin):
     permission_required = "cooperatives.view_cooperative"
     table_class = CooperativeTable
     filterset_class = CooperativeFilter
@@ -30,21 +27,10 @@ class CooperativeListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTab
     def get_queryset(self):
         return cooperatives_for(self.request.user)
 
-    def get_filterset_kwargs(self, filterset_class):
-        return super().get_filterset_kwargs(filterset_class) | {"user": self.request.user}
 
-    def get_table_pagination(self, table):
-        return {"per_page": settings.KDKMP_PAGE_SIZE}
-
-
-class CooperativeExportView(CooperativeListView):
-    """The list's filtered rows (same FilterSet, same scope) as xlsx or csv."""
-
-    def get(self, request, *args, fmt, **kwargs):
-        filterset = self.get_filterset(self.get_filterset_class())
-        rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
-        resource = CooperativeResource(user=request.user)
-        return export_response(resource, rows, fmt, "koperasi")
+class CooperativeExportView(ListExportMixin, CooperativeListView):
+    resource_class = CooperativeResource
+    export_name = "koperasi"
 
 
 class CooperativeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):

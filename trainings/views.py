@@ -3,7 +3,6 @@ the cohort to be held inside the user's own scope (`editable_by`), so a regency'
 the province's cohorts but only the province changes them."""
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
@@ -14,12 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from assistants.models import Assistant
-from imports.exporting import export_response
 from kdkmp.forms import posted_ids
+from kdkmp.list_pages import ListExportMixin, ListPageMixin
 
 from . import services
 from .filters import CohortFilter, ParticipantFilter, ProgramFilter
@@ -35,16 +32,6 @@ from .tables import CohortTable, ParticipantTable, ProgramTable
 
 def _messages_of(error):
     return error.messages if isinstance(error, ValidationError) else [str(error)]
-
-
-class ListPageMixin(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
-    """A list page: a scoped queryset, a FilterSet built for the user, a paginated table."""
-
-    def get_filterset_kwargs(self, filterset_class):
-        return super().get_filterset_kwargs(filterset_class) | {"user": self.request.user}
-
-    def get_table_pagination(self, table):
-        return {"per_page": settings.KDKMP_PAGE_SIZE}
 
 
 class ProgramListView(ListPageMixin):
@@ -154,7 +141,7 @@ class CohortMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return super().get_context_data(**kwargs) | {"cohort": self.cohort, "can_edit": self.can_edit}
 
 
-class CohortDetailView(CohortMixin, SingleTableMixin, FilterView):
+class CohortDetailView(CohortMixin, ListPageMixin):
     permission_required = "trainings.view_cohort"
     filterset_class = ParticipantFilter
     table_class = ParticipantTable
@@ -164,13 +151,10 @@ class CohortDetailView(CohortMixin, SingleTableMixin, FilterView):
         return participants_for(self.request.user).filter(cohort=self.cohort)
 
     def get_filterset_kwargs(self, filterset_class):
-        return super().get_filterset_kwargs(filterset_class) | {"user": self.request.user, "cohort": self.cohort}
+        return super().get_filterset_kwargs(filterset_class) | {"cohort": self.cohort}
 
     def get_table_kwargs(self):
         return {"show_cohort": False}
-
-    def get_table_pagination(self, table):
-        return {"per_page": settings.KDKMP_PAGE_SIZE}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
@@ -299,16 +283,9 @@ class ParticipantListView(ListPageMixin):
         return participants_for(self.request.user)
 
 
-class ParticipantExportView(ParticipantListView):
-    """The list's filtered rows (same FilterSet, same scope) as xlsx or csv; NIKs masked unless
-    the user may see them in full."""
-
-    def get(self, request, *args, fmt, **kwargs):
-        filterset = self.get_filterset(self.get_filterset_class())
-        rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
-        resource = ParticipantResource(user=request.user)
-        resource.mask_nik = not request.user.has_perm("cooperatives.view_full_nik")
-        return export_response(resource, rows, fmt, "peserta-pelatihan")
+class ParticipantExportView(ListExportMixin, ParticipantListView):
+    resource_class = ParticipantResource
+    export_name = "peserta-pelatihan"
 
 
 class ParticipantMixin(LoginRequiredMixin, PermissionRequiredMixin):

@@ -4,42 +4,19 @@ On PostgreSQL the BA row lock and the partial unique index decide; on SQLite eve
 transaction takes the database lock at BEGIN (IMMEDIATE) and waits for it, so the same tests
 also show that ordinary concurrent use does not fail with "database is locked".
 """
-import threading
-
 import pytest
-from django.db import connection
 
 from assistants import services
 from assistants.models import Assignment
 from cooperatives.models import Cooperative
+from tests import threads
 from tests.factories import AssistantFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_together(jobs):
-    """Start every job at the same moment; return (successes, refusals, other errors)."""
-    barrier = threading.Barrier(len(jobs))
-    results = []
-
-    def worker(job):
-        try:
-            barrier.wait()
-            job()
-            results.append("ok")
-        except services.AssignmentRefused:
-            results.append("refused")
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            results.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results.count("ok"), results.count("refused"), [r for r in results if r not in ("ok", "refused")]
+    return threads.run_together(jobs, refusal=services.AssignmentRefused)
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
-import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from assistants.models import Assistant
+from tests.threads import run_together
 from trainings import services
 
 from .factories import CohortFactory
@@ -29,23 +29,8 @@ def test_two_offices_enrolling_at_once_cannot_overfill_a_cohort(demo, monkeypatc
     cohort = CohortFactory(capacity=10, region_id="15")
     staff = list(Assistant.objects.filter(role="BA").order_by("pk")[:12])
     halves = [staff[:6], staff[6:]]
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def enroll(people):
-        try:
-            barrier.wait()
-            services.enroll_many(cohort=cohort, people=people)
-            outcomes.append("ok")
-        except ValidationError:
-            outcomes.append("full")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=enroll, args=(half,)) for half in halves]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["full", "ok"]
+    ok, full, errors = run_together(
+        [lambda half=half: services.enroll_many(cohort=cohort, people=half) for half in halves], refusal=ValidationError)
+    assert errors == []
+    assert (ok, full) == (1, 1)
     assert cohort.enrollments.count() == 6
