@@ -219,3 +219,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = KDKMP_IMPORT_MAX_BYTES + 1024 * 1024
 # django-import-export: imports go through imports.services (logged in ImportLog), so the admin
 # writes no LogEntry per row.
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+# The history pages only show versions: reverting would write an old row past the services that
+# keep the rules (kdkmp/admin_urls.py refuses the POST; this hides the button).
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from dashboards.views import dashboard
 
+from .admin_urls import scoped_admin_urls
 from .views import audit
 
 admin.site.site_header = "KDKMP Admin"
@@ -20,5 +21,6 @@ urlpatterns = [
     path("audit/", audit, name="audit"),
     path("impor/", include("imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    # Every admin view goes through its ModelAdmin's scoped queryset (kdkmp/admin_urls.py).
+    path("admin/", scoped_admin_urls(admin.site)),
 ]
