@@ -17,6 +17,23 @@ class TrainingProgramAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
 
+    # The shared catalogue is seen by all; only the owning office changes or deletes a program.
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or TrainingProgram.objects.editable_by(request.user).filter(pk=obj.pk).exists())
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or TrainingProgram.objects.editable_by(request.user).filter(pk=obj.pk).exists())
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if request.user.is_superuser else ("owner_region",)
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.is_superuser:
+            obj.owner_region_id = request.user.scope_region_id
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Cohort)
 class CohortAdmin(ScopedAdminMixin, admin.ModelAdmin):

@@ -66,7 +66,9 @@ BOARD_COHORT = {
 
 
 def _program(values):
-    program, _created = TrainingProgram.objects.get_or_create(title=values["title"], defaults=values)
+    # Jambi's own programs: the province keeps them (its regencies use them, but do not change them).
+    program, _created = TrainingProgram.objects.get_or_create(title=values["title"],
+                                                              defaults={**values, "owner_region_id": "15"})
     return program
 
 

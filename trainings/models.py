@@ -29,6 +29,16 @@ class TrainingProgramQuerySet(models.QuerySet):
             return self.none()
         return self.all()
 
+    def editable_by(self, user):
+        """Programs a user may change: those owned by a region inside the user's scope. A program
+        shared by other regions' cohorts is owned by the province (or nation) that made it, so a
+        regency cannot change its audience or threshold under the others' feet; programs without
+        an owner are the national catalogue (superusers only)."""
+        code = scope_code(user)
+        if code is None:
+            return self.none()
+        return self.all() if code == "" else self.filter(scope_q(user, "owner_region__code"))
+
 
 class TrainingProgram(models.Model):
     class Audience(models.TextChoices):
@@ -50,6 +60,10 @@ class TrainingProgram(models.Model):
     pass_mark = models.DecimalField(
         _("post-test pass mark"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT,
         help_text=_("Leave empty if completion does not depend on a test."),
+    )
+    owner_region = models.ForeignKey(
+        "cooperatives.Region", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("owner"),
+        help_text=_("The office that keeps this program; only its staff change it (empty: the national catalogue)."),
     )
 
     objects = TrainingProgramQuerySet.as_manager()

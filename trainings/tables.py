@@ -23,12 +23,15 @@ class ProgramTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle", "id": "program-table"}
         empty_text = _("No training programs yet.")
 
-    def __init__(self, *args, can_edit=False, **kwargs):
+    def __init__(self, *args, editable_ids=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        if not can_edit:
+        self.editable_ids = editable_ids  # only the owning office's programs get an edit link
+        if not editable_ids:
             self.columns.hide("edit")
 
     def render_edit(self, record):
+        if record.pk not in self.editable_ids:
+            return ""
         return format_html('<a href="{}">{}</a>', reverse("trainings:program_update", args=[record.pk]), _("Edit"))
 
 

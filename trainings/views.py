@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -44,7 +44,9 @@ class ProgramListView(ListPageMixin):
         return programs_for(self.request.user)
 
     def get_table_kwargs(self):
-        return {"can_edit": self.request.user.has_perm("trainings.change_trainingprogram")}
+        user = self.request.user
+        editable = TrainingProgram.objects.editable_by(user).values_list("pk", flat=True)
+        return {"editable_ids": set(editable) if user.has_perm("trainings.change_trainingprogram") else set()}
 
 
 class ProgramFormMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -68,10 +70,21 @@ class ProgramCreateView(ProgramFormMixin, CreateView):
     permission_required = "trainings.add_trainingprogram"
     extra_context = {"page_title": _("Add training program")}
 
+    def form_valid(self, form):
+        form.instance.owner_region_id = self.request.user.scope_region_id  # kept by the office that made it
+        return super().form_valid(form)
+
 
 class ProgramUpdateView(ProgramFormMixin, UpdateView):
     permission_required = "trainings.change_trainingprogram"
     extra_context = {"page_title": _("Edit training program")}
+
+    def get_object(self, queryset=None):
+        program = super().get_object(queryset)
+        # Everyone sees the shared catalogue; only the owning office changes a program.
+        if not TrainingProgram.objects.editable_by(self.request.user).filter(pk=program.pk).exists():
+            raise PermissionDenied(_("This program is kept by another office; only its staff can change it."))
+        return program
 
 
 class CohortListView(ListPageMixin):

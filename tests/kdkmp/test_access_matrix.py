@@ -129,7 +129,8 @@ def objects(demo):
         "business_unit": BusinessUnit.objects.create(cooperative=far, unit_type="sembako"),
         "assistant": far_ba,
         "assignment": Assignment.objects.create(assistant=far_ba, cooperative=far, start_date=dt.date(2025, 10, 1)),
-        "program": TrainingProgram.objects.create(title="Program Luar", audience="board"),  # programs are not scoped
+        # Programs are a shared catalogue (seen by all), changed only by their owner.
+        "program": TrainingProgram.objects.create(title="Program Luar", audience="board", owner_region_id="17"),
         "cohort": far_cohort,
         "enrollment": Enrollment.objects.create(cohort=far_cohort, board_member=member, region_id=village),
         "user": User.objects.create_user("staf.bengkulu", scope_region_id="17", password="x-Sandi-123"),
@@ -165,7 +166,9 @@ def expected(role, user, name, method, permission, key, ba_sees, where):
     if permission and not user.has_perm(permission):
         return {403}
     if key in FIXED_ARGS:
-        return {FIXED_ARGS[key][1]}  # an unknown upload token is a 404 like any missing object
+        return {FIXED_ARGS[key][1]}
+    if name == "trainings:program_update" and (role != "admin.provinsi" or where == "out"):
+        return {403}  # the demo's programs are kept by the province; the outside one by Bengkulu  # an unknown upload token is a 404 like any missing object
     if key and key != "program" and not key.startswith("program") and where == "out":
         return {404}
     if key and role == "ba.kotajambi" and not ba_sees:

@@ -267,3 +267,37 @@ def test_regency_staff_read_but_do_not_change_the_province_cohort(login, provinc
     other = province_cohort.enrollments.filter(region_id="15.01").first()
     assert client.get(reverse("trainings:participant_detail", args=[other.pk])).status_code == 404
     assert Enrollment.objects.get(pk=own.pk).status != "withdrawn"
+
+
+def test_a_regency_cannot_change_the_program_other_regions_use(login, board_cohort):
+    """Finding 4 of issue 11: a regency's staff changed a shared program's audience and
+    threshold, and so every other region's coverage. The owning province still can."""
+    program = board_cohort.program
+    data = {"title": program.title, "audience": "staff", "hours": 1, "attendance_threshold": 1}
+    client = login("staf.kotajambi")
+    assert client.get(reverse("trainings:program_update", args=[program.pk])).status_code == 403
+    assert client.post(reverse("trainings:program_update", args=[program.pk]), data).status_code == 403
+    assert reverse("trainings:program_update", args=[program.pk]) not in client.get(PROGRAMS).content.decode()
+    program.refresh_from_db()
+    assert (program.audience, program.attendance_threshold) == ("board", 80)
+    client.post(reverse("trainings:program_create"), {"title": "Pelatihan Kota", "audience": "board", "hours": 4,
+                                                        "attendance_threshold": 75})
+    own = ProgramFactory._meta.model.objects.get(title="Pelatihan Kota")
+    assert own.owner_region_id == "15.71"
+    assert client.get(reverse("trainings:program_update", args=[own.pk])).status_code == 200
+    client = login("admin.provinsi")
+    assert client.post(reverse("trainings:program_update", args=[program.pk]), {**data, "audience": "board"}).status_code == 302
+
+
+def test_a_regency_cannot_change_a_shared_program_in_the_admin(client, board_cohort):
+    from accounts.models import User
+
+    staff = User.objects.get(username="staf.kotajambi")
+    User.objects.filter(pk=staff.pk).update(is_staff=True)
+    client.force_login(staff)
+    program = board_cohort.program
+    url = reverse("admin:trainings_trainingprogram_change", args=[program.pk])
+    client.post(url, {"title": program.title, "audience": "staff", "hours": 1, "attendance_threshold": 1})
+    program.refresh_from_db()
+    assert (program.audience, program.attendance_threshold) == ("board", 80)
+    assert client.post(reverse("admin:trainings_trainingprogram_delete", args=[program.pk]), {"post": "yes"}).status_code == 403
