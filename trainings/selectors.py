@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce, Substr
 
 from assistants.models import Assistant
 from cooperatives.models import BoardMember, Cooperative, Region
-from kdkmp.scoping import scope_q
+from kdkmp.scoping import caseload_assistant_id, scope_q
 
 from .models import Attendance, Cohort, Enrollment, TrainingProgram
 
@@ -27,8 +27,13 @@ def programs_for(user):
 
 
 def cohorts_for(user):
-    """Cohorts the user may see, with the number of (non-withdrawn) participants the user may see."""
-    mine = scope_q(user, "enrollments__region__code") & ~Q(enrollments__status=Enrollment.Status.WITHDRAWN)
+    """Cohorts the user may see, with the number of (non-withdrawn) participants the user may see:
+    the counts follow the rows' scope (a BA's own login counts only its own enrollments)."""
+    if caseload_assistant_id(user) is None:
+        mine = scope_q(user, "enrollments__region__code")  # a prefix filter: no subquery on big lists
+    else:
+        mine = Q(enrollments__in=Enrollment.objects.for_user(user).values("pk"))
+    mine &= ~Q(enrollments__status=Enrollment.Status.WITHDRAWN)
     return (
         Cohort.objects.for_user(user)
         .select_related("program", "region")

@@ -301,3 +301,11 @@ def test_a_regency_cannot_change_a_shared_program_in_the_admin(client, board_coh
     program.refresh_from_db()
     assert (program.audience, program.attendance_threshold) == ("board", 80)
     assert client.post(reverse("admin:trainings_trainingprogram_delete", args=[program.pk]), {"post": "yes"}).status_code == 403
+
+
+def test_a_ba_counts_only_its_own_enrollments_in_the_cohort_list(login, province_cohort):
+    """Finding 7 of issue 11: the BA's list showed every cohort's full participant count."""
+    client = login("ba.kotajambi")
+    cohorts = {c.pk: c for c in client.get(reverse("trainings:cohort_list")).context["table"].data}
+    assert cohorts[province_cohort.pk].enrolled == 1
+    assert province_cohort.enrollments.count() > 100
