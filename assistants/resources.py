@@ -162,7 +162,7 @@ class AssistantResource(BulkResource):
         stored = self.by_nik.get(nik)
         if stored is not None:
             if not in_scope(self.user, stored.work_area_id):
-                row.error("nik", "person_out_of_scope", name=stored.name, nik=nik)
+                row.error("nik", "person_out_of_scope", nik=nik)
                 return None
             load = self.loads.get(stored.pk, 0) if stored.role == Assistant.Role.BA else 0
             resigning = values.get("status") == Assistant.Status.RESIGNED != stored.status
@@ -346,6 +346,8 @@ class AssignmentResource(VillageKeyedResource):
         cooperative = self.cooperatives.get(village_code)
         if assistant is None:
             row.error("assistant_nik", "unknown_assistant", value=nik)
+        elif not in_scope(self.user, assistant.work_area_id):
+            row.error("assistant_nik", "person_out_of_scope", nik=nik)  # before any message that names them
         elif assistant.role != Assistant.Role.BA:
             row.error("assistant_nik", "not_a_ba", name=assistant.name)
         elif assistant.status != Assistant.Status.ACTIVE:

@@ -39,7 +39,8 @@ MESSAGES = {
     "not_a_work_area": "“{value}” bukan kode provinsi atau kabupaten/kota.",
     "unknown_region": "Wilayah dengan kode {value} tidak ada.",
     "area_out_of_scope": "Wilayah {value} berada di luar wilayah Anda.",
-    "person_out_of_scope": "{name} (NIK {nik}) terdaftar di luar wilayah Anda.",
+    # Never the name: who holds an NIK outside the scope is not the importer's to know.
+    "person_out_of_scope": "NIK {nik} sudah terdaftar di luar wilayah Anda; data orang itu tidak dapat dilihat atau diubah dari sini.",
     "has_caseload": (
         "{name} masih mendampingi {load} koperasi: peran, wilayah kerja dan status tidak dapat diubah "
         "sebelum pendampingannya diserahterimakan."

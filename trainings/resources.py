@@ -140,7 +140,7 @@ class ParticipantResource(CohortKeyedResource):
             members = self.members.get(nik, [])
             found = [m for m in members if in_scope(self.user, m.cooperative.village_id)]
             if members and not found:
-                row.error("nik", "person_out_of_scope", name=members[0].name, nik=nik)
+                row.error("nik", "person_out_of_scope", nik=nik)
                 return None
             if len(found) > 1:
                 row.error("nik", "ambiguous_person", value=nik, count=len(found))
@@ -152,7 +152,7 @@ class ParticipantResource(CohortKeyedResource):
                       who="pendamping" if staff else "pengurus koperasi (masa jabatan berjalan)")
             return None
         if not in_scope(self.user, area):
-            row.error("nik", "person_out_of_scope", name=person.name, nik=nik)
+            row.error("nik", "person_out_of_scope", nik=nik)
             return None
         return (cohort.pk, nik), {}, {"cohort": cohort, "person": person}
 
@@ -259,7 +259,7 @@ class AttendanceResource(CohortKeyedResource):
             row.error("nik", "not_enrolled", value=nik)
             return None
         if not in_scope(self.user, enrollment.region_id):
-            row.error("nik", "person_out_of_scope", name=enrollment.person.name, nik=nik)
+            row.error("nik", "person_out_of_scope", nik=nik)
             return None
         if day not in cohort.days:
             row.error("day", "not_a_cohort_day", value=day.strftime("%d/%m/%Y"),
