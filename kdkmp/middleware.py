@@ -1,3 +1,7 @@
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import UnreadablePostError
 from django.utils.deprecation import MiddlewareMixin
@@ -39,3 +43,42 @@ class RefuseNullBytesMiddleware:
             return request.POST
         except UnreadablePostError:  # the client went away mid-upload: left to the view, as CSRF does
             return None
+
+
+@lru_cache(maxsize=8)
+def _networks(trusted):
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in trusted)
+
+
+def _address(text):
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    return getattr(address, "ipv4_mapped", None) or address  # ::ffff:10.0.0.2 is 10.0.0.2
+
+
+def client_ip(request):
+    """The client's address for the login lockout (AXES_CLIENT_IP_CALLABLE).
+
+    X-Forwarded-For is believed only when the connection comes from a configured proxy
+    (KDKMP_TRUSTED_PROXIES): anyone else could write any address there, dodging the lockout or
+    imposing it on a colleague. The proxy appends the address it saw, so the client is the
+    rightmost entry that is not one of our own proxies; whatever came before it is the client's
+    own text. (django-ipware cannot do this: it never checks that REMOTE_ADDR is the proxy.)
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    networks = _networks(tuple(settings.KDKMP_TRUSTED_PROXIES))
+
+    def trusted(address):
+        return address is not None and any(address in network for network in networks)
+
+    if not trusted(_address(remote)):
+        return remote
+    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        hop = _address(entry)
+        if hop is None:
+            break  # a malformed hop: nothing to its left can be believed either
+        if not trusted(hop):
+            return str(hop)
+    return remote

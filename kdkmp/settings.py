@@ -2,6 +2,7 @@
 
 Development: DEBUG=true and nothing else. Production: see `.env.example` and the README.
 """
+import ipaddress
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -129,7 +130,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+# Behind the TLS proxy every connection comes from the proxy: the lockout takes the client from
+# X-Forwarded-For, but only on connections from these addresses or networks (a client reaching the
+# app directly could write any address there). Empty: no proxy, the header is ignored.
+KDKMP_TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in KDKMP_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from None
+AXES_CLIENT_IP_CALLABLE = "kdkmp.middleware.client_ip"
 
 # Sessions end after a working day, and on password change (Django's session auth hash).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
@@ -177,6 +187,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not KDKMP_TRUSTED_PROXIES:
+        # Else every login would count against the proxy's address: five wrong passwords from
+        # anywhere would lock a username out for everyone.
+        raise ImproperlyConfigured("BEHIND_PROXY needs TRUSTED_PROXIES: the proxy's address(es), e.g. 127.0.0.1.")
 
 # Content-Security-Policy: everything from this site only, no inline scripts anywhere
 # (pages and the admin work under it). data: images are Bootstrap's inline SVG icons.
