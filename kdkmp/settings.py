@@ -23,6 +23,18 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only"
+elif not DEBUG:
+    # A copied .env.example or a guessable key would let anyone forge sessions and reset links.
+    _folded = "".join(ch for ch in SECRET_KEY.lower() if ch.isalnum())
+    if "changeme" in _folded or SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a placeholder (from .env.example or the development default); generate one: "
+            'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+        )
+    if len(SECRET_KEY) < 32 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be a long random value: at least 32 characters, at least 5 different ones."
+        )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -1,7 +1,7 @@
 """Settings for the test suite: the normal settings with a test key and a fast hasher."""
 import os
 
-os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret-but-long-enough-0123456789")
 os.environ.setdefault("DEBUG", "false")
 
 from .settings import *  # noqa: E402,F401,F403
