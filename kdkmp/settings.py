@@ -118,11 +118,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # A kept connection that PostgreSQL dropped meanwhile (restart, pg_terminate_backend, idle
+    # timeout) is found at the first query of a request and replaced, instead of failing it.
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
     # The dashboard's national aggregates sort ~84,000 rows: PostgreSQL's default 4 MB of
     # work_mem spills that sort to disk.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", f"-c work_mem={env('PG_WORK_MEM', default='16MB')}"
-    )
+    _options = [f"-c work_mem={env('PG_WORK_MEM', default='16MB')}"]
+    # No limit by default: manage.py commands share these settings, and migrations, the national
+    # import_roster and seed_scale may legitimately run long statements. gunicorn.conf.py sets 30 s
+    # for the served app, so a request never waits on one statement for longer than that.
+    if _statement_timeout := env.int("DB_STATEMENT_TIMEOUT", default=0):
+        _options.append(f"-c statement_timeout={_statement_timeout}s")
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", " ".join(_options))
+    # A database that never answers fails the request in seconds (a maintenance page) instead of
+    # leaving it hanging until the proxy gives up.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

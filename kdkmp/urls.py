@@ -5,7 +5,7 @@ from django.urls import include, path
 from dashboards.views import dashboard
 
 from .admin_urls import scoped_admin_urls
-from .views import audit
+from .views import audit, server_error
 
 admin.site.site_header = "KDKMP Admin"
 admin.site.site_title = "KDKMP Admin"
@@ -24,3 +24,6 @@ urlpatterns = [
     # Every admin view goes through its ModelAdmin's scoped queryset (kdkmp/admin_urls.py).
     path("admin/", scoped_admin_urls(admin.site)),
 ]
+
+# A database that cannot be reached is a maintenance page (503), any other error the Indonesian 500.
+handler500 = server_error

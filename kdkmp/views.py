@@ -1,9 +1,15 @@
 import datetime as dt
+import logging
+import sys
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db import InterfaceError, OperationalError
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 
 from assistants.models import Assignment, Assistant
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative
@@ -11,6 +17,9 @@ from trainings.models import Attendance, Enrollment
 
 from .history import readable_changes
 from .scoping import scope_q
+
+logger = logging.getLogger(__name__)
+
 
 def _person(record):
     person = record.assistant or record.board_member
@@ -68,3 +77,16 @@ def audit(request):
         "limit": AUDIT_LIMIT,
         "author": author, "q": text, "since": request.GET.get("dari", ""), "until": request.GET.get("sampai", ""),
     })
+
+
+def server_error(request):
+    """handler500. A database that cannot be reached (down, restarting, refusing or timing out)
+    is a maintenance page, 503: rendered without a request context, so no context processor,
+    session or user touches the database again. Anything else is the Indonesian 500 page."""
+    error = sys.exception()  # Django calls this handler while handling the exception
+    if isinstance(error, (OperationalError, InterfaceError)):
+        logger.warning("Database unavailable, maintenance page for %s: %s", request.path, error)
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "60"
+        return response
+    return defaults.server_error(request)
