@@ -4,6 +4,8 @@ from import_export.admin import ImportExportMixin
 from imports.admin import RosterAdminMixin
 from kdkmp.scoping import ScopedAdminMixin
 
+from . import services
+from .forms import AssistantAdminForm
 from .models import Assignment, Assistant
 from .resources import AssignmentResource, AssistantResource
 
@@ -16,6 +18,10 @@ class AssistantAdmin(RosterAdminMixin, ImportExportMixin, ScopedAdminMixin, admi
     search_fields = ("name", "nik", "work_area__name")
     list_select_related = ("work_area", "supervisor")
     autocomplete_fields = ("work_area", "supervisor", "user")
+    form = AssistantAdminForm  # the caseload rule, from assistants.services
+
+    def save_model(self, request, obj, form, change):
+        services.save_assistant(obj, by=request.user)  # under the BA row lock, like the pages
 
 
 @admin.register(Assignment)

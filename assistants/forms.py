@@ -11,7 +11,7 @@ from kdkmp.forms import IdMultipleChoiceField, is_id
 
 from .models import Assistant
 from .selectors import business_assistants_of
-from .services import active_loads
+from .services import check_caseload_change, save_assistant
 
 
 class BAChoiceField(forms.ModelChoiceField):
@@ -39,7 +39,31 @@ def _helper(label):
     return helper
 
 
-class AssistantForm(forms.ModelForm):
+class CaseloadRuleFormMixin:
+    """The caseload rule on a form (the page's and the admin's), from the service that keeps it;
+    saving goes through services.save_assistant, which checks it again under the lock."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("role") and cleaned.get("work_area") and cleaned.get("status"):
+            check_caseload_change(self.instance.pk, role=cleaned["role"], work_area_id=cleaned["work_area"].pk,
+                                  status=cleaned["status"])
+        return cleaned
+
+    def save(self, commit=True, *, by=None):
+        instance = super().save(commit=False)
+        if commit:
+            save_assistant(instance, by=by)
+        return instance
+
+
+class AssistantAdminForm(CaseloadRuleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Assistant
+        fields = "__all__"
+
+
+class AssistantForm(CaseloadRuleFormMixin, forms.ModelForm):
     class Meta:
         model = Assistant
         fields = ["name", "nik", "gender", "phone", "email", "role", "work_area", "supervisor",
@@ -54,34 +78,6 @@ class AssistantForm(forms.ModelForm):
         self.fields["supervisor"].queryset = Assistant.objects.for_user(user).filter(role=Assistant.Role.PMO).exclude(
             pk=self.instance.pk)
         self.helper = _helper(_("Save"))
-
-    def clean(self):
-        cleaned = super().clean()
-        # A BA who still accompanies cooperatives keeps the role and the regency until the
-        # caseload is handed over (otherwise the cooperatives would hang on a PMO or elsewhere).
-        if self.instance.pk and self.instance.role == Assistant.Role.BA:
-            moved = cleaned.get("role") != Assistant.Role.BA or cleaned.get("work_area") != self.instance.work_area
-            load = active_loads([self.instance.pk])[self.instance.pk] if moved else 0
-            if load:
-                raise forms.ValidationError(
-                    _("%(assistant)s still accompanies %(load)s cooperatives: hand the caseload over first.")
-                    % {"assistant": self.instance.name, "load": load},
-                    code="has_caseload",
-                )
-        return cleaned
-
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        if self.instance.pk and status == Assistant.Status.RESIGNED and self.instance.status != status:
-            load = active_loads([self.instance.pk])[self.instance.pk]
-            if load:
-                raise forms.ValidationError(
-                    _("%(assistant)s still accompanies %(load)s cooperatives: hand the caseload over first.")
-                    % {"assistant": self.instance.name, "load": load},
-                    code="has_caseload",
-                )
-        return status
-
 
 class AssignForm(forms.Form):
     """Assign (or transfer) one cooperative: the BAs offered are those of its regency."""

@@ -156,13 +156,29 @@ def end_assignment(*, assignment, by, reason, end_date=None):
     return _end(assignment, by=by, reason=reason, end_date=end_date or timezone.localdate())
 
 
+def _moved_meanwhile(cooperative, now_with):
+    return AssignmentRefused(
+        _("Another user has just moved %(cooperative)s to %(assistant)s. Check the cooperative's page and "
+          "transfer again if needed.") % {"cooperative": cooperative.name, "assistant": now_with.name}
+    )
+
+
 @transaction.atomic
-def transfer(*, cooperative, to_assistant, by, reason, date=None):
-    """Move a cooperative to another BA: the current assignment ends, a new one starts."""
+def transfer(*, cooperative, to_assistant, by, reason, date=None, expected_from=None):
+    """Move a cooperative to another BA: the current assignment ends, a new one starts.
+    `expected_from` is the BA the user saw on the page: if another user moved the cooperative
+    meanwhile, the refusal says so and to whom (not that it has no BA)."""
     date = date or timezone.localdate()
     current = Assignment.objects.active().select_for_update().filter(cooperative=cooperative).first()
     if current is None:
+        # The locked row may have been ended by a transfer that committed while we waited:
+        # a fresh read sees the assignment it made.
+        now = Assignment.objects.active().filter(cooperative=cooperative).select_related("assistant").first()
+        if now is not None:
+            raise _moved_meanwhile(cooperative, now.assistant)
         raise AssignmentRefused(_("%(cooperative)s has no Business Assistant to transfer from.") % {"cooperative": cooperative.name})
+    if expected_from is not None and current.assistant_id != expected_from.pk:
+        raise _moved_meanwhile(cooperative, Assistant.objects.get(pk=current.assistant_id))
     if current.assistant_id == to_assistant.pk:
         raise AssignmentRefused(
             _("%(cooperative)s is already accompanied by %(assistant)s.")
@@ -204,16 +220,54 @@ def hand_over(*, from_assistant, to_assistants, by, reason, date=None):
     return create_active_assignments(new_rows)
 
 
+def caseload_blocks_change(stored: Assistant, *, role: str, work_area_id: str, status: str, load: int) -> bool:
+    """The rule: a BA who still accompanies cooperatives keeps the role and the regency and
+    stays active until the caseload is handed over (otherwise the cooperatives would hang on a
+    PMO, in another regency, or on someone who left). `stored` is the assistant as saved."""
+    if stored.role != Assistant.Role.BA or not load:
+        return False
+    resigning = status == Assistant.Status.RESIGNED != stored.status
+    return role != Assistant.Role.BA or work_area_id != stored.work_area_id or resigning
+
+
+def caseload_refusal(assistant: Assistant, load: int) -> AssignmentRefused:
+    return AssignmentRefused(
+        _("%(assistant)s still accompanies %(load)s cooperatives: hand the caseload over first.")
+        % {"assistant": assistant.name, "load": load},
+        code="has_caseload",
+    )
+
+
+@transaction.atomic
+def check_caseload_change(assistant_pk: int, *, role: str, work_area_id: str, status: str) -> None:
+    """Refuse a change the caseload rule forbids, counted under the BA row lock that assign()
+    takes. Inside a caller's transaction (the admin's save, save_assistant) the lock is held
+    until that commits, so no assignment can slip between this check and the save."""
+    stored = lock_assistants([Assistant(pk=assistant_pk)])[assistant_pk]
+    load = active_loads([assistant_pk])[assistant_pk]
+    if caseload_blocks_change(stored, role=role, work_area_id=work_area_id, status=status, load=load):
+        raise caseload_refusal(stored, load)
+
+
+@transaction.atomic
+def save_assistant(assistant: Assistant, *, by) -> Assistant:
+    """Create or change an assistant (the edit page, the admin): the caseload rule holds under
+    concurrency (a BA set to resigned while being given a cooperative ends one way or the other)."""
+    if assistant.pk:
+        check_caseload_change(assistant.pk, role=assistant.role, work_area_id=assistant.work_area_id,
+                              status=assistant.status)
+    assistant._history_user = by
+    assistant.save()
+    return assistant
+
+
 @transaction.atomic
 def resign(*, assistant, by, date=None):
     """Mark an assistant resigned; refused while they still accompany cooperatives."""
     assistant = lock_assistants([assistant])[assistant.pk]
     load = active_loads([assistant.pk])[assistant.pk]
     if load:
-        raise AssignmentRefused(
-            _("%(assistant)s still accompanies %(load)s cooperatives: hand the caseload over first.")
-            % {"assistant": assistant.name, "load": load}
-        )
+        raise caseload_refusal(assistant, load)
     assistant.status = Assistant.Status.RESIGNED
     assistant.contract_end = date or timezone.localdate()
     assistant._history_user = by

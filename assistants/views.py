@@ -68,7 +68,20 @@ class AssistantDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailVie
         return context
 
 
-class AssistantCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormPageMixin, CreateView):
+class AssistantSaveMixin:
+    """Saves through services.save_assistant; a refusal under the lock (a BA given a cooperative
+    while this form was open) is shown on the form, nothing saved."""
+
+    def form_valid(self, form):
+        try:
+            self.object = form.save(by=self.request.user)
+        except services.AssignmentRefused as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        return redirect(self.get_success_url())
+
+
+class AssistantCreateView(LoginRequiredMixin, PermissionRequiredMixin, AssistantSaveMixin, FormPageMixin, CreateView):
     permission_required = "assistants.add_assistant"
     model = Assistant
     form_class = AssistantForm
@@ -78,7 +91,8 @@ class AssistantCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormPageM
         return super().get_form_kwargs() | {"user": self.request.user}
 
 
-class AssistantUpdateView(LoginRequiredMixin, PermissionRequiredMixin, ScopedViewMixin, FormPageMixin, UpdateView):
+class AssistantUpdateView(LoginRequiredMixin, PermissionRequiredMixin, ScopedViewMixin, AssistantSaveMixin, FormPageMixin,
+                          UpdateView):
     permission_required = "assistants.change_assistant"
     model = Assistant
     form_class = AssistantForm
@@ -144,7 +158,7 @@ class CooperativeAssignView(OperationView):
             try:
                 if self.current:
                     services.transfer(cooperative=self.cooperative, to_assistant=data["assistant"], by=request.user,
-                                      reason=data["reason"], date=data["date"])
+                                      reason=data["reason"], date=data["date"], expected_from=self.current.assistant)
                 else:
                     services.assign(assistant=data["assistant"], cooperative=self.cooperative, by=request.user,
                                     reason=data["reason"], start_date=data["date"])

@@ -1,0 +1,84 @@
+"""Races through the real pages (test clients in threads, each with its own connection), on
+SQLite and on PostgreSQL: the rules hold whichever request wins, and the loser is told the truth.
+"""
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from assistants.models import Assignment, Assistant
+from cooperatives.models import Cooperative
+from tests import threads
+from tests.factories import AssistantFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROUNDS = 6
+
+
+def client_of(username):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def free_kerinci(count):
+    cooperatives = list(Cooperative.objects.filter(village__code__startswith="15.01.").order_by("village")[:count])
+    Assignment.objects.filter(cooperative__in=cooperatives).delete()
+    return cooperatives
+
+
+def edit_form_data(assistant, **changes):
+    data = {"name": assistant.name, "nik": assistant.nik, "gender": assistant.gender, "phone": "", "email": "",
+            "role": assistant.role, "work_area": assistant.work_area_id, "supervisor": "",
+            "contract_start": "", "contract_end": "", "status": assistant.status}
+    return data | changes
+
+
+def test_resigning_a_ba_while_it_is_given_a_cooperative_never_leaves_a_resigned_ba_with_one(demo):
+    """Finding 8 of issue 11: 5 of 14 rounds ended with a resigned BA still accompanying a
+    cooperative. The edit form's status change now takes the BA row lock that assign() takes."""
+    cooperatives = free_kerinci(ROUNDS)
+    outcomes = []
+    for cooperative in cooperatives:
+        ba = AssistantFactory(work_area_id="15.01")
+        responses = []
+        editor, assigner = client_of("staf.kerinci"), client_of("staf.kerinci")
+        jobs = [
+            lambda ba=ba: responses.append(editor.post(reverse("assistants:update", args=[ba.pk]),
+                                                       edit_form_data(ba, status="resigned"))),
+            lambda ba=ba, c=cooperative: responses.append(assigner.post(
+                reverse("assistants:assign", args=[c.pk]), {"assistant": ba.pk, "reason": "", "date": "2025-11-03"})),
+        ]
+        ok, _refused, errors = threads.run_together(jobs, refusal=())
+        assert errors == [] and ok == 2
+        assert all(r.status_code in (200, 302) for r in responses)
+        ba.refresh_from_db()
+        load = Assignment.objects.active().filter(assistant=ba).count()
+        assert not (ba.status == Assistant.Status.RESIGNED and load), "a resigned BA keeps a cooperative"
+        outcomes.append(ba.status)
+    assert len(outcomes) == ROUNDS
+
+
+def test_two_staff_transferring_one_cooperative_the_loser_is_told_who_has_it_now(demo):
+    """Finding 11 of issue 11: the loser was told the cooperative had no BA."""
+    for cooperative in free_kerinci(3):
+        first, second, third = (AssistantFactory(work_area_id="15.01") for _ in range(3))
+        Assignment.objects.create(assistant=first, cooperative=cooperative, start_date=dt.date(2025, 10, 1))
+        responses = {}
+        clients = {b.pk: client_of("staf.kerinci") for b in (second, third)}
+        jobs = [lambda b=b: responses.__setitem__(b.pk, clients[b.pk].post(
+            reverse("assistants:assign", args=[cooperative.pk]),
+            {"assistant": b.pk, "reason": "mutasi", "date": "2025-11-03"})) for b in (second, third)]
+        ok, _refused, errors = threads.run_together(jobs, refusal=())
+        assert errors == [] and ok == 2
+        winner = Assignment.objects.active().get(cooperative=cooperative).assistant
+        assert winner in (second, third)
+        loser = third if winner == second else second
+        page = responses[loser.pk]
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert winner.name in text and "belum didampingi" not in text.lower()
+        assert "baru saja memindahkan" in text or "has just moved" in text
