@@ -7,6 +7,7 @@ from kdkmp.scoping import ScopedAdminMixin
 from .forms import CooperativeAdminForm
 from .models import BoardMember, BusinessUnit, Cooperative, Region
 from .resources import BoardMemberResource, CooperativeResource
+from .services import save_board_member
 
 
 @admin.register(Region)
@@ -41,6 +42,15 @@ class CooperativeAdmin(RosterAdminMixin, ImportExportMixin, ScopedAdminMixin, ad
     inlines = [BusinessUnitInline, BoardMemberInline]
     date_hierarchy = "legal_entity_date"
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not BoardMember:
+            return super().save_formset(request, form, formset, change)
+        for member in formset.save(commit=False):  # board seats through their service, as on the pages
+            save_board_member(member, by=request.user)
+        for member in formset.deleted_objects:
+            member.delete()
+        return None
+
 
 @admin.register(BusinessUnit)
 class BusinessUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -59,3 +69,6 @@ class BoardMemberAdmin(RosterAdminMixin, ImportExportMixin, ScopedAdminMixin, ad
     search_fields = ("name", "nik", "cooperative__name")
     list_select_related = ("cooperative",)
     autocomplete_fields = ("cooperative",)
+
+    def save_model(self, request, obj, form, change):
+        save_board_member(obj, by=request.user)  # the position rule under the cooperative lock

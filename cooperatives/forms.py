@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import BoardMember, BusinessUnit, Cooperative
 from .selectors import free_villages_for
+from .services import save_board_member
 from .validators import strip_separators
 
 # Above this many free villages a select is too heavy for a slow link: type the code instead.
@@ -118,6 +119,14 @@ class BoardMemberForm(forms.ModelForm):
         self.instance.cooperative = cooperative
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
+
+    def save(self, commit=True, *, by=None):
+        """Through services.save_board_member (the position rule under the cooperative lock);
+        raises ValidationError when another user took the position meanwhile."""
+        member = super().save(commit=False)
+        if commit:
+            save_board_member(member, by=by)
+        return member
 
 
 class BusinessUnitForm(forms.ModelForm):

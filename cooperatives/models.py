@@ -383,6 +383,16 @@ class BoardMember(models.Model):
                 name="one_seat_per_person_per_cooperative",
                 violation_error_message=_("This person is already on this cooperative's board."),
             ),
+            # The database's backstop for the single-holder rule (clean() and the service's
+            # cooperative lock also cover terms with an end date still ahead).
+            models.UniqueConstraint(
+                fields=["cooperative", "position"],
+                condition=Q(term_end__isnull=True) & Q(position__in=[
+                    "KETUA", "WAKIL_KETUA_USAHA", "WAKIL_KETUA_ANGGOTA", "SEKRETARIS", "BENDAHARA", "KETUA_PENGAWAS",
+                    "MANAJER"]),
+                name="one_open_term_per_single_holder_position",
+                violation_error_message=_("This cooperative already has someone in this position."),
+            ),
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
                 name="board_term_ends_after_start",

@@ -1,4 +1,4 @@
-"""Writes that carry rules: loading the Kemendagri region list, creating cooperatives."""
+"""Writes that carry rules: loading the Kemendagri region list, creating cooperatives, board seats."""
 import csv
 import gzip
 from dataclasses import dataclass, field
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Cooperative, Region
+from .models import BoardMember, Cooperative, Region
 
 WILAYAH_DIR = Path(settings.BASE_DIR) / "fixtures" / "wilayah"
 LEVEL_FILES = [
@@ -126,3 +126,15 @@ def create_cooperative(*, village, **fields):
     cooperative.full_clean()
     cooperative.save()
     return cooperative
+
+
+@transaction.atomic
+def save_board_member(member: BoardMember, *, by) -> BoardMember:
+    """Add or change a board seat (the page, the admin). The cooperative row is locked first, so
+    two staff adding a Ketua at once are served one after the other and the second is told the
+    seat is taken (the open-term unique constraint is the database's backstop)."""
+    Cooperative.objects.select_for_update().filter(pk=member.cooperative_id).values_list("pk", flat=True).first()
+    member.clean()  # the single-holder check, now under the lock
+    member._history_user = by
+    member.save()
+    return member

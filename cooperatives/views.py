@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -133,13 +134,26 @@ class CooperativeChildMixin(LoginRequiredMixin, PermissionRequiredMixin, FormPag
         return response
 
 
-class BoardMemberCreateView(CooperativeChildMixin, CreateView):
+class BoardMemberSaveMixin:
+    """Saves through services.save_board_member; a position taken meanwhile is a form error."""
+
+    def form_valid(self, form):
+        try:
+            self.object = form.save(by=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)  # a {"position": ...} error lands on its field
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(self.get_success_url())
+
+
+class BoardMemberCreateView(BoardMemberSaveMixin, CooperativeChildMixin, CreateView):
     permission_required = "cooperatives.add_boardmember"
     model = BoardMember
     form_class = BoardMemberForm
 
 
-class BoardMemberUpdateView(CooperativeChildMixin, UpdateView):
+class BoardMemberUpdateView(BoardMemberSaveMixin, CooperativeChildMixin, UpdateView):
     permission_required = "cooperatives.change_boardmember"
     model = BoardMember
     form_class = BoardMemberForm
