@@ -222,3 +222,33 @@ def test_odd_ids_in_every_admin_url_are_a_404(client, demo):
                 if status != 404:
                     failures.append(f"{method.upper()} {url}: {status}")
     assert "\n".join(failures) == ""
+
+
+@pytest.mark.parametrize("role", ["admin.provinsi", "staf.kotajambi"])
+def test_every_autocomplete_offers_only_objects_in_scope(client, admin_objects, role):
+    """The admin's autocomplete (a site view every autocomplete field uses): for each such field
+    of each registered admin, searching for an outside object by its own name finds nothing."""
+    from django.test import RequestFactory
+
+    user = User.objects.get(username=role)
+    User.objects.filter(pk=user.pk).update(is_staff=True)
+    user.refresh_from_db()
+    client.force_login(user)
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    outside = ["province"] if role == "admin.provinsi" else ["regency", "province"]
+    checked, leaks = 0, []
+    for model, model_admin in admin.site._registry.items():
+        for field_name in model_admin.get_autocomplete_fields(request):
+            remote = model._meta.get_field(field_name).related_model._meta.label_lower
+            for where in outside:
+                far = admin_objects[where].get(remote)
+                if far is None:
+                    continue
+                params = {"app_label": model._meta.app_label, "model_name": model._meta.model_name,
+                          "field_name": field_name, "term": str(getattr(far, "name", "") or far.pk)}
+                response = client.get(reverse("admin:autocomplete"), params)
+                checked += 1
+                if response.status_code == 200 and str(far.pk) in {r["id"] for r in response.json()["results"]}:
+                    leaks.append(f"{model._meta.label}.{field_name} offers {remote} {far.pk} ({where})")
+    assert checked >= 6 and leaks == []
