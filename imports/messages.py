@@ -16,6 +16,29 @@ MESSAGES = {
     "too_large": "Berkas terlalu besar (batas {mb} MB).",
     "too_large_unzipped": "Isi berkas xlsx terlalu besar setelah diekstrak (batas {mb} MB).",
     "too_many_rows": "Berkas berisi terlalu banyak baris (batas {limit}).",
+    "too_many_columns": "Data di baris {row} memakai {count} kolom, melebihi batas {limit} kolom.",
+    "too_many_cells": "Berkas berisi terlalu banyak sel (batas {limit}).",
+    "sheet_too_many_rows": (
+        "Lembar “{sheet}” memakai rentang sampai sel {cell} (baris {row}), melebihi batas {limit} baris. "
+        "Hapus isi dan format sel di luar tabel data, lalu simpan ulang berkas."
+    ),
+    "sheet_too_many_columns": (
+        "Lembar “{sheet}” memakai rentang sampai sel {cell} (kolom ke-{column}), melebihi batas {limit} kolom. "
+        "Hapus isi dan format sel di luar tabel data, lalu simpan ulang berkas."
+    ),
+    "sheet_too_many_cells": (
+        "Lembar “{sheet}” memakai rentang A1 sampai {cell} ({cells} sel), melebihi batas {limit} sel. "
+        "Hapus isi dan format sel di luar tabel data, lalu simpan ulang berkas."
+    ),
+    "no_visible_sheet": (
+        "Semua lembar kerja di berkas ini tersembunyi. Tampilkan lembar yang berisi data (Unhide), "
+        "lalu simpan ulang berkas."
+    ),
+    "cell_too_long": "Sel di baris {row} terlalu panjang (lebih dari {limit} karakter).",
+    "nul_byte": (
+        "Berkas berisi karakter NUL (kode 0) di baris {row}; karakter ini tidak dapat disimpan. "
+        "Simpan ulang berkas sebagai xlsx atau CSV UTF-8."
+    ),
     "no_header": "Baris judul kolom tidak ditemukan. Kolom yang diharapkan: {expected}.",
     "missing_columns": "Kolom wajib tidak ada: {columns}.",
     "unknown_kind": "Jenis impor tidak dikenal: {kind}.",

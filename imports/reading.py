@@ -8,14 +8,17 @@ import csv
 import datetime as dt
 import difflib
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
+from xml.parsers import expat
 
 from django.conf import settings
 
 from .messages import FileError
 
+logger = logging.getLogger(__name__)
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted (password) xlsx
 HEADER_SCAN_ROWS = 30
@@ -27,6 +30,10 @@ def limits():
         "max_bytes": getattr(settings, "KDKMP_IMPORT_MAX_BYTES", 10 * 1024 * 1024),
         "max_rows": getattr(settings, "KDKMP_IMPORT_MAX_ROWS", 100_000),
         "max_unzipped_bytes": getattr(settings, "KDKMP_IMPORT_MAX_UNZIPPED_BYTES", 300 * 1024 * 1024),
+        # A roster has a few dozen columns; the cell bound keeps a sparse sheet's grid (which
+        # the xlsx reader builds densely, from A1) near the size of a national file's.
+        "max_columns": getattr(settings, "KDKMP_IMPORT_MAX_COLUMNS", 200),
+        "max_cells": getattr(settings, "KDKMP_IMPORT_MAX_CELLS", 5_000_000),
     }
 
 
@@ -47,18 +54,26 @@ def sniff(data):
 
 
 def read_grid(data, max_rows=None):
-    """Bytes of an xlsx or csv file -> list of rows (lists of cells), first sheet only."""
+    """Bytes of an xlsx or csv file -> list of rows (lists of cells); of an xlsx, its first
+    visible sheet. Every problem of the file is a FileError with its Indonesian message."""
     lim = limits()
+    if max_rows:
+        lim["max_rows"] = max_rows
     if len(data) > lim["max_bytes"]:
         raise FileError("too_large", mb=lim["max_bytes"] // (1024 * 1024))
     kind = sniff(data)
-    grid = _read_xlsx(data, lim) if kind == "xlsx" else _read_csv(data)
+    try:
+        grid = _read_xlsx(data, lim) if kind == "xlsx" else _read_csv(data, lim)
+    except FileError:
+        raise
+    except Exception:  # a damaged file (zip, XML, reader errors of many types) is a file error, never a 500
+        logger.warning("unreadable %s upload", kind, exc_info=True)
+        raise FileError("not_a_spreadsheet") from None
     # Trailing empty rows are common (formatted but blank); they do not count against the limit.
     while grid and not any(_filled(c) for c in grid[-1]):
         grid.pop()
-    max_rows = max_rows or lim["max_rows"]
-    if len(grid) > max_rows + HEADER_SCAN_ROWS:
-        raise FileError("too_many_rows", limit=max_rows)
+    if len(grid) > lim["max_rows"] + HEADER_SCAN_ROWS:
+        raise FileError("too_many_rows", limit=lim["max_rows"])
     if not grid:
         raise FileError("empty_file")
     return grid
@@ -67,25 +82,330 @@ def read_grid(data, max_rows=None):
 def _read_xlsx(data, lim):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        names = archive.namelist()
-        declared = sum(info.file_size for info in archive.infolist())
+        infos = archive.infolist()
     except zipfile.BadZipFile:
         raise FileError("not_a_spreadsheet") from None
-    if "xl/workbook.xml" not in names:
+    parts = {}
+    for info in infos:
+        # Two parts of one name (the reader matches names ignoring case): which one is read
+        # would depend on the zip library, and the checks below must see the one read.
+        if info.filename.lower() in parts:
+            raise FileError("not_a_spreadsheet")
+        parts[info.filename.lower()] = info
+    if "xl/workbook.xml" not in parts:
         raise FileError("not_a_spreadsheet")
     # Zip bombs: refuse on the declared sizes, before anything is decompressed.
-    if declared > lim["max_unzipped_bytes"]:
+    if sum(info.file_size for info in infos) > lim["max_unzipped_bytes"]:
         raise FileError("too_large_unzipped", mb=lim["max_unzipped_bytes"] // (1024 * 1024))
-    from python_calamine import CalamineWorkbook  # Rust reader: ~10x openpyxl on big sheets
+    from python_calamine import (  # Rust: ~10x openpyxl on big sheets
+        CalamineWorkbook,
+        SheetTypeEnum,
+        SheetVisibleEnum,
+    )
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception:  # calamine raises several error types for damaged files
         raise FileError("not_a_spreadsheet") from None
+    # A hidden sheet (lookup lists, an old copy) is not what the user sees and means to import.
+    visible = [i for i, sheet in enumerate(workbook.sheets_metadata)
+               if sheet.visible == SheetVisibleEnum.Visible and sheet.typ == SheetTypeEnum.WorkSheet]
+    if not visible:
+        raise FileError("no_visible_sheet")
+    index = visible[0]
+    paths = _sheet_paths(archive, parts)
+    if [name for name, _path in paths] != workbook.sheet_names or paths[index][1].lower() not in parts:
+        raise FileError("not_a_spreadsheet")  # we would check another part than the one read
+    name = paths[index][0]
+    nul = _check_sheet(archive, parts[paths[index][1].lower()], name, lim)
+    nul = _has_escaped_nul(archive, parts.get("xl/sharedstrings.xml")) or nul
+    grid = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
+    if nul:
+        _refuse_nul_cells(grid)
+    return grid
 
 
-def _read_csv(data):
+# The xlsx reader builds a sheet's grid densely, from A1 to its farthest cell holding a value,
+# before anything can be looked at: one cell at XFD100000 is a grid of 1.6 billion cells. So the
+# sheet's XML is checked first, streaming: the declared <dimension> (which may lie or be
+# missing), then the cells themselves. Files written by Excel, LibreOffice or openpyxl give
+# every cell its reference as the first attribute (<c r="B7" ...>): those are bounded with a
+# few regular-expression passes; any other cell (no reference, a namespace prefix, a second r)
+# sends the sheet through an exact reading that places cells as the reader does.
+SCAN_CHUNK = 1 << 20
+SMALL_PART_BYTES = 20 * 1024 * 1024  # workbook.xml and its relationships; real ones are kilobytes
+SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s/>]")
+DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+# Any of these sends a sheet through the exact reading: a cell tag other than <c r="REF"...>,
+# an element with a namespace prefix ending in c, an r attribute after another attribute.
+ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[0-9]{1,7}"[\s/>])[\s/>]')
+PREFIXED_CELL = re.compile(rb":c[\s/>]")
+# (two patterns: a leading literal lets the regex engine skip ahead, a character class would not)
+LATER_R = (re.compile(rb'"\s+r\s*='), re.compile(rb"'\s+r\s*="))
+CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})')
+CELL_ROW_OF_WIDTH = {width: re.compile(rb'<c r="[A-Z]{1,3}([0-9]{%d})"' % width) for width in range(1, 8)}
+ESCAPED_NUL = b"_x0000_"  # how OOXML writes a NUL character; the reader turns it into one
+REFERENCE = re.compile(r"([A-Za-z]{0,4})([0-9]{1,8})")
+
+
+def _position(ref):
+    """"XFD100000" -> (99999, 16383), 0-based as the reader counts; the column is -1 when absent."""
+    match = REFERENCE.fullmatch(ref)
+    if not match or int(match.group(2)) == 0:
+        raise FileError("not_a_spreadsheet")  # the reader refuses such references too
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)) - 1, column - 1
+
+
+def _reference(row, column):
+    """(99999, 16383) -> "XFD100000"."""
+    letters, number = "", column + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+class _SheetBounds:
+    """Refuses a sheet once a cell holding a value lies past the limits (rows, columns, or the
+    cells of the grid from A1 to the farthest row and column)."""
+
+    def __init__(self, sheet, lim):
+        self.sheet, self.lim = sheet, lim
+        self.row_limit = lim["max_rows"] + HEADER_SCAN_ROWS  # title rows above the header are allowed
+        self.rows = self.columns = 0
+
+    def check(self, row, column):
+        """`row`, `column`: 1-based."""
+        cell = _reference(row - 1, column - 1)
+        if row > self.row_limit:
+            raise FileError("sheet_too_many_rows", sheet=self.sheet, cell=cell, row=row, limit=self.lim["max_rows"])
+        if column > self.lim["max_columns"]:
+            raise FileError("sheet_too_many_columns", sheet=self.sheet, cell=cell, column=column,
+                            limit=self.lim["max_columns"])
+        self.rows, self.columns = max(self.rows, row), max(self.columns, column)
+        if self.rows * self.columns > self.lim["max_cells"]:
+            raise FileError("sheet_too_many_cells", sheet=self.sheet, cell=_reference(self.rows - 1, self.columns - 1),
+                            cells=self.rows * self.columns, limit=self.lim["max_cells"])
+
+    def fits(self, rows, columns):
+        return rows <= self.row_limit and columns <= self.lim["max_columns"] and rows * columns <= self.lim["max_cells"]
+
+
+def _parse_small_part(archive, info, start):
+    """A small XML part through expat, `start(name, [key, value, ...])` per element."""
+    if info is None or info.file_size > SMALL_PART_BYTES:
+        raise FileError("not_a_spreadsheet")
+    parser = expat.ParserCreate()
+    parser.ordered_attributes = True
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.Parse(archive.read(info), True)
+
+
+def _refuse_doctype(*_args):
+    raise FileError("not_a_spreadsheet")  # no spreadsheet declares a DTD; entities are a way to hide things
+
+
+def _sheet_paths(archive, parts):
+    """[(sheet name, part path)] in workbook order, resolved as python-calamine resolves them
+    (literal attribute names, the last one winning, "xl/" prefixed to relative targets)."""
+    targets = {}
+
+    def relationship(name, attributes):
+        if name.rpartition(":")[2] == "Relationship":
+            pairs = dict(zip(attributes[::2], attributes[1::2], strict=True))
+            targets[pairs.get("Id", "")] = pairs.get("Target", "")
+
+    sheets = []
+
+    def sheet(name, attributes):
+        if name.rpartition(":")[2] != "sheet":
+            return
+        sheet_name, target = "", None
+        for key, value in zip(attributes[::2], attributes[1::2], strict=True):
+            if key == "name":
+                sheet_name = value
+            elif key in ("r:id", "relationships:id"):
+                target = targets.get(value)
+        if target is None:
+            raise FileError("not_a_spreadsheet")
+        if target.startswith("/xl/"):
+            target = target[1:]
+        elif not target.startswith("xl/"):
+            target = f"xl/{target}"
+        sheets.append((sheet_name, target))
+
+    _parse_small_part(archive, parts.get("xl/_rels/workbook.xml.rels"), relationship)
+    _parse_small_part(archive, parts["xl/workbook.xml"], sheet)
+    return sheets
+
+
+def _segments(stream):
+    """Decompressed XML in chunks, each cut before a "<" so that no tag straddles two of them:
+    (segment, True). A chunk holding no tag start after its first byte (a tag or a text longer
+    than a chunk, which no spreadsheet program writes) is given as (segment, False), with the
+    end of the previous one repeated so that an escaped NUL is not cut in two."""
+    tail = b""
+    while chunk := stream.read(SCAN_CHUNK):
+        segment = tail + chunk
+        cut = segment.rfind(b"<")
+        if cut > 0:
+            segment, tail = segment[:cut], segment[cut:]
+            yield segment, True
+        else:
+            tail = segment[-len(ESCAPED_NUL):]
+            yield segment, False
+    if tail:
+        yield tail, True
+
+
+def _check_sheet(archive, info, sheet, lim):
+    """Refuse the sheet (FileError) if its declared or actual range is past the limits, before
+    the reader builds it. Returns whether a cell may hold a NUL character."""
+    bounds = _SheetBounds(sheet, lim)
+    # Rows with as many digits as the limit are found and compared; shorter ones are below it.
+    digits = len(str(bounds.row_limit))
+    long_rows = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{%d,7})"' % min(digits, 7))
+    in_head, odd, nul = True, False, False
+    rows = columns = 0  # upper bounds from the references (empty cells included)
+    with archive.open(info) as stream:
+        for segment, whole in _segments(stream):
+            if in_head:
+                found = SHEET_DATA.search(segment)
+                for declared in DIMENSION.finditer(segment, 0, found.start() if found else len(segment)):
+                    last = declared.group(1).decode("ascii", "replace").split(":")[-1]
+                    row, column = _position(last)
+                    bounds.check(row + 1, max(column, 0) + 1)
+                in_head = found is None
+            nul = nul or ESCAPED_NUL in segment
+            if odd:
+                continue
+            if not whole or ODD_CELL.search(segment) or PREFIXED_CELL.search(segment) or any(
+                    p.search(segment) for p in LATER_R):
+                odd = True
+                continue
+            for letters in set(CELL_COLUMN.findall(segment)):
+                columns = max(columns, _position(letters.decode() + "1")[1] + 1)
+            rows = max([rows, *map(int, long_rows.findall(segment))])
+    if not odd and not rows:
+        rows = 10 ** (digits - 1) - 1  # no reference as wide as the limit: all rows are below this
+        if not bounds.fits(rows, columns) and columns <= lim["max_columns"]:
+            rows = _highest_row(archive, info)  # only the cell bound is in doubt: find the highest row
+    if odd or not bounds.fits(rows, columns):
+        # Empty cells (formatted, never typed in) count in the bounds above but not for the
+        # reader: only now are cells placed exactly, those holding a value checked.
+        _check_cells_exactly(archive, info, bounds)
+    return nul
+
+
+def _highest_row(archive, info):
+    """The highest row number of the (all referenced) cells: among references of equal width
+    the textual maximum is the numeric one, so only the widest are converted."""
+    highest = 0
+    with archive.open(info) as stream:
+        for segment, _whole in _segments(stream):  # all whole: odd sheets are read exactly instead
+            for width in range(7, len(str(highest)) - 1, -1):
+                found = CELL_ROW_OF_WIDTH[width].findall(segment)
+                if found:
+                    highest = max(highest, int(max(found)))
+                    break
+    return highest
+
+
+class _EndOfSheetData(Exception):
+    pass
+
+
+def _check_cells_exactly(archive, info, bounds):
+    """Stream the sheet through expat, placing cells as python-calamine does: a row's r sets
+    the row, a cell's r its position, and a cell without one follows the previous cell; only
+    cells with a value (<v> or <is>) make the grid larger."""
+    in_data = False
+    depth = cell_depth = 0  # cell_depth: the depth of the open <c>, 0 outside cells
+    has_value = False
+    row = column = 0  # where a cell without a reference goes, 0-based
+    at = (0, 0)
+
+    def start(name, attributes):
+        nonlocal in_data, depth, cell_depth, has_value, row, column, at
+        depth += 1
+        local = name.rpartition(":")[2]
+        if cell_depth:
+            has_value = has_value or local in ("v", "is")
+            return
+        if not in_data:
+            in_data = local == "sheetData"
+            return
+        if local != "c" and local != "row":
+            return
+        ref = None
+        for key, value in zip(attributes[::2], attributes[1::2], strict=True):
+            if key == "r":
+                ref = value  # the last one, as the reader takes it
+        if local == "row":
+            if ref is not None:
+                row = _position(ref)[0]
+            return
+        if ref is None:
+            at = (row, column)
+        else:
+            at = _position(ref)
+            if at[1] < 0:
+                raise FileError("not_a_spreadsheet")  # a cell reference without its column
+            column = at[1]
+        cell_depth, has_value = depth, False
+
+    def end(name):
+        nonlocal in_data, depth, cell_depth, row, column
+        if cell_depth:
+            if depth == cell_depth:
+                if has_value:
+                    bounds.check(at[0] + 1, at[1] + 1)
+                cell_depth = 0
+                column += 1
+        elif in_data:
+            local = name.rpartition(":")[2]
+            if local == "row":
+                row += 1
+                column = 0
+            elif local == "sheetData":
+                raise _EndOfSheetData  # the reader stops here too
+        depth -= 1
+
+    parser = expat.ParserCreate()
+    parser.ordered_attributes = True
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    try:
+        with archive.open(info) as stream:
+            parser.ParseFile(stream)
+    except _EndOfSheetData:
+        pass
+
+
+def _has_escaped_nul(archive, info):
+    if info is None:
+        return False
+    with archive.open(info) as stream:
+        return any(ESCAPED_NUL in segment for segment, _whole in _segments(stream))
+
+
+def _refuse_nul_cells(grid):
+    """A NUL character cannot be stored (PostgreSQL) nor written back to an xlsx file."""
+    for number, row in enumerate(grid, start=1):
+        if any(isinstance(cell, str) and "\x00" in cell for cell in row):
+            raise FileError("nul_byte", row=number)
+
+
+def _read_csv(data, lim):
+    nul = data.find(b"\x00")
+    if nul >= 0:  # past the sniffed head; a NUL can be neither stored nor shown
+        raise FileError("nul_byte", row=data.count(b"\n", 0, nul) + 1)
     if data.startswith(b"\xef\xbb\xbf"):
         text = data[3:].decode("utf-8", errors="replace")
     else:
@@ -93,11 +413,34 @@ def _read_csv(data):
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")  # Excel "CSV" on Windows
-    sample = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
+    sample = "\n".join(text[:200_000].splitlines()[:HEADER_SCAN_ROWS])
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     if "\t" in sample and sample.count("\t") > sample.count(delimiter):
         delimiter = "\t"
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    # Bounded while reading, like the xlsx sheet before it is read.
+    row_limit = lim["max_rows"] + HEADER_SCAN_ROWS
+    grid, cells = [], 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            if len(row) > lim["max_columns"]:
+                while row and not _filled(row[-1]):  # Excel pads every row to the widest one
+                    row.pop()
+                if len(row) > lim["max_columns"]:
+                    raise FileError("too_many_columns", row=reader.line_num, count=len(row), limit=lim["max_columns"])
+            if len(grid) >= row_limit:
+                if any(_filled(c) for c in row):
+                    raise FileError("too_many_rows", limit=lim["max_rows"])
+                continue  # trailing blank lines: not kept, not counted
+            cells += len(row)
+            if cells > lim["max_cells"]:
+                raise FileError("too_many_cells", limit=lim["max_cells"])
+            grid.append(row)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise FileError("cell_too_long", row=reader.line_num, limit=csv.field_size_limit()) from None
+        raise FileError("not_a_spreadsheet") from None
+    return grid
 
 
 def _filled(cell):
