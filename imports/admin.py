@@ -1,3 +1,5 @@
+import logging
+
 import tablib
 from django.contrib import admin
 from import_export.formats.base_formats import CSV, XLSX
@@ -5,8 +7,10 @@ from import_export.formats.base_formats import CSV, XLSX
 from kdkmp.scoping import scope_q
 
 from . import reading
-from .messages import FileError
+from .messages import FileError, message
 from .models import ImportLog
+
+logger = logging.getLogger(__name__)
 
 
 class RosterFormatMixin:
@@ -24,6 +28,8 @@ class RosterFormatMixin:
     def create_dataset(self, in_stream, **kwargs):
         data = in_stream.encode() if isinstance(in_stream, str) else in_stream
         grid = reading.read_grid(data)
+        if len(grid) < 2:  # a header and no row: said here, before the library's English "No valid data"
+            raise FileError("empty_file")
         width = max(len(row) for row in grid)
         pad = lambda row: list(row) + [None] * (width - len(row))  # noqa: E731
         dataset = tablib.Dataset(headers=pad(grid[0]))
@@ -52,8 +58,9 @@ class RosterAdminMixin:
     def add_data_read_fail_error_to_form(self, form, exc):
         if isinstance(exc, FileError):
             form.add_error("import_file", str(exc))  # the Indonesian message, not the class name
-        else:
-            super().add_data_read_fail_error_to_form(form, exc)
+        else:  # reading raises FileError for every file problem; anything else is still the file's
+            logger.warning("admin import could not read a file", exc_info=exc)
+            form.add_error("import_file", message("not_a_spreadsheet"))
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}

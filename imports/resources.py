@@ -6,6 +6,7 @@ A kind subclass declares its `columns` (header, aliases, required), loads what i
 and may extend `write`. The Django admin (preview, then confirm), the "Impor data" page and the
 `import_roster` command all end in `services.import_grid`, so they validate and write the same way.
 """
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -25,6 +26,8 @@ from . import reading
 from .messages import message
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters an xlsx cell cannot hold (openpyxl refuses them); a csv may carry them.
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def record_history(model, pks, *, user, history_type):
@@ -120,15 +123,25 @@ class ImportReport:
 
     def failed_rows_dataset(self):
         """The rows with errors as they came in, plus an error column (a file to fix and re-send)."""
-        dataset = tablib.Dataset(headers=["Baris"] + [str(h) for h in self.headers] + ["Kesalahan"])
+        # Header cells are the user's too: neutralised like the data cells (an uploaded
+        # =HYPERLINK(...) header must come back as text, not as a live formula).
+        headers = [_file_cell(str(h)) for h in self.headers]
+        dataset = tablib.Dataset(headers=["Baris"] + headers + ["Kesalahan"])
         width = len(self.headers)
         for row in self.rows:
             if row.errors:
                 cells = [reading.text(c) if c is not None else "" for c in (row.cells or [])[:width]]
                 cells += [""] * (width - len(cells))
                 errors = "; ".join(f"{e.column}: {e.message}" if e.column else e.message for e in row.errors)
-                dataset.append([row.number] + [neutralise(c) for c in cells] + [errors])
+                dataset.append([row.number] + [_file_cell(c) for c in cells] + [_file_cell(errors)])
         return dataset
+
+
+def _file_cell(value):
+    """A cell of a file sent back: no formula, no character that would make the xlsx unwritable."""
+    if isinstance(value, str):
+        value = XLSX_ILLEGAL.sub("\ufffd", value)
+    return neutralise(value)
 
 
 class RowContext:

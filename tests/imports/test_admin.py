@@ -102,3 +102,21 @@ def test_admin_reads_files_like_the_page(login, settings):
     settings.KDKMP_IMPORT_MAX_BYTES = 10
     response = client.post(IMPORT, {"format": csv_index, "import_file": SimpleUploadedFile("a.csv", data), "resource": 0})
     assert "Berkas terlalu besar" in str(response.context["form"].errors)
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"Kode Desa,Alamat\n15.71.01.1001," + b"x" * 200_000 + b"\n", "terlalu panjang"),
+    (b"Kode Desa,Alamat\n" + b"15.71.01.1001,Jl. Pasar\n" * 300 + b"15.71.01.1002,Jl.\x00Pasar\n", "NUL"),
+    (b"Kode Desa,Alamat\n", "Berkas kosong"),
+])
+def test_admin_file_problems_are_answered_in_indonesian(login, data, words):
+    from cooperatives.admin import CooperativeAdmin
+
+    csv_index = [f.__name__ for f in CooperativeAdmin.import_formats].index("RosterCSV")
+    before = Cooperative.objects.count()
+    response = login("admin.provinsi").post(
+        IMPORT, {"format": csv_index, "import_file": SimpleUploadedFile("a.csv", data), "resource": 0})
+    assert response.status_code == 200
+    errors = str(response.context["form"].errors)
+    assert words in errors and "encountered" not in errors and "No valid data" not in errors
+    assert Cooperative.objects.count() == before

@@ -54,3 +54,14 @@ def test_user_option_scopes_the_import(demo, tmp_path, kerinci_cooperative, caps
     with pytest.raises(CommandError):
         call_command("import_roster", "cooperatives", path, "--user", "staf.kotajambi")
     assert "[out_of_scope]" in capsys.readouterr().err
+
+
+def test_file_problems_exit_2_with_their_message(demo, tmp_path, capsys):
+    path = tmp_path / "rusak.csv"
+    path.write_bytes(b"Kode Desa,Alamat\n" + b"15.71.01.1001,Jl. Pasar\n" * 300 + b"15.71.01.1002,Jl.\x00Pasar\n")
+    before = Cooperative.objects.count()
+    with pytest.raises(CommandError) as exc:
+        call_command("import_roster", "cooperatives", str(path))
+    assert exc.value.returncode == 2
+    assert "baris 302" in capsys.readouterr().err
+    assert Cooperative.objects.count() == before

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from cooperatives.models import Cooperative
 from imports.models import ImportLog
 from tests.factories import VillageFactory
-from tests.imports.files import xlsx
+from tests.imports.files import csv_bytes, xlsx
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("imports:import")
@@ -109,3 +109,36 @@ def test_a_file_over_the_limit_is_refused_without_reading_it_all(login, settings
     response = client.post(PAGE, {"kind": "cooperatives", "file": SimpleUploadedFile("big.csv", b"a,b\n" * 1000)})
     assert [code for code, _t in response.context["report"].file_errors] == ["too_large"]
     assert ImportLog.objects.get(file_name="big.csv").outcome == "refused"
+
+
+BAD_CSV = {
+    # a cell past Python's csv field limit (131,072 characters)
+    "cell_too_long": b"Kode Desa,Alamat\n15.71.01.1001," + b"x" * 200_000 + b"\n",
+    # a NUL byte after the first 4 KB (the sniffing window)
+    "nul_byte": b"Kode Desa,Alamat\n" + b"15.71.01.1001,Jl. Pasar\n" * 300 + b"15.71.01.1002,Jl.\x00Pasar\n",
+}
+
+
+@pytest.mark.parametrize("code", BAD_CSV)
+def test_file_problems_get_their_indonesian_message_on_the_page(login, code):
+    client = login("admin.provinsi")
+    before = Cooperative.objects.count()
+    response = client.post(PAGE, {"kind": "cooperatives", "file": SimpleUploadedFile("rusak.csv", BAD_CSV[code])})
+    assert response.status_code == 200
+    assert [c for c, _t in response.context["report"].file_errors] == [code]
+    assert "baris" in response.content.decode()
+    assert "confirm-import" not in response.content.decode()
+    assert ImportLog.objects.get(file_name="rusak.csv").outcome == "refused"
+    assert Cooperative.objects.count() == before
+
+
+def test_failed_rows_file_keeps_header_formulas_as_text(login):
+    client = login("admin.provinsi")
+    rows = [["Kode Desa", "Jumlah Anggota", '=HYPERLINK("http://contoh.test","klik")'],
+            ["15.71.01.9999", "3\x01", "=1+1"]]  # a control character no xlsx cell may hold, from a csv
+    response = client.post(PAGE, {"kind": "cooperatives", "file": SimpleUploadedFile("a.csv", csv_bytes(rows))})
+    failed = client.get(reverse("imports:failed_rows", args=[response.context["token"]]))
+    sheet = load_workbook(io.BytesIO(failed.content)).active
+    header = [cell for cell in next(sheet.iter_rows(max_row=1))]
+    assert header[3].value == '\'=HYPERLINK("http://contoh.test","klik")'
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
