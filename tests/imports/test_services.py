@@ -238,3 +238,47 @@ def test_imported_writes_are_in_the_change_history(admin_user, kota_jambi_cooper
     run("board", xlsx(rows), admin_user)
     member = BoardMember.objects.get(nik="1571014101900031")
     assert member.history.get().history_user == admin_user
+
+
+@pytest.mark.parametrize("kind, expected", [
+    ("cooperatives", ["Kode Desa"]),  # no column is required alone: the code, or the three names
+    ("participants", ["ID Angkatan (atau Program dan Angkatan)", "NIK"]),
+    ("board", ["Nama", "NIK", "Jabatan"]),
+])
+def test_no_header_row_names_the_expected_columns(admin_user, kind, expected):
+    report = run(kind, xlsx([["Daftar"], ["Baris tanpa judul kolom", 3]]), admin_user)
+    ((code, text),) = report.file_errors
+    assert code == "no_header"
+    listed = text.split("Kolom yang diharapkan: ", 1)[1]
+    assert all(header in listed for header in expected), text
+
+
+def _analyze_counts():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # stats are cached per transaction
+        cursor.execute("SELECT relname, analyze_count FROM pg_stat_user_tables")
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ANALYZE after an import runs on PostgreSQL only")
+def test_a_confirmed_import_analyzes_the_tables_it_wrote_after_commit(admin_user, django_capture_on_commit_callbacks):
+    village = VillageFactory()
+    before = _analyze_counts()
+    with django_capture_on_commit_callbacks(execute=True):  # a dry run and a rejected file write nothing
+        run("cooperatives", coop_file([[village.code, "", "", "", 10, "", ""]]), admin_user, dry_run=True)
+        run("cooperatives", coop_file([[village.code, "", "kemarin", "", 10, "", ""]]), admin_user)
+    assert _analyze_counts() == before
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = run("cooperatives", coop_file([[village.code, "", "", "", 10, "rencana", ""]]), admin_user)
+    assert report.written
+    assert _analyze_counts() == before  # nothing analysed before the commit
+    for callback in callbacks:
+        callback()
+    after = _analyze_counts()
+    grown = {table for table, count in after.items() if count > before.get(table, 0)}
+    assert {"cooperatives_cooperative", "cooperatives_historicalcooperative", "cooperatives_businessunit"} <= grown
+    assert "trainings_cohort" not in grown and "imports_importlog" not in grown
+
