@@ -4,7 +4,6 @@ for the hooks; assignments keep every rule of assistants.services for the whole 
 from collections import Counter
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.db.models import Count, Max
 from django.utils.formats import date_format
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -12,7 +11,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cooperatives.models import Cooperative, Region
 from cooperatives.resources import GENDER_OPTIONS, REGION_COLUMNS, VillageKeyedResource
 from imports import reading
-from imports.messages import message
+from imports.messages import WriteRefused, message
 from imports.registry import register
 from imports.resources import BulkResource, Column, RowError
 from kdkmp.scoping import in_scope, scope_code
@@ -251,7 +250,7 @@ class AssistantResource(BulkResource):
         while waiting:
             ready = [o for o in waiting if not o.extra["supervisor_nik"] or o.extra["supervisor_nik"] in pks]
             if not ready:  # cannot happen after `check` (cycles are errors)
-                raise DatabaseError("supervisor cycle")
+                raise WriteRefused(message("supervisor_cycle", value="?"))
             people = []
             for outcome in ready:
                 person = self.restore(outcome.values)
@@ -421,15 +420,15 @@ class AssignmentResource(VillageKeyedResource):
         for pk, count in added.items():
             assistant = locked[pk]
             if assistant.status != Assistant.Status.ACTIVE or assistant.role != Assistant.Role.BA:
-                raise DatabaseError(message("assistant_inactive", name=assistant.name))
+                raise WriteRefused(message("assistant_inactive", name=assistant.name))
             if loads[pk] + count > settings.KDKMP_BA_CAPACITY:
-                raise DatabaseError(message("ba_full_meanwhile", name=assistant.name, load=loads[pk] + count,
+                raise WriteRefused(message("ba_full_meanwhile", name=assistant.name, load=loads[pk] + count,
                                             capacity=settings.KDKMP_BA_CAPACITY))
         rows = [self.restore(o.values) for o in new]
         try:
             create_active_assignments(rows)
         except AssignmentRefused as exc:
-            raise DatabaseError(" ".join(exc.messages)) from None
+            raise WriteRefused(" ".join(exc.messages)) from None
         if progress:
             progress("write", len(outcomes), len(outcomes))
 

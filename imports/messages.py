@@ -102,6 +102,16 @@ MESSAGES = {
     "not_a_cohort_day": "{value} bukan hari pelatihan angkatan ini ({start} s.d. {end}).",
     "not_enrolled": "NIK {value} tidak terdaftar (aktif) di angkatan ini.",
     "invalid": "{message}",
+    # the write, after validation
+    "changed_meanwhile": (
+        "Data berubah ketika berkas ini disimpan (pengguna lain baru saja menyimpan data yang sama). "
+        "Tidak ada yang disimpan; unggah ulang berkas untuk memeriksanya lagi."
+    ),
+    "database_error": (
+        "Basis data menolak penyimpanan berkas ini. Tidak ada yang disimpan; coba lagi sebentar lagi, "
+        "dan hubungi administrator bila terulang."
+    ),
+    "already_imported": "Berkas {file} sudah diimpor (atau sedang diimpor) dari pratinjau ini; tidak ada yang disimpan dua kali.",
 }
 
 
@@ -110,6 +120,12 @@ def message(code, **params):
         return MESSAGES[code].format(**params)
     except (KeyError, IndexError):
         return MESSAGES.get(code, code)
+
+
+class WriteRefused(Exception):
+    """A business rule refused the write after validation (the data changed meanwhile): the whole
+    file is rolled back and the Indonesian message is shown as it is. Kinds raise this, never a
+    DatabaseError, so that a real database failure is never mistaken for a rule."""
 
 
 class FileError(Exception):

@@ -6,11 +6,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import translation
 
 from . import reading, registry
-from .messages import FileError, message
+from .messages import FileError, WriteRefused, message
 from .models import ImportLog
 from .resources import ImportReport, RowContext, RowOutcome
 
@@ -88,10 +88,17 @@ def import_grid(*, resource, grid, file_name, user, dry_run, channel=ImportLog.C
                             transaction.on_commit(partial(analyze, tables), robust=True)
                     else:
                         transaction.set_rollback(True)
-            except DatabaseError as exc:  # a race (e.g. the same village imported twice at once)
-                logger.exception("import failed")
+            except WriteRefused as exc:  # a rule saw data changed since validation
                 report.written = False
                 report.file_errors.append(("invalid", message("invalid", message=str(exc))))
+            except IntegrityError:  # a constraint saw a concurrent write (the same rows imported twice at once)
+                logger.warning("import refused by a constraint", exc_info=True)
+                report.written = False
+                report.file_errors.append(("changed_meanwhile", message("changed_meanwhile")))
+            except DatabaseError:  # never the database's own text (English, names tables)
+                logger.exception("import failed")
+                report.written = False
+                report.file_errors.append(("database_error", message("database_error")))
     _log(report, user, channel)
     return report
 

@@ -21,6 +21,7 @@ from . import registry
 from .exporting import dataset_response, file_response
 from .forms import ImportForm
 from .models import ImportLog
+from .messages import message
 from .services import import_file
 
 PREVIEW_ROWS = 300
@@ -70,11 +71,24 @@ class ImportView(ImportPermissionMixin, View):
 
 class ConfirmView(ImportPermissionMixin, View):
     def post(self, request, token):
-        entry = _recall(request, token)
-        data = _path(token).read_bytes()
-        report = import_file(kind=entry["kind"], data=data, file_name=entry["file_name"], user=request.user,
-                             dry_run=False)
-        if not report.written:
+        entry = request.session.get(SESSION_KEY, {}).get(token)
+        if entry is None:
+            raise Http404
+        # A token is confirmed exactly once: the upload is claimed by an atomic rename, so a second
+        # click (or a second tab) arriving meanwhile or later finds nothing to import.
+        claimed = _claim(token)
+        if claimed is None:
+            messages.info(request, message("already_imported", file=entry["file_name"]))
+            return redirect("imports:import")
+        try:
+            data = claimed.read_bytes()
+            report = import_file(kind=entry["kind"], data=data, file_name=entry["file_name"], user=request.user,
+                                 dry_run=False)
+        finally:
+            claimed.unlink(missing_ok=True)
+        if not report.written:  # the same file under a new token: the old one is spent
+            request.session[SESSION_KEY].pop(token, None)
+            request.session.modified = True
             token = _remember(request, entry["kind"], entry["file_name"], data, report)
             return render_preview(request, report, token)
         _forget(request, token)
@@ -140,9 +154,22 @@ def _recall(request, token):
     return entry
 
 
+def _claim(token):
+    """The upload renamed to a name only this request knows, or None if another took it."""
+    claimed = _path(token, f".confirming-{secrets.token_hex(8)}")
+    try:
+        _path(token).rename(claimed)
+    except FileNotFoundError:
+        return None
+    return claimed
+
+
 def _forget(request, token):
+    # The entry stays (marked done), so a later click on the same confirm button is told the
+    # file was imported, not shown a 404.
     entries = request.session.get(SESSION_KEY, {})
-    entries.pop(token, None)
+    if token in entries:
+        entries[token] = {**entries[token], "done": True}
     request.session[SESSION_KEY] = entries
     for suffix in (".upload", ".failed.xlsx"):
         _path(token, suffix).unlink(missing_ok=True)

@@ -5,7 +5,7 @@ number; a person by NIK (a staff member's or a board member's)."""
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from assistants.models import Assistant
 from assistants.resources import by_niks
 from cooperatives.models import BoardMember
 from imports import reading
-from imports.messages import message
+from imports.messages import WriteRefused, message
 from imports.registry import register
 from imports.resources import BulkResource, Column, RowError
 from kdkmp.scoping import in_scope
@@ -200,7 +200,7 @@ class ParticipantResource(CohortKeyedResource):
             try:
                 self._enroll(outcomes_of_cohort[0].extra["cohort"], outcomes_of_cohort)
             except ValidationError as exc:  # changed since `check`: roll the whole file back
-                raise DatabaseError(" ".join(exc.messages)) from None
+                raise WriteRefused(" ".join(exc.messages)) from None
         if progress:
             progress("write", len(outcomes), len(outcomes))
 
@@ -302,7 +302,7 @@ class AttendanceResource(CohortKeyedResource):
                 services.mark_attendance(cohort=self.cohorts[cohort_pk], day=day, absent=absent, notes=notes,
                                          participants=[o.key[0] for o in rows], recorded_by=self.history_user())
             except ValidationError as exc:
-                raise DatabaseError(" ".join(exc.messages)) from None
+                raise WriteRefused(" ".join(exc.messages)) from None
         if progress:
             progress("write", len(outcomes), len(outcomes))
 
