@@ -85,6 +85,8 @@ class AssignForm(forms.Form):
     assistant = BAChoiceField(queryset=Assistant.objects.none(), label=_("Business Assistant"))
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET, initial=timezone.localdate)
+    # The cooperative's BA when the form was opened (empty: it had none).
+    seen_assistant = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**53)
 
     def __init__(self, *args, regency_code, exclude=None, reason_required=False, submit_label=_("Assign"), **kwargs):
         super().__init__(*args, **kwargs)

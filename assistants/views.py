@@ -139,6 +139,7 @@ class CooperativeAssignView(OperationView):
             exclude=self.current.assistant if self.current else None,
             reason_required=self.current is not None,
             submit_label=_("Transfer") if self.current else _("Assign"),
+            initial={"seen_assistant": self.current.assistant_id if self.current else None},
         )
 
     def context(self):
@@ -155,10 +156,13 @@ class CooperativeAssignView(OperationView):
         form = self.form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
+            # The BA the user saw when the form opened: a move made meanwhile is refused, not redone.
+            seen = Assistant(pk=data["seen_assistant"]) if data.get("seen_assistant") else None
             try:
-                if self.current:
+                if self.current or seen:
                     services.transfer(cooperative=self.cooperative, to_assistant=data["assistant"], by=request.user,
-                                      reason=data["reason"], date=data["date"], expected_from=self.current.assistant)
+                                      reason=data["reason"], date=data["date"],
+                                      expected_from=seen or self.current.assistant)
                 else:
                     services.assign(assistant=data["assistant"], cooperative=self.cooperative, by=request.user,
                                     reason=data["reason"], start_date=data["date"])

@@ -63,7 +63,9 @@ def test_resigning_a_ba_while_it_is_given_a_cooperative_never_leaves_a_resigned_
 
 
 def test_two_staff_transferring_one_cooperative_the_loser_is_told_who_has_it_now(demo):
-    """Finding 11 of issue 11: the loser was told the cooperative had no BA."""
+    """Finding 11 of issue 11: the loser was told the cooperative had no BA. Both forms were
+    opened while `first` had the cooperative; whichever request comes second (at once, or just
+    after) is refused and told who has it now."""
     for cooperative in free_kerinci(3):
         first, second, third = (AssistantFactory(work_area_id="15.01") for _ in range(3))
         Assignment.objects.create(assistant=first, cooperative=cooperative, start_date=dt.date(2025, 10, 1))
@@ -71,7 +73,8 @@ def test_two_staff_transferring_one_cooperative_the_loser_is_told_who_has_it_now
         clients = {b.pk: client_of("staf.kerinci") for b in (second, third)}
         jobs = [lambda b=b: responses.__setitem__(b.pk, clients[b.pk].post(
             reverse("assistants:assign", args=[cooperative.pk]),
-            {"assistant": b.pk, "reason": "mutasi", "date": "2025-11-03"})) for b in (second, third)]
+            {"assistant": b.pk, "reason": "mutasi", "date": "2025-11-03", "seen_assistant": first.pk}))
+            for b in (second, third)]
         ok, _refused, errors = threads.run_together(jobs, refusal=())
         assert errors == [] and ok == 2
         winner = Assignment.objects.active().get(cooperative=cooperative).assistant
@@ -82,3 +85,19 @@ def test_two_staff_transferring_one_cooperative_the_loser_is_told_who_has_it_now
         text = page.content.decode()
         assert winner.name in text and "belum didampingi" not in text.lower()
         assert "baru saja memindahkan" in text or "has just moved" in text
+
+
+def test_a_transfer_form_opened_before_another_move_is_refused_after_it(demo):
+    """Not only at the same instant: a form opened while `first` had the cooperative, posted
+    after someone moved it to `second`, does not silently move it again."""
+    cooperative = free_kerinci(1)[0]
+    first, second, third = (AssistantFactory(work_area_id="15.01") for _ in range(3))
+    Assignment.objects.create(assistant=first, cooperative=cooperative, start_date=dt.date(2025, 10, 1))
+    url = reverse("assistants:assign", args=[cooperative.pk])
+    staff = client_of("staf.kerinci")
+    assert f'value="{first.pk}"' in staff.get(url).content.decode()  # the hidden "seen" field
+    data = {"reason": "mutasi", "date": "2025-11-03", "seen_assistant": first.pk}
+    assert staff.post(url, data | {"assistant": second.pk}).status_code == 302
+    response = staff.post(url, data | {"assistant": third.pk})
+    assert response.status_code == 200 and second.name in response.content.decode()
+    assert Assignment.objects.active().get(cooperative=cooperative).assistant == second
