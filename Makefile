@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test bench messages clean
+.PHONY: install run test lint format bench messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] >= (3, 11), sys.version" || { echo "Python 3.11 is needed"; exit 1; }
@@ -23,6 +23,15 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# Lint and formatting (ruff, configured in pyproject.toml); CI fails on either.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 # Benchmarks print figures; BENCH_DATABASE_URL (an empty, disposable database) runs them on PostgreSQL.
 bench: install

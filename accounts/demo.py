@@ -1,4 +1,5 @@
 """Demo logins, one per role of DESIGN.md, in Jambi."""
+
 from django.contrib.auth.models import Group, Permission
 
 from . import roles
@@ -34,12 +35,17 @@ def seed_demo_users():
         if username in LINKED_ASSISTANT:
             from assistants.models import Assistant
 
-            assistant = Assistant.objects.filter(work_area_id=scope, role=LINKED_ASSISTANT[username],
-                                                 user__isnull=True).order_by("pk").first()
+            assistant = (
+                Assistant.objects.filter(work_area_id=scope, role=LINKED_ASSISTANT[username], user__isnull=True)
+                .order_by("pk")
+                .first()
+            )
             if assistant:
                 assistant.user = user
                 assistant.save(update_fields=["user"])
-                user.first_name, user.last_name = assistant.name.split(" ", 1) if " " in assistant.name else (assistant.name, "")
+                user.first_name, user.last_name = (
+                    assistant.name.split(" ", 1) if " " in assistant.name else (assistant.name, "")
+                )
                 user.save(update_fields=["first_name", "last_name"])
         created.append(user)
     return created

@@ -22,15 +22,19 @@ class RoleFieldsMixin:
 
     def setup_role_fields(self, admin):
         self.fields["role"] = forms.ModelChoiceField(
-            queryset=Group.objects.filter(name__in=ROLE_PERMISSIONS).order_by("name"), label=_("Role"))
+            queryset=Group.objects.filter(name__in=ROLE_PERMISSIONS).order_by("name"), label=_("Role")
+        )
         self.fields["role"].label_from_instance = lambda g: str(ROLE_LABELS.get(g.name, g.name))
         self.fields["scope_region"].queryset = Region.objects.for_user(admin).filter(
-            level__in=[Region.Level.PROVINCE, Region.Level.REGENCY])
+            level__in=[Region.Level.PROVINCE, Region.Level.REGENCY]
+        )
         self.fields["scope_region"].required = True
         self.fields["assistant"] = forms.ModelChoiceField(
             queryset=Assistant.objects.for_user(admin).filter(role__in=[Assistant.Role.PMO, Assistant.Role.BA]),
-            required=False, label=_("Linked PMO or BA"),
-            help_text=_("Needed for the PMO and BA roles: whose area or caseload this login reads."))
+            required=False,
+            label=_("Linked PMO or BA"),
+            help_text=_("Needed for the PMO and BA roles: whose area or caseload this login reads."),
+        )
         if self.instance.pk:
             self.initial["role"] = self.instance.groups.filter(name__in=ROLE_PERMISSIONS).first()
             self.initial["assistant"] = Assistant.objects.filter(user=self.instance).first()
@@ -50,8 +54,11 @@ class RoleFieldsMixin:
         scope = cleaned.get("scope_region")
         if assistant is not None and scope is not None and scope.pk != assistant.work_area_id:
             # A PMO reads its own area, a BA its own caseload: the login's scope is that area.
-            self.add_error("scope_region", _("The region must be the work area of %(name)s (%(area)s).")
-                           % {"name": assistant.name, "area": assistant.work_area.name})
+            self.add_error(
+                "scope_region",
+                _("The region must be the work area of %(name)s (%(area)s).")
+                % {"name": assistant.name, "area": assistant.work_area.name},
+            )
         return cleaned
 
     def save(self, commit=True):
@@ -62,7 +69,9 @@ class RoleFieldsMixin:
 
     def save_role(self, user):
         user.groups.set([self.cleaned_data["role"]])
-        Assistant.objects.filter(user=user).exclude(pk=getattr(self.cleaned_data["assistant"], "pk", None)).update(user=None)
+        Assistant.objects.filter(user=user).exclude(pk=getattr(self.cleaned_data["assistant"], "pk", None)).update(
+            user=None
+        )
         if self.cleaned_data["assistant"] is not None:
             Assistant.objects.filter(pk=self.cleaned_data["assistant"].pk).update(user=user)
 

@@ -35,9 +35,7 @@ class User(AbstractUser):
             Region.Level.PROVINCE,
             Region.Level.REGENCY,
         ):
-            raise ValidationError(
-                {"scope_region": _("The scope must be a province or a regency/city.")}
-            )
+            raise ValidationError({"scope_region": _("The scope must be a province or a regency/city.")})
 
     @property
     def role_names(self):

@@ -1,4 +1,5 @@
 """Role groups and their permissions; created by a data migration and by load_demo."""
+
 from django.utils.translation import gettext_lazy as _
 
 PROVINCE_ADMIN = "Admin Provinsi"
@@ -52,9 +53,5 @@ def sync_role_groups(group_model, permission_model):
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            wanted.extend(
-                permission_model.objects.filter(
-                    content_type__app_label=app_label, codename=codename
-                )
-            )
+            wanted.extend(permission_model.objects.filter(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)

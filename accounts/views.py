@@ -13,7 +13,11 @@ from .models import User
 
 def users_for(admin):
     """The logins whose scope lies inside the admin's own (superusers: all)."""
-    return User.objects.filter(scope_q(admin, "scope_region__code")).select_related("scope_region").prefetch_related("groups")
+    return (
+        User.objects.filter(scope_q(admin, "scope_region__code"))
+        .select_related("scope_region")
+        .prefetch_related("groups")
+    )
 
 
 class UserListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):

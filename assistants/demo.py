@@ -1,6 +1,7 @@
 """Jambi's program staff for the demo: 24 PMO (2 provincial, 2 per regency/city), 156 BA spread
 over the regencies in proportion to their cooperatives, 38 other pendamping (22 PPKL, 2 per
 regency/city, and 16 provincial Dumisake pendamping). Deterministic: the same people every run."""
+
 import datetime as dt
 import random
 
@@ -48,8 +49,10 @@ def demo_staff(province_code):
     for index, regency in enumerate(regencies):
         provincial_pmo = f"pmo-{province_code}-{index % 2 + 1}"
         staff += [(Assistant.Role.PMO, regency.code, provincial_pmo, f"pmo-{regency.code}-{i}") for i in (1, 2)]
-        staff += [(Assistant.Role.BA, regency.code, f"pmo-{regency.code}-{i % 2 + 1}", f"ba-{regency.code}-{i}")
-                  for i in range(ba_per_regency[regency.code])]
+        staff += [
+            (Assistant.Role.BA, regency.code, f"pmo-{regency.code}-{i % 2 + 1}", f"ba-{regency.code}-{i}")
+            for i in range(ba_per_regency[regency.code])
+        ]
         staff += [(Assistant.Role.PPKL, regency.code, None, f"ppkl-{regency.code}-{i}") for i in (1, 2)]
     staff += [(Assistant.Role.DUMISAKE, province_code, None, f"dumisake-{i}") for i in range(16)]
     return staff
@@ -68,8 +71,12 @@ def seed_assistants(province_code):
             by_key[key] = Assistant.objects.get(nik=person["nik"])
             continue
         assistant = Assistant.objects.create(
-            role=role, work_area_id=area, supervisor=by_key.get(supervisor_key),
-            contract_start=CONTRACT[0], contract_end=CONTRACT[1], **person,
+            role=role,
+            work_area_id=area,
+            supervisor=by_key.get(supervisor_key),
+            contract_start=CONTRACT[0],
+            contract_end=CONTRACT[1],
+            **person,
         )
         by_key[key] = assistant
         created += 1

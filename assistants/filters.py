@@ -20,9 +20,12 @@ LOAD_CHOICES = [
 class AssistantFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     role = django_filters.ChoiceFilter(choices=Assistant.Role.choices, label=_("Role"), empty_label=_("All"))
-    regency = django_filters.ModelChoiceFilter(queryset=Region.objects.none(), field_name="work_area",
-                                               label=_("Regency/city"), empty_label=_("All"))
-    load = django_filters.ChoiceFilter(choices=LOAD_CHOICES, method="filter_load", label=_("Load"), empty_label=_("All"))
+    regency = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.none(), field_name="work_area", label=_("Regency/city"), empty_label=_("All")
+    )
+    load = django_filters.ChoiceFilter(
+        choices=LOAD_CHOICES, method="filter_load", label=_("Load"), empty_label=_("All")
+    )
     status = django_filters.ChoiceFilter(choices=Assistant.Status.choices, label=_("Status"), empty_label=_("All"))
     # Any region code: staff working in it or under it (the dashboard's drill-down links use it).
     wilayah = django_filters.CharFilter(method="filter_region_code", widget=forms.HiddenInput)
@@ -45,7 +48,9 @@ class AssistantFilter(django_filters.FilterSet):
 
     def filter_region_code(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(work_area_id=value) | Q(work_area__code__startswith=f"{value}.")) if value else queryset
+        return (
+            queryset.filter(Q(work_area_id=value) | Q(work_area__code__startswith=f"{value}.")) if value else queryset
+        )
 
     def filter_load(self, queryset, name, value):
         cap = settings.KDKMP_BA_CAPACITY

@@ -19,8 +19,9 @@ class BAChoiceField(forms.ModelChoiceField):
 
     def to_python(self, value):
         if value not in self.empty_values and not is_id(value):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                        params={"value": value})
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
         return super().to_python(value)
 
     def label_from_instance(self, assistant):
@@ -46,8 +47,9 @@ class CaseloadRuleFormMixin:
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and cleaned.get("role") and cleaned.get("work_area") and cleaned.get("status"):
-            check_caseload_change(self.instance.pk, role=cleaned["role"], work_area_id=cleaned["work_area"].pk,
-                                  status=cleaned["status"])
+            check_caseload_change(
+                self.instance.pk, role=cleaned["role"], work_area_id=cleaned["work_area"].pk, status=cleaned["status"]
+            )
         return cleaned
 
     def save(self, commit=True, *, by=None):
@@ -60,24 +62,51 @@ class CaseloadRuleFormMixin:
 class AssistantAdminForm(CaseloadRuleFormMixin, forms.ModelForm):
     class Meta:
         model = Assistant
-        fields = "__all__"
+        fields = [
+            "name",
+            "nik",
+            "gender",
+            "phone",
+            "email",
+            "role",
+            "work_area",
+            "supervisor",
+            "user",
+            "contract_start",
+            "contract_end",
+            "status",
+        ]
 
 
 class AssistantForm(CaseloadRuleFormMixin, forms.ModelForm):
     class Meta:
         model = Assistant
-        fields = ["name", "nik", "gender", "phone", "email", "role", "work_area", "supervisor",
-                  "contract_start", "contract_end", "status"]
+        fields = [
+            "name",
+            "nik",
+            "gender",
+            "phone",
+            "email",
+            "role",
+            "work_area",
+            "supervisor",
+            "contract_start",
+            "contract_end",
+            "status",
+        ]
         widgets = {"contract_start": DATE_WIDGET, "contract_end": DATE_WIDGET}
         field_classes = {"nik": SeparatedDigitsField, "phone": SeparatedDigitsField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["work_area"].queryset = Region.objects.for_user(user).filter(
-            level__in=[Region.Level.PROVINCE, Region.Level.REGENCY])
-        self.fields["supervisor"].queryset = Assistant.objects.for_user(user).filter(role=Assistant.Role.PMO).exclude(
-            pk=self.instance.pk)
+            level__in=[Region.Level.PROVINCE, Region.Level.REGENCY]
+        )
+        self.fields["supervisor"].queryset = (
+            Assistant.objects.for_user(user).filter(role=Assistant.Role.PMO).exclude(pk=self.instance.pk)
+        )
         self.helper = _helper(_("Save"))
+
 
 class AssignForm(forms.Form):
     """Assign (or transfer) one cooperative: the BAs offered are those of its regency."""
@@ -109,13 +138,17 @@ class EndAssignmentForm(forms.Form):
 
 class HandoverForm(forms.Form):
     to_assistants = BAMultipleChoiceField(
-        queryset=Assistant.objects.none(), widget=forms.CheckboxSelectMultiple,
-        label=_("Hand over to"), help_text=_("One BA takes everything; several share it, the one with most room first."),
+        queryset=Assistant.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Hand over to"),
+        help_text=_("One BA takes everything; several share it, the one with most room first."),
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET, initial=timezone.localdate)
 
     def __init__(self, *args, from_assistant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_assistants"].queryset = business_assistants_of(from_assistant.work_area_id).exclude(pk=from_assistant.pk)
+        self.fields["to_assistants"].queryset = business_assistants_of(from_assistant.work_area_id).exclude(
+            pk=from_assistant.pk
+        )
         self.helper = _helper(_("Hand over"))

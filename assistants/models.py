@@ -47,27 +47,40 @@ class Assistant(models.Model):
         FEMALE = "P", _("female")
 
     name = models.CharField(_("name"), max_length=150)
-    nik = models.CharField(_("NIK"), max_length=16, unique=True, validators=[validate_nik],
-                           help_text=_("16-digit population ID number."))
+    nik = models.CharField(
+        _("NIK"), max_length=16, unique=True, validators=[validate_nik], help_text=_("16-digit population ID number.")
+    )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField(_("email"), blank=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, db_index=True)
     work_area = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="assistants",
+        Region,
+        on_delete=models.PROTECT,
+        related_name="assistants",
         limit_choices_to={"level__in": [Region.Level.PROVINCE, Region.Level.REGENCY]},
-        verbose_name=_("work area"), help_text=_("A regency/city, or the province for provincial staff."),
+        verbose_name=_("work area"),
+        help_text=_("A regency/city, or the province for provincial staff."),
     )
     supervisor = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supervised",
-        limit_choices_to={"role": "PMO"}, verbose_name=_("supervising PMO"),
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised",
+        limit_choices_to={"role": "PMO"},
+        verbose_name=_("supervising PMO"),
     )
     contract_start = models.DateField(_("contract starts"), null=True, blank=True)
     contract_end = models.DateField(_("contract ends"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="assistant", verbose_name=_("login"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assistant",
+        verbose_name=_("login"),
     )
 
     objects = AssistantQuerySet.as_manager()
@@ -79,7 +92,8 @@ class Assistant(models.Model):
         verbose_name_plural = _("assistants")
         constraints = [
             models.CheckConstraint(
-                condition=Q(contract_end__isnull=True) | Q(contract_start__isnull=True)
+                condition=Q(contract_end__isnull=True)
+                | Q(contract_start__isnull=True)
                 | Q(contract_end__gte=models.F("contract_start")),
                 name="assistant_contract_ends_after_start",
                 violation_error_message=_("The contract cannot end before it starts."),
@@ -134,18 +148,32 @@ class AssignmentQuerySet(ScopedQuerySet):
 class Assignment(models.Model):
     """A BA accompanies a cooperative from start_date; end_date set = ended. Never deleted."""
 
-    assistant = models.ForeignKey(Assistant, on_delete=models.PROTECT, related_name="assignments",
-                                  verbose_name=_("Business Assistant"))
-    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="assignments",
-                                    verbose_name=_("cooperative"))
+    assistant = models.ForeignKey(
+        Assistant, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("Business Assistant")
+    )
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("cooperative")
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=300, blank=True)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("assigned by"))
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="+", verbose_name=_("ended by"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     ended_at = models.DateTimeField(_("end recorded at"), null=True, blank=True)
 
@@ -158,7 +186,8 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         constraints = [
             models.UniqueConstraint(
-                fields=["cooperative"], condition=Q(end_date__isnull=True),
+                fields=["cooperative"],
+                condition=Q(end_date__isnull=True),
                 name="one_active_assignment_per_cooperative",
                 violation_error_message=_("This cooperative already has an active Business Assistant."),
             ),

@@ -5,6 +5,7 @@ district's cooperatives kept together (cooperatives are taken in village-code or
 district by district, and each BA takes a contiguous run of them, BAs who already work in a
 district going first). What cannot be placed is reported with the number of BAs still needed.
 """
+
 import hashlib
 import heapq
 import math
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from cooperatives.models import Cooperative, Region
 
 from .models import Assignment, Assistant
-from .services import AssignmentRefused, create_active_assignments, active_loads, lock_assistants, capacity
+from .services import AssignmentRefused, active_loads, capacity, create_active_assignments, lock_assistants
 
 
 @dataclass
@@ -74,7 +75,9 @@ def plan_regency(regency, cap=None):
         return plan
     # BAs already working somewhere go first, in the order of their first district.
     first_district = {}
-    for pk, village in Assignment.objects.active().filter(assistant__in=bas).values_list("assistant_id", "cooperative__village_id"):
+    for pk, village in (
+        Assignment.objects.active().filter(assistant__in=bas).values_list("assistant_id", "cooperative__village_id")
+    ):
         district = village.rsplit(".", 1)[0]
         first_district[pk] = min(first_district.get(pk, district), district)
     ordered = sorted(bas, key=lambda ba: (first_district.get(ba.pk, "~"), ba.load, ba.pk))
@@ -94,7 +97,7 @@ def _balanced_quotas(bas, waiting, cap):
     heap = [(ba.load, index, ba.pk) for index, ba in enumerate(bas) if ba.load < cap]
     heapq.heapify(heap)
     quota = {ba.pk: 0 for ba in bas}
-    for _ in range(waiting):
+    for _step in range(waiting):
         if not heap:
             break
         load, index, pk = heapq.heappop(heap)
@@ -122,6 +125,9 @@ def apply_plan(plan, *, by, reason, start_date=None):
                 _("%(assistant)s would pass the limit of %(capacity)s cooperatives; compute the plan again.")
                 % {"assistant": ba.name, "capacity": plan.capacity}
             )
-        rows.append(Assignment(assistant=locked[ba.pk], cooperative=cooperative, start_date=start_date,
-                               reason=reason, assigned_by=by))
+        rows.append(
+            Assignment(
+                assistant=locked[ba.pk], cooperative=cooperative, start_date=start_date, reason=reason, assigned_by=by
+            )
+        )
     return create_active_assignments(rows)

@@ -1,6 +1,7 @@
 """Import/export kinds of this app: assistants (PMO, BA and other pendamping) keyed on NIK, and
 BA assignments keyed on the active (BA, cooperative) pair. See imports.resources.BulkResource
 for the hooks; assignments keep every rule of assistants.services for the whole file at once."""
+
 from collections import Counter
 
 from django.conf import settings
@@ -24,13 +25,26 @@ from .services import AssignmentRefused, active_loads, create_active_assignments
 IN_LIST_LIMIT = 900
 
 ROLE_OPTIONS = {reading.normalize_header(v): v for v in Assistant.Role.values} | {
-    "pmo": "PMO", "projectmanagementoffice": "PMO", "ba": "BA", "businessassistant": "BA",
-    "businessassistantba": "BA", "ppkl": "PPKL", "dumisake": "DUMISAKE", "pendampingdumisake": "DUMISAKE",
-    "provinsi": "PROVINSI", "pendampingprovinsi": "PROVINSI",
+    "pmo": "PMO",
+    "projectmanagementoffice": "PMO",
+    "ba": "BA",
+    "businessassistant": "BA",
+    "businessassistantba": "BA",
+    "ppkl": "PPKL",
+    "dumisake": "DUMISAKE",
+    "pendampingdumisake": "DUMISAKE",
+    "provinsi": "PROVINSI",
+    "pendampingprovinsi": "PROVINSI",
 }
 STATUS_OPTIONS = {
-    "aktif": "active", "active": "active", "berhenti": "resigned", "mengundurkandiri": "resigned",
-    "resigned": "resigned", "keluar": "resigned", "nonaktif": "resigned", "tidakaktif": "resigned",
+    "aktif": "active",
+    "active": "active",
+    "berhenti": "resigned",
+    "mengundurkandiri": "resigned",
+    "resigned": "resigned",
+    "keluar": "resigned",
+    "nonaktif": "resigned",
+    "tidakaktif": "resigned",
 }
 STATUS_WORDS = {"active": "aktif", "resigned": "berhenti"}
 PROVINCE_PREFIX = ("provinsi ", "prov ")
@@ -57,23 +71,49 @@ class AssistantResource(BulkResource):
     label = "Pendamping (PMO, BA, PPKL, Dumisake, Pendamping Provinsi)"
     columns = [
         Column("name", "Nama", ("nama pendamping", "nama lengkap"), required=True, example="Siti Rahmawati"),
-        Column("nik", "NIK", ("nomor induk kependudukan", "no ktp", "nik ktp"), required=True, example="1571014506900003"),
+        Column(
+            "nik", "NIK", ("nomor induk kependudukan", "no ktp", "nik ktp"), required=True, example="1571014506900003"
+        ),
         Column("gender", "Jenis Kelamin", ("jk", "l/p", "kelamin"), required=True, example="P"),
         Column("phone", "No. HP", ("hp", "telepon", "no telp", "no hp wa", "nomor hp"), example="0812-3456-7890"),
         Column("email", "Email", ("e-mail", "surel"), example="siti@example.id"),
-        Column("role", "Peran", ("jabatan", "posisi", "peran pendamping", "jenis pendamping"), required=True,
-               example="BA"),
-        Column("work_area", "Wilayah Kerja", ("kode wilayah kerja", "wilayah", "kabupaten/kota", "kab/kota",
-                                              "penempatan", "lokasi tugas"), required=True, example="15.71"),
-        Column("supervisor_nik", "NIK PMO Pembina", ("nik pmo", "nik pembina", "nik supervisor", "nik atasan"),
-               example="1571010101850001"),
-        Column("contract_start", "Mulai Kontrak", ("awal kontrak", "tmt kontrak", "tanggal mulai kontrak"),
-               example="01/10/2025"),
+        Column(
+            "role", "Peran", ("jabatan", "posisi", "peran pendamping", "jenis pendamping"), required=True, example="BA"
+        ),
+        Column(
+            "work_area",
+            "Wilayah Kerja",
+            ("kode wilayah kerja", "wilayah", "kabupaten/kota", "kab/kota", "penempatan", "lokasi tugas"),
+            required=True,
+            example="15.71",
+        ),
+        Column(
+            "supervisor_nik",
+            "NIK PMO Pembina",
+            ("nik pmo", "nik pembina", "nik supervisor", "nik atasan"),
+            example="1571010101850001",
+        ),
+        Column(
+            "contract_start",
+            "Mulai Kontrak",
+            ("awal kontrak", "tmt kontrak", "tanggal mulai kontrak"),
+            example="01/10/2025",
+        ),
         Column("contract_end", "Akhir Kontrak", ("selesai kontrak", "tanggal akhir kontrak"), example="31/12/2026"),
         Column("status", "Status", ("status pendamping", "keaktifan"), example="aktif"),
     ]
-    compare_fields = ["name", "gender", "phone", "email", "role", "work_area", "supervisor", "contract_start",
-                      "contract_end", "status"]
+    compare_fields = [
+        "name",
+        "gender",
+        "phone",
+        "email",
+        "role",
+        "work_area",
+        "supervisor",
+        "contract_start",
+        "contract_end",
+        "status",
+    ]
 
     class Meta:
         model = Assistant
@@ -204,8 +244,11 @@ class AssistantResource(BulkResource):
         for outcome in outcomes:
             if outcome.key is not None and not outcome.errors:
                 final[outcome.key] = (self.value_of(outcome, "role"), self.value_of(outcome, "work_area_id"))
-        pending = {o.key: o.extra["supervisor_nik"] for o in outcomes
-                   if o.key and not o.errors and o.extra.get("supervisor_nik") and o.extra["supervisor_nik"] not in self.by_nik}
+        pending = {
+            o.key: o.extra["supervisor_nik"]
+            for o in outcomes
+            if o.key and not o.errors and o.extra.get("supervisor_nik") and o.extra["supervisor_nik"] not in self.by_nik
+        }
         for outcome in outcomes:
             nik = outcome.extra.get("supervisor_nik") if outcome.key else None
             if not nik or outcome.errors:
@@ -268,8 +311,9 @@ class AssistantResource(BulkResource):
                     outcome.instance.supervisor_id = pks[outcome.extra["supervisor_nik"]]
                 changed.append(outcome.instance)
         if changed:
-            bulk_update_with_history(changed, Assistant, self.compare_fields, batch_size=self.batch_size,
-                                     default_user=user)
+            bulk_update_with_history(
+                changed, Assistant, self.compare_fields, batch_size=self.batch_size, default_user=user
+            )
         if progress:
             progress("write", len(outcomes), len(outcomes))
 
@@ -300,11 +344,21 @@ class AssignmentResource(VillageKeyedResource):
     kind = "assignments"
     label = "Penugasan Business Assistant ke koperasi"
     columns = [
-        Column("assistant_nik", "NIK BA", ("nik business assistant", "nik pendamping", "nik"), required=True,
-               example="1571014506900003"),
+        Column(
+            "assistant_nik",
+            "NIK BA",
+            ("nik business assistant", "nik pendamping", "nik"),
+            required=True,
+            example="1571014506900003",
+        ),
         *REGION_COLUMNS,
-        Column("start_date", "Tanggal Mulai", ("mulai", "tmt", "tanggal penugasan", "mulai mendampingi"),
-               required=True, example="01/10/2025"),
+        Column(
+            "start_date",
+            "Tanggal Mulai",
+            ("mulai", "tmt", "tanggal penugasan", "mulai mendampingi"),
+            required=True,
+            example="01/10/2025",
+        ),
         Column("reason", "Alasan", ("keterangan", "alasan penugasan"), example="Penugasan awal"),
     ]
 
@@ -313,8 +367,10 @@ class AssignmentResource(VillageKeyedResource):
 
     def prepare(self, rows):
         self.load_villages(rows)
-        self.cooperatives = {c.village_id: c for c in Cooperative.objects.filter(self.file_cooperatives_q())
-                             .only("pk", "name", "village_id")}
+        self.cooperatives = {
+            c.village_id: c
+            for c in Cooperative.objects.filter(self.file_cooperatives_q()).only("pk", "name", "village_id")
+        }
         coop_query = self.file_cooperatives_q("cooperative__")
         by_pk = {c.pk: c for c in self.cooperatives.values()}
         self.active = {}
@@ -323,8 +379,10 @@ class AssignmentResource(VillageKeyedResource):
                 current.cooperative = by_pk[current.cooperative_id]
             self.active[current.cooperative_id] = current
         self.previous_end = dict(
-            Assignment.objects.filter(coop_query, end_date__isnull=False).values("cooperative_id")
-            .annotate(last=Max("end_date")).values_list("cooperative_id", "last")
+            Assignment.objects.filter(coop_query, end_date__isnull=False)
+            .values("cooperative_id")
+            .annotate(last=Max("end_date"))
+            .values_list("cooperative_id", "last")
         )
         niks = {reading.digits(v.get("assistant_nik")) for v in rows if v.get("assistant_nik") is not None}
         self.by_nik = {a.nik: a for a in by_niks(Assistant.objects.select_related("work_area"), "nik", niks)}
@@ -356,18 +414,29 @@ class AssignmentResource(VillageKeyedResource):
         if row.outcome.errors:
             return None
         if not village_code.startswith(assistant.work_area_id + "."):
-            row.error("village_code", "outside_work_area", cooperative=cooperative.name, name=assistant.name,
-                      area=assistant.work_area.name)
+            row.error(
+                "village_code",
+                "outside_work_area",
+                cooperative=cooperative.name,
+                name=assistant.name,
+                area=assistant.work_area.name,
+            )
             return None
         current = self.active.get(cooperative.pk)
         if current is not None and current.assistant_id != assistant.pk:
-            row.error("village_code", "cooperative_taken", cooperative=cooperative.name,
-                      other=current.assistant.name, name=assistant.name)
+            row.error(
+                "village_code",
+                "cooperative_taken",
+                cooperative=cooperative.name,
+                other=current.assistant.name,
+                name=assistant.name,
+            )
             return None
         last_end = self.previous_end.get(cooperative.pk)
         if current is None and last_end and start_date < last_end:
-            row.error("start_date", "starts_before_previous_end", cooperative=cooperative.name,
-                      end=date_format(last_end))
+            row.error(
+                "start_date", "starts_before_previous_end", cooperative=cooperative.name, end=date_format(last_end)
+            )
             return None
         # An active pair is left as it is (an import never rewrites a running assignment).
         fields = {} if current is not None else {"start_date": start_date, "reason": reason}
@@ -379,8 +448,14 @@ class AssignmentResource(VillageKeyedResource):
         return current if current is not None and current.assistant.nik == key[0] else None
 
     def new_instance(self, key, values, extra):
-        row = self.instantiate({"assistant_id": extra["assistant"].pk, "cooperative_id": extra["cooperative"].pk,
-                                "assigned_by_id": getattr(self.history_user(), "pk", None)} | values)
+        row = self.instantiate(
+            {
+                "assistant_id": extra["assistant"].pk,
+                "cooperative_id": extra["cooperative"].pk,
+                "assigned_by_id": getattr(self.history_user(), "pk", None),
+            }
+            | values
+        )
         # Its label names both (str()): from memory, not a query per row.
         Assignment.assistant.field.set_cached_value(row, extra["assistant"])
         Assignment.cooperative.field.set_cached_value(row, extra["cooperative"])
@@ -398,15 +473,27 @@ class AssignmentResource(VillageKeyedResource):
                 continue
             assistant, cooperative = outcome.extra["assistant"], outcome.extra["cooperative"]
             if cooperative.pk in seen:
-                outcome.errors.append(RowError(outcome.number, "Kode Desa", "cooperative_twice", message(
-                    "cooperative_twice", cooperative=cooperative.name, first=seen[cooperative.pk])))
+                outcome.errors.append(
+                    RowError(
+                        outcome.number,
+                        "Kode Desa",
+                        "cooperative_twice",
+                        message("cooperative_twice", cooperative=cooperative.name, first=seen[cooperative.pk]),
+                    )
+                )
                 continue
             seen[cooperative.pk] = outcome.number
             loads[assistant.pk] += 1
             load = self.loads.get(assistant.pk, 0) + loads[assistant.pk]
             if load > cap:
-                outcome.errors.append(RowError(outcome.number, "NIK BA", "ba_full", message(
-                    "ba_full", name=assistant.name, load=load, capacity=cap, cooperative=cooperative.name)))
+                outcome.errors.append(
+                    RowError(
+                        outcome.number,
+                        "NIK BA",
+                        "ba_full",
+                        message("ba_full", name=assistant.name, load=load, capacity=cap, cooperative=cooperative.name),
+                    )
+                )
 
     def write(self, outcomes, progress=None):
         """As assistants.services does: lock the BA rows, recount their caseloads under the lock,
@@ -422,8 +509,14 @@ class AssignmentResource(VillageKeyedResource):
             if assistant.status != Assistant.Status.ACTIVE or assistant.role != Assistant.Role.BA:
                 raise WriteRefused(message("assistant_inactive", name=assistant.name))
             if loads[pk] + count > settings.KDKMP_BA_CAPACITY:
-                raise WriteRefused(message("ba_full_meanwhile", name=assistant.name, load=loads[pk] + count,
-                                            capacity=settings.KDKMP_BA_CAPACITY))
+                raise WriteRefused(
+                    message(
+                        "ba_full_meanwhile",
+                        name=assistant.name,
+                        load=loads[pk] + count,
+                        capacity=settings.KDKMP_BA_CAPACITY,
+                    )
+                )
         rows = [self.restore(o.values) for o in new]
         try:
             create_active_assignments(rows)

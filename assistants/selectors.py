@@ -1,4 +1,5 @@
 """Reads for the assistant and assignment pages: scoped, annotated, a fixed number of queries."""
+
 import math
 from dataclasses import dataclass
 
@@ -20,8 +21,11 @@ def assistants_for(user):
 def business_assistants_of(regency_code):
     """Active BAs of a regency with their load, most room first (for the BA pickers)."""
     return (
-        Assistant.objects.filter(work_area_id=regency_code).active().business_assistants()
-        .with_load().order_by("load", "name")
+        Assistant.objects.filter(work_area_id=regency_code)
+        .active()
+        .business_assistants()
+        .with_load()
+        .order_by("load", "name")
     )
 
 
@@ -31,21 +35,27 @@ def unassigned_for(user):
 
 def caseload_of(assistant):
     return (
-        Assignment.objects.active().filter(assistant=assistant)
-        .select_related("cooperative__village__parent").order_by("cooperative__village_id")
+        Assignment.objects.active()
+        .filter(assistant=assistant)
+        .select_related("cooperative__village__parent")
+        .order_by("cooperative__village_id")
     )
 
 
 def history_of_assistant(assistant):
-    return Assignment.objects.filter(assistant=assistant).select_related(
-        "cooperative", "assigned_by", "ended_by"
-    ).order_by("-start_date", "-created_at", "-pk")
+    return (
+        Assignment.objects.filter(assistant=assistant)
+        .select_related("cooperative", "assigned_by", "ended_by")
+        .order_by("-start_date", "-created_at", "-pk")
+    )
 
 
 def history_of_cooperative(cooperative):
-    return Assignment.objects.filter(cooperative=cooperative).select_related(
-        "assistant", "assigned_by", "ended_by"
-    ).order_by("-start_date", "-created_at", "-pk")
+    return (
+        Assignment.objects.filter(cooperative=cooperative)
+        .select_related("assistant", "assigned_by", "ended_by")
+        .order_by("-start_date", "-created_at", "-pk")
+    )
 
 
 def area_bas_of_pmo(pmo):
@@ -84,7 +94,9 @@ class StaffingRow:
 def _by_regency(queryset, code_field):
     return dict(
         queryset.annotate(regency_code=Substr(code_field, 1, REGENCY_CODE_LENGTH))
-        .values("regency_code").annotate(n=Count("pk")).values_list("regency_code", "n")
+        .values("regency_code")
+        .annotate(n=Count("pk"))
+        .values_list("regency_code", "n")
     )
 
 
@@ -95,11 +107,17 @@ def staffing_by_regency(user):
     cooperatives = _by_regency(Cooperative.objects.for_user(user), "village_id")
     with_ba = _by_regency(Assignment.objects.for_user(user).active(), "cooperative__village_id")
     bas = dict(
-        Assistant.objects.for_user(user).active().business_assistants()
-        .values("work_area_id").annotate(n=Count("pk")).values_list("work_area_id", "n")
+        Assistant.objects.for_user(user)
+        .active()
+        .business_assistants()
+        .values("work_area_id")
+        .annotate(n=Count("pk"))
+        .values_list("work_area_id", "n")
     )
     return [
-        StaffingRow(regency, cooperatives.get(regency.code, 0), with_ba.get(regency.code, 0), bas.get(regency.code, 0), cap)
+        StaffingRow(
+            regency, cooperatives.get(regency.code, 0), with_ba.get(regency.code, 0), bas.get(regency.code, 0), cap
+        )
         for regency in regencies_for(user)
     ]
 

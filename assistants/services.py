@@ -6,6 +6,7 @@ The 1:10 rule holds under concurrent requests: every operation locks the BA rows
 database write lock at BEGIN, see settings) before counting their caseload. "One active BA per
 cooperative" is a partial unique index, so two requests for one cooperative cannot both win.
 """
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,7 +30,10 @@ def capacity():
 def lock_assistants(assistants):
     """Lock BA rows in a fixed order (no deadlocks) and return them by pk."""
     pks = sorted({a.pk for a in assistants})
-    return {a.pk: a for a in Assistant.objects.select_for_update(of=("self",)).filter(pk__in=pks).select_related("work_area")}
+    return {
+        a.pk: a
+        for a in Assistant.objects.select_for_update(of=("self",)).filter(pk__in=pks).select_related("work_area")
+    }
 
 
 def active_loads(assistant_pks):
@@ -42,7 +46,9 @@ def active_loads(assistant_pks):
 def _check_can_take(assistant, cooperative):
     names = {"assistant": assistant.name, "cooperative": cooperative.name}
     if assistant.role != Assistant.Role.BA:
-        raise AssignmentRefused(_("%(assistant)s is not a Business Assistant, so cannot accompany %(cooperative)s.") % names)
+        raise AssignmentRefused(
+            _("%(assistant)s is not a Business Assistant, so cannot accompany %(cooperative)s.") % names
+        )
     if assistant.status != Assistant.Status.ACTIVE:
         raise AssignmentRefused(_("%(assistant)s is no longer active, so cannot accompany %(cooperative)s.") % names)
     if not cooperative.village_id.startswith(assistant.work_area_id + "."):
@@ -54,8 +60,10 @@ def _check_can_take(assistant, cooperative):
 
 def _refuse_full(assistant, cooperative, load):
     raise AssignmentRefused(
-        _("%(assistant)s already accompanies %(load)s cooperatives (the limit is %(capacity)s), "
-          "so %(cooperative)s cannot be added.")
+        _(
+            "%(assistant)s already accompanies %(load)s cooperatives (the limit is %(capacity)s), "
+            "so %(cooperative)s cannot be added."
+        )
         % {"assistant": assistant.name, "load": load, "capacity": capacity(), "cooperative": cooperative.name}
     )
 
@@ -75,12 +83,18 @@ def create_active_assignments(rows):
         with transaction.atomic():
             first = rows[0] if rows else None
             return bulk_create_with_history(
-                rows, Assignment, default_user=first.assigned_by if first else None,
+                rows,
+                Assignment,
+                default_user=first.assigned_by if first else None,
                 default_change_reason=first.reason if first else None,
             )
     except IntegrityError:
-        taken = Assignment.objects.active().filter(cooperative__in=[r.cooperative_id for r in rows]).select_related(
-            "cooperative", "assistant").first()
+        taken = (
+            Assignment.objects.active()
+            .filter(cooperative__in=[r.cooperative_id for r in rows])
+            .select_related("cooperative", "assistant")
+            .first()
+        )
         if taken is None:
             raise
         raise AssignmentRefused(
@@ -113,7 +127,9 @@ def bulk_assign(*, assistant, cooperatives, by, reason="", start_date=None):
             )
     previous_end = dict(
         Assignment.objects.filter(cooperative__in=cooperatives, end_date__isnull=False)
-        .values("cooperative_id").annotate(last=Max("end_date")).values_list("cooperative_id", "last")
+        .values("cooperative_id")
+        .annotate(last=Max("end_date"))
+        .values_list("cooperative_id", "last")
     )
     for cooperative in cooperatives:
         if previous_end.get(cooperative.pk) and start_date < previous_end[cooperative.pk]:
@@ -124,10 +140,12 @@ def bulk_assign(*, assistant, cooperatives, by, reason="", start_date=None):
     for position, cooperative in enumerate(cooperatives):
         if load + position >= capacity():
             _refuse_full(assistant, cooperative, load + position)
-    return create_active_assignments([
-        Assignment(assistant=assistant, cooperative=c, start_date=start_date, reason=reason, assigned_by=by)
-        for c in cooperatives
-    ])
+    return create_active_assignments(
+        [
+            Assignment(assistant=assistant, cooperative=c, start_date=start_date, reason=reason, assigned_by=by)
+            for c in cooperatives
+        ]
+    )
 
 
 def assign(*, assistant, cooperative, by, reason="", start_date=None):
@@ -158,8 +176,11 @@ def end_assignment(*, assignment, by, reason, end_date=None):
 
 def _moved_meanwhile(cooperative, now_with):
     return AssignmentRefused(
-        _("Another user has just moved %(cooperative)s to %(assistant)s. Check the cooperative's page and "
-          "transfer again if needed.") % {"cooperative": cooperative.name, "assistant": now_with.name}
+        _(
+            "Another user has just moved %(cooperative)s to %(assistant)s. Check the cooperative's page and "
+            "transfer again if needed."
+        )
+        % {"cooperative": cooperative.name, "assistant": now_with.name}
     )
 
 
@@ -176,7 +197,9 @@ def transfer(*, cooperative, to_assistant, by, reason, date=None, expected_from=
         now = Assignment.objects.active().filter(cooperative=cooperative).select_related("assistant").first()
         if now is not None:
             raise _moved_meanwhile(cooperative, now.assistant)
-        raise AssignmentRefused(_("%(cooperative)s has no Business Assistant to transfer from.") % {"cooperative": cooperative.name})
+        raise AssignmentRefused(
+            _("%(cooperative)s has no Business Assistant to transfer from.") % {"cooperative": cooperative.name}
+        )
     if expected_from is not None and current.assistant_id != expected_from.pk:
         raise _moved_meanwhile(cooperative, Assistant.objects.get(pk=current.assistant_id))
     if current.assistant_id == to_assistant.pk:
@@ -199,11 +222,16 @@ def hand_over(*, from_assistant, to_assistants, by, reason, date=None):
         raise AssignmentRefused(_("Choose at least one other Business Assistant to take over the caseload."))
     locked = lock_assistants([from_assistant, *to_assistants])
     current = list(
-        Assignment.objects.active().select_for_update().filter(assistant=from_assistant)
-        .select_related("cooperative").order_by("cooperative__village_id")
+        Assignment.objects.active()
+        .select_for_update()
+        .filter(assistant=from_assistant)
+        .select_related("cooperative")
+        .order_by("cooperative__village_id")
     )
     if not current:
-        raise AssignmentRefused(_("%(assistant)s has no active cooperatives to hand over.") % {"assistant": from_assistant.name})
+        raise AssignmentRefused(
+            _("%(assistant)s has no active cooperatives to hand over.") % {"assistant": from_assistant.name}
+        )
     loads = active_loads([a.pk for a in to_assistants])
     receivers = [locked[a.pk] for a in to_assistants]
     new_rows = []
@@ -216,7 +244,9 @@ def hand_over(*, from_assistant, to_assistants, by, reason, date=None):
             _refuse_full(receiver, cooperative, loads[receiver.pk])
         loads[receiver.pk] += 1
         _end(assignment, by=by, reason=reason, end_date=date)
-        new_rows.append(Assignment(assistant=receiver, cooperative=cooperative, start_date=date, reason=reason, assigned_by=by))
+        new_rows.append(
+            Assignment(assistant=receiver, cooperative=cooperative, start_date=date, reason=reason, assigned_by=by)
+        )
     return create_active_assignments(new_rows)
 
 
@@ -254,8 +284,9 @@ def save_assistant(assistant: Assistant, *, by) -> Assistant:
     """Create or change an assistant (the edit page, the admin): the caseload rule holds under
     concurrency (a BA set to resigned while being given a cooperative ends one way or the other)."""
     if assistant.pk:
-        check_caseload_change(assistant.pk, role=assistant.role, work_area_id=assistant.work_area_id,
-                              status=assistant.status)
+        check_caseload_change(
+            assistant.pk, role=assistant.role, work_area_id=assistant.work_area_id, status=assistant.status
+        )
     assistant._history_user = by
     assistant.save()
     return assistant

@@ -24,8 +24,14 @@ from .models import Assignment, Assistant
 from .planner import apply_plan, plan_regency
 from .resources import AssistantResource
 from .selectors import (
-    area_bas_of_pmo, assistants_for, business_assistants_of, caseload_of, history_of_assistant,
-    staffing_by_regency, staffing_total, unassigned_for,
+    area_bas_of_pmo,
+    assistants_for,
+    business_assistants_of,
+    caseload_of,
+    history_of_assistant,
+    staffing_by_regency,
+    staffing_total,
+    unassigned_for,
 )
 from .tables import AssistantTable
 
@@ -91,8 +97,9 @@ class AssistantCreateView(LoginRequiredMixin, PermissionRequiredMixin, Assistant
         return super().get_form_kwargs() | {"user": self.request.user}
 
 
-class AssistantUpdateView(LoginRequiredMixin, PermissionRequiredMixin, ScopedViewMixin, AssistantSaveMixin, FormPageMixin,
-                          UpdateView):
+class AssistantUpdateView(
+    LoginRequiredMixin, PermissionRequiredMixin, ScopedViewMixin, AssistantSaveMixin, FormPageMixin, UpdateView
+):
     permission_required = "assistants.change_assistant"
     model = Assistant
     form_class = AssistantForm
@@ -131,11 +138,14 @@ class CooperativeAssignView(OperationView):
 
     def setup_objects(self, request, pk):
         self.cooperative = get_object_or_404(cooperatives_for(request.user), pk=pk)
-        self.current = Assignment.objects.active().filter(cooperative=self.cooperative).select_related("assistant").first()
+        self.current = (
+            Assignment.objects.active().filter(cooperative=self.cooperative).select_related("assistant").first()
+        )
 
     def form(self, data=None):
         return AssignForm(
-            data, regency_code=self.cooperative.village_id[:5],
+            data,
+            regency_code=self.cooperative.village_id[:5],
             exclude=self.current.assistant if self.current else None,
             reason_required=self.current is not None,
             submit_label=_("Transfer") if self.current else _("Assign"),
@@ -144,8 +154,11 @@ class CooperativeAssignView(OperationView):
 
     def context(self):
         title = _("Transfer %(cooperative)s") if self.current else _("Assign a BA to %(cooperative)s")
-        return {"page_title": title % {"cooperative": self.cooperative.name}, "cooperative": self.cooperative,
-                "current": self.current}
+        return {
+            "page_title": title % {"cooperative": self.cooperative.name},
+            "cooperative": self.cooperative,
+            "current": self.current,
+        }
 
     def get(self, request, pk):
         self.setup_objects(request, pk)
@@ -160,17 +173,30 @@ class CooperativeAssignView(OperationView):
             seen = Assistant(pk=data["seen_assistant"]) if data.get("seen_assistant") else None
             try:
                 if self.current or seen:
-                    services.transfer(cooperative=self.cooperative, to_assistant=data["assistant"], by=request.user,
-                                      reason=data["reason"], date=data["date"],
-                                      expected_from=seen or self.current.assistant)
+                    services.transfer(
+                        cooperative=self.cooperative,
+                        to_assistant=data["assistant"],
+                        by=request.user,
+                        reason=data["reason"],
+                        date=data["date"],
+                        expected_from=seen or self.current.assistant,
+                    )
                 else:
-                    services.assign(assistant=data["assistant"], cooperative=self.cooperative, by=request.user,
-                                    reason=data["reason"], start_date=data["date"])
+                    services.assign(
+                        assistant=data["assistant"],
+                        cooperative=self.cooperative,
+                        by=request.user,
+                        reason=data["reason"],
+                        start_date=data["date"],
+                    )
             except services.AssignmentRefused as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("%(cooperative)s is now accompanied by %(assistant)s.")
-                                 % {"cooperative": self.cooperative.name, "assistant": data["assistant"].name})
+                messages.success(
+                    request,
+                    _("%(cooperative)s is now accompanied by %(assistant)s.")
+                    % {"cooperative": self.cooperative.name, "assistant": data["assistant"].name},
+                )
                 return redirect(self.cooperative.get_absolute_url())
         return self.render_form(form, **self.context())
 
@@ -180,11 +206,14 @@ class EndAssignmentView(OperationView):
 
     def setup_objects(self, request, pk):
         self.assignment = get_object_or_404(
-            Assignment.objects.for_user(request.user).active().select_related("cooperative", "assistant"), pk=pk)
+            Assignment.objects.for_user(request.user).active().select_related("cooperative", "assistant"), pk=pk
+        )
 
     def context(self):
-        return {"page_title": _("End assignment: %(assignment)s") % {"assignment": self.assignment},
-                "cooperative": self.assignment.cooperative}
+        return {
+            "page_title": _("End assignment: %(assignment)s") % {"assignment": self.assignment},
+            "cooperative": self.assignment.cooperative,
+        }
 
     def get(self, request, pk):
         self.setup_objects(request, pk)
@@ -195,8 +224,12 @@ class EndAssignmentView(OperationView):
         form = EndAssignmentForm(request.POST)
         if form.is_valid():
             try:
-                services.end_assignment(assignment=self.assignment, by=request.user,
-                                        reason=form.cleaned_data["reason"], end_date=form.cleaned_data["date"])
+                services.end_assignment(
+                    assignment=self.assignment,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    end_date=form.cleaned_data["date"],
+                )
             except services.AssignmentRefused as error:
                 form.add_error(None, error)
             else:
@@ -212,8 +245,10 @@ class HandoverView(OperationView):
         self.assistant = get_object_or_404(Assistant.objects.for_user(request.user), pk=pk)
 
     def context(self):
-        return {"page_title": _("Hand over the caseload of %(assistant)s") % {"assistant": self.assistant.name},
-                "caseload": list(caseload_of(self.assistant))}
+        return {
+            "page_title": _("Hand over the caseload of %(assistant)s") % {"assistant": self.assistant.name},
+            "caseload": list(caseload_of(self.assistant)),
+        }
 
     def get(self, request, pk):
         self.setup_objects(request, pk)
@@ -225,8 +260,13 @@ class HandoverView(OperationView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                moved = services.hand_over(from_assistant=self.assistant, to_assistants=list(data["to_assistants"]),
-                                           by=request.user, reason=data["reason"], date=data["date"])
+                moved = services.hand_over(
+                    from_assistant=self.assistant,
+                    to_assistants=list(data["to_assistants"]),
+                    by=request.user,
+                    reason=data["reason"],
+                    date=data["date"],
+                )
             except services.AssignmentRefused as error:
                 form.add_error(None, error)
             else:
@@ -296,13 +336,17 @@ def assignment_board(request):
             messages.error(request, _("Choose at least one cooperative."))
         else:
             try:
-                services.bulk_assign(assistant=assistant, cooperatives=chosen, by=user,
-                                     reason=request.POST.get("reason", "")[:300])
+                services.bulk_assign(
+                    assistant=assistant, cooperatives=chosen, by=user, reason=request.POST.get("reason", "")[:300]
+                )
             except services.AssignmentRefused as error:
                 _refused(request, error)
             else:
-                messages.success(request, _("%(count)s cooperatives were assigned to %(assistant)s.")
-                                 % {"count": len(chosen), "assistant": assistant.name})
+                messages.success(
+                    request,
+                    _("%(count)s cooperatives were assigned to %(assistant)s.")
+                    % {"count": len(chosen), "assistant": assistant.name},
+                )
                 return redirect(request.get_full_path())
     rows = list(waiting.select_related("village__parent")[: MAX_ROWS_ON_BOARD + 1])
     groups = {}
@@ -310,24 +354,28 @@ def assignment_board(request):
         groups.setdefault(cooperative.village.parent, []).append(cooperative)
     staffing = staffing_by_regency(user)
     total, needed, gap = staffing_total(staffing)
-    return render(request, "assistants/assignment_board.html", {
-        "regency": regency,
-        "regencies": regencies_for(user),
-        "districts": districts_for(user, regency.code) if regency else [],
-        "district": district,
-        "q": text,
-        "groups": groups.items(),
-        "too_many": len(rows) > MAX_ROWS_ON_BOARD,
-        "max_rows": MAX_ROWS_ON_BOARD,
-        "bas": bas,
-        "selected": selected,
-        "capacity": settings.KDKMP_BA_CAPACITY,
-        "staffing": staffing,
-        "total": total,
-        "bas_needed": needed,
-        "gap": gap,
-        "regency_locked": bool(scope_code(user)) and len(scope_code(user)) == 5,
-    })
+    return render(
+        request,
+        "assistants/assignment_board.html",
+        {
+            "regency": regency,
+            "regencies": regencies_for(user),
+            "districts": districts_for(user, regency.code) if regency else [],
+            "district": district,
+            "q": text,
+            "groups": groups.items(),
+            "too_many": len(rows) > MAX_ROWS_ON_BOARD,
+            "max_rows": MAX_ROWS_ON_BOARD,
+            "bas": bas,
+            "selected": selected,
+            "capacity": settings.KDKMP_BA_CAPACITY,
+            "staffing": staffing,
+            "total": total,
+            "bas_needed": needed,
+            "gap": gap,
+            "regency_locked": bool(scope_code(user)) and len(scope_code(user)) == 5,
+        },
+    )
 
 
 @login_required
@@ -342,9 +390,17 @@ def planner(request):
     if regency is None:
         staffing = staffing_by_regency(request.user)
         total, needed, gap = staffing_total(staffing)
-        return render(request, "assistants/planner.html", {
-            "staffing": staffing, "total": total, "bas_needed": needed, "gap": gap,
-            "capacity": settings.KDKMP_BA_CAPACITY})
+        return render(
+            request,
+            "assistants/planner.html",
+            {
+                "staffing": staffing,
+                "total": total,
+                "bas_needed": needed,
+                "gap": gap,
+                "capacity": settings.KDKMP_BA_CAPACITY,
+            },
+        )
     plan = plan_regency(regency)
     if request.method == "POST":
         if not request.user.has_perm("assistants.add_assignment"):
@@ -357,12 +413,20 @@ def planner(request):
         except services.AssignmentRefused as error:
             _refused(request, error)
             return redirect(f"{reverse('assistants:planner')}?regency={regency.code}")
-        messages.success(request, _("%(count)s assignments were made in %(regency)s.")
-                         % {"count": len(created), "regency": regency.name})
+        messages.success(
+            request,
+            _("%(count)s assignments were made in %(regency)s.") % {"count": len(created), "regency": regency.name},
+        )
         return redirect(f"{reverse('assistants:board')}?regency={regency.code}")
     loads = plan.load_after()
-    return render(request, "assistants/planner.html", {
-        "regency": regency, "plan": plan, "loads": loads,
-        "ba_rows": [(ba, ba.load, loads[ba.pk]) for ba in plan.bas],
-        "capacity": plan.capacity,
-    })
+    return render(
+        request,
+        "assistants/planner.html",
+        {
+            "regency": regency,
+            "plan": plan,
+            "loads": loads,
+            "ba_rows": [(ba, ba.load, loads[ba.pk]) for ba in plan.bas],
+            "capacity": plan.capacity,
+        },
+    )

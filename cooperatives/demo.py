@@ -3,6 +3,7 @@
 Each cooperative's variety comes from a random generator seeded with its village code, so the
 demo is the same on every machine and re-running it changes nothing.
 """
+
 import datetime as dt
 import random
 
@@ -10,12 +11,58 @@ from django.db import transaction
 
 from .models import BoardMember, BusinessUnit, Cooperative, Region
 
-MALE_NAMES = ["Ahmad", "Budi", "Syahrial", "Hasan", "Irwan", "Zulkifli", "Rahmat", "Junaidi",
-              "M. Yusuf", "Darmawan", "Firdaus", "Hendra", "Edi", "Saiful", "Taufik", "Arman"]
-FEMALE_NAMES = ["Siti", "Nurhayati", "Rina", "Yulianti", "Fitri", "Dewi", "Herlina", "Marlina",
-                "Sri Wahyuni", "Rosmiati", "Aisyah", "Lestari", "Mega", "Nurjanah", "Wati", "Desi"]
-FAMILY_NAMES = ["Saputra", "Hidayat", "Harahap", "Siregar", "Nasution", "Lubis", "Pratama",
-                "Kurniawan", "Wijaya", "Syahputra", "Rahman", "Effendi", "Sulaiman", "Hakim"]
+MALE_NAMES = [
+    "Ahmad",
+    "Budi",
+    "Syahrial",
+    "Hasan",
+    "Irwan",
+    "Zulkifli",
+    "Rahmat",
+    "Junaidi",
+    "M. Yusuf",
+    "Darmawan",
+    "Firdaus",
+    "Hendra",
+    "Edi",
+    "Saiful",
+    "Taufik",
+    "Arman",
+]
+FEMALE_NAMES = [
+    "Siti",
+    "Nurhayati",
+    "Rina",
+    "Yulianti",
+    "Fitri",
+    "Dewi",
+    "Herlina",
+    "Marlina",
+    "Sri Wahyuni",
+    "Rosmiati",
+    "Aisyah",
+    "Lestari",
+    "Mega",
+    "Nurjanah",
+    "Wati",
+    "Desi",
+]
+FAMILY_NAMES = [
+    "Saputra",
+    "Hidayat",
+    "Harahap",
+    "Siregar",
+    "Nasution",
+    "Lubis",
+    "Pratama",
+    "Kurniawan",
+    "Wijaya",
+    "Syahputra",
+    "Rahman",
+    "Effendi",
+    "Sulaiman",
+    "Hakim",
+]
 STREETS = ["Lintas Sumatera", "Pendidikan", "Masjid Raya", "Pasar", "Kantor Desa", "Sultan Thaha", "Merdeka"]
 BOARD_OF_FIVE = [
     BoardMember.Position.CHAIR,
@@ -60,7 +107,9 @@ def _person(rng, district_code):
     born = _day(rng, dt.date(1965, 1, 1), dt.date(2000, 12, 31))
     day = born.day + (40 if female else 0)
     nik = f"{district_code.replace('.', '')}{day:02d}{born:%m%y}{rng.randint(1, 9999):04d}"
-    phone = f"08{rng.choice(['11', '12', '13', '21', '22', '52', '53', '77', '78'])}{rng.randint(10_000_000, 99_999_999)}"
+    phone = (
+        f"08{rng.choice(['11', '12', '13', '21', '22', '52', '53', '77', '78'])}{rng.randint(10_000_000, 99_999_999)}"
+    )
     return {
         "name": f"{first} {rng.choice(FAMILY_NAMES)}",
         "gender": BoardMember.Gender.FEMALE if female else BoardMember.Gender.MALE,
@@ -74,7 +123,9 @@ def seed_cooperatives(province_code):
     """Create the missing cooperatives of a province (one per village) with units and boards.
     Returns the number created; existing cooperatives are left as they are."""
     villages = list(
-        Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=f"{province_code}.", cooperative__isnull=True)
+        Region.objects.filter(
+            level=Region.Level.VILLAGE, code__startswith=f"{province_code}.", cooperative__isnull=True
+        )
     )
     cooperatives = []
     for village in villages:
@@ -97,30 +148,38 @@ def seed_cooperatives(province_code):
     for cooperative in created:
         rng = random.Random("units-" + cooperative.village_id)
         operating = cooperative.outlet_operating_date is not None
-        units.append(BusinessUnit(
-            cooperative=cooperative,
-            unit_type=BusinessUnit.Type.OFFICE,
-            status=BusinessUnit.Status.OPERATING if operating else BusinessUnit.Status.CONSTRUCTION,
-            started_on=cooperative.outlet_operating_date,
-        ))
+        units.append(
+            BusinessUnit(
+                cooperative=cooperative,
+                unit_type=BusinessUnit.Type.OFFICE,
+                status=BusinessUnit.Status.OPERATING if operating else BusinessUnit.Status.CONSTRUCTION,
+                started_on=cooperative.outlet_operating_date,
+            )
+        )
         for unit_type, share in OPTIONAL_UNITS:
             if rng.random() < share:
                 status = rng.choice(list(BusinessUnit.Status)) if operating else BusinessUnit.Status.PLANNED
-                units.append(BusinessUnit(
-                    cooperative=cooperative,
-                    unit_type=unit_type,
-                    status=status,
-                    started_on=cooperative.outlet_operating_date if status == BusinessUnit.Status.OPERATING else None,
-                ))
+                units.append(
+                    BusinessUnit(
+                        cooperative=cooperative,
+                        unit_type=unit_type,
+                        status=status,
+                        started_on=cooperative.outlet_operating_date
+                        if status == BusinessUnit.Status.OPERATING
+                        else None,
+                    )
+                )
         rng = random.Random("board-" + cooperative.village_id)
         for position in BOARD_OF_FIVE:
-            members.append(BoardMember(
-                cooperative=cooperative,
-                position=position,
-                term_start=cooperative.musdesus_date,
-                term_end=dt.date(cooperative.musdesus_date.year + 5, cooperative.musdesus_date.month, 1),
-                **_person(rng, cooperative.village.parent_id),
-            ))
+            members.append(
+                BoardMember(
+                    cooperative=cooperative,
+                    position=position,
+                    term_start=cooperative.musdesus_date,
+                    term_end=dt.date(cooperative.musdesus_date.year + 5, cooperative.musdesus_date.month, 1),
+                    **_person(rng, cooperative.village.parent_id),
+                )
+            )
     BusinessUnit.objects.bulk_create(units, batch_size=2000)
     BoardMember.objects.bulk_create(members, batch_size=2000)
     return len(cooperatives)

@@ -1,4 +1,5 @@
 """FilterSets: the same one serves a list page and (later) its export."""
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -70,7 +71,11 @@ class CooperativeFilter(django_filters.FilterSet):
         """Type and status apply to the same unit (one join), whichever of the two is set."""
         if name == "unit_status" and self.form.cleaned_data.get("business_unit"):
             return queryset  # applied together with the type below
-        lookups = {"business_units__status": self.form.cleaned_data.get("unit_status")} if self.form.cleaned_data.get("unit_status") else {}
+        lookups = (
+            {"business_units__status": self.form.cleaned_data.get("unit_status")}
+            if self.form.cleaned_data.get("unit_status")
+            else {}
+        )
         if name == "business_unit":
             lookups["business_units__unit_type"] = value
         return queryset.filter(**lookups).distinct()

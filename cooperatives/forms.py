@@ -14,8 +14,17 @@ MAX_VILLAGE_OPTIONS = 3000
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MILESTONE_FIELDS = [field for field, _label in Cooperative.MILESTONES]
 EDITABLE_FIELDS = [
-    "name", "formation_scheme", "members_count", "address", "phone", "email",
-    "ahu_number", "cooperative_number", "nib", "npwp", *MILESTONE_FIELDS,
+    "name",
+    "formation_scheme",
+    "members_count",
+    "address",
+    "phone",
+    "email",
+    "ahu_number",
+    "cooperative_number",
+    "nib",
+    "npwp",
+    *MILESTONE_FIELDS,
 ]
 
 
@@ -67,12 +76,16 @@ class CooperativeCreateForm(CooperativeForm):
         villages = free_villages_for(user).select_related("parent__parent").order_by("code")
         self.fields["village"].queryset = villages
         self.fields["name"].required = False
-        self.fields["name"].help_text = _("Leave empty for the official name, e.g. “Koperasi Desa Merah Putih Sungai Abang”.")
+        self.fields["name"].help_text = _(
+            "Leave empty for the official name, e.g. “Koperasi Desa Merah Putih Sungai Abang”."
+        )
         if villages.count() > MAX_VILLAGE_OPTIONS:
             self.fields["village"].widget = forms.TextInput(attrs={"placeholder": "15.71.01.1001"})
             self.fields["village"].help_text = _("Type the Kemendagri code of the village.")
         else:
-            self.fields["village"].label_from_instance = lambda v: f"{v.parent.parent.name} › {v.parent.name} › {v.name} ({v.code})"
+            self.fields["village"].label_from_instance = lambda v: (
+                f"{v.parent.parent.name} › {v.parent.name} › {v.name} ({v.code})"
+            )
 
     def _head_fields(self):
         return ["village"]

@@ -227,13 +227,20 @@ class Cooperative(models.Model):
         messages = []
         if seats:
             for other in Cooperative.objects.filter(village_id__in=codes).exclude(pk=self.pk).select_related("village"):
-                messages.append(_("%(village)s is already the seat of %(cooperative)s.") % {
-                    "village": other.village.name, "cooperative": other.name})
-        links = (Cooperative.extra_villages.through.objects.filter(region_id__in=codes)
-                 .exclude(cooperative_id=self.pk).select_related("region", "cooperative"))
+                messages.append(
+                    _("%(village)s is already the seat of %(cooperative)s.")
+                    % {"village": other.village.name, "cooperative": other.name}
+                )
+        links = (
+            Cooperative.extra_villages.through.objects.filter(region_id__in=codes)
+            .exclude(cooperative_id=self.pk)
+            .select_related("region", "cooperative")
+        )
         for link in links:
-            messages.append(_("%(village)s is already served jointly by %(cooperative)s.") % {
-                "village": link.region.name, "cooperative": link.cooperative.name})
+            messages.append(
+                _("%(village)s is already served jointly by %(cooperative)s.")
+                % {"village": link.region.name, "cooperative": link.cooperative.name}
+            )
         return messages
 
     def clean(self):
@@ -243,9 +250,10 @@ class Cooperative(models.Model):
             if village.level != Region.Level.VILLAGE:
                 errors["village"] = _("“%(name)s” is not a desa or kelurahan.") % {"name": village.name}
             elif self.kind and self.kind != self.kind_for(village):
-                errors["kind"] = _(
-                    "A cooperative in a %(village_kind)s must be a %(kind)s."
-                ) % {"village_kind": village.get_kind_display(), "kind": self.kind_for(village)}
+                errors["kind"] = _("A cooperative in a %(village_kind)s must be a %(kind)s.") % {
+                    "village_kind": village.get_kind_display(),
+                    "kind": self.kind_for(village),
+                }
         # Dates in order: musdesus, then the deed, then the legal entity; everything after
         # the legal entity needs it first; none in the future.
         today = timezone.localdate()
@@ -255,14 +263,21 @@ class Cooperative(models.Model):
             if day and day > today:
                 errors.setdefault(field, _("%(milestone)s cannot be in the future.") % {"milestone": label})
         chain = ["musdesus_date", "notary_deed_date", "legal_entity_date"]
-        for earlier, later in zip(chain, chain[1:]):
+        for earlier, later in zip(chain, chain[1:], strict=False):
             a, b = getattr(self, earlier), getattr(self, later)
             if a and b and b < a:
-                errors.setdefault(later, _("%(later)s cannot be before %(earlier)s.") % {"later": labels[later], "earlier": labels[earlier]})
+                errors.setdefault(
+                    later,
+                    _("%(later)s cannot be before %(earlier)s.") % {"later": labels[later], "earlier": labels[earlier]},
+                )
         for field in ["simkopdes_date", "business_plan_date", "loan_proposal_date", "outlet_operating_date"]:
             day = getattr(self, field)
             if day and self.legal_entity_date and day < self.legal_entity_date:
-                errors.setdefault(field, _("%(later)s cannot be before %(earlier)s.") % {"later": labels[field], "earlier": labels["legal_entity_date"]})
+                errors.setdefault(
+                    field,
+                    _("%(later)s cannot be before %(earlier)s.")
+                    % {"later": labels[field], "earlier": labels["legal_entity_date"]},
+                )
         if self.loan_proposal_date and not self.legal_entity_date:
             errors.setdefault("loan_proposal_date", _("A loan proposal needs the legal entity first."))
         if errors:
@@ -350,8 +365,13 @@ class BoardMember(models.Model):
 
     # Positions held by one person at a time in a cooperative.
     SINGLE_HOLDER = [
-        Position.CHAIR, Position.VICE_CHAIR_BUSINESS, Position.VICE_CHAIR_MEMBERSHIP,
-        Position.SECRETARY, Position.TREASURER, Position.SUPERVISOR_CHAIR, Position.MANAGER,
+        Position.CHAIR,
+        Position.VICE_CHAIR_BUSINESS,
+        Position.VICE_CHAIR_MEMBERSHIP,
+        Position.SECRETARY,
+        Position.TREASURER,
+        Position.SUPERVISOR_CHAIR,
+        Position.MANAGER,
     ]
 
     class Gender(models.TextChoices):
@@ -362,7 +382,9 @@ class BoardMember(models.Model):
         Cooperative, on_delete=models.CASCADE, related_name="board_members", verbose_name=_("cooperative")
     )
     name = models.CharField(_("name"), max_length=150)
-    nik = models.CharField(_("NIK"), max_length=16, validators=[validate_nik], help_text=_("16-digit population ID number."))
+    nik = models.CharField(
+        _("NIK"), max_length=16, validators=[validate_nik], help_text=_("16-digit population ID number.")
+    )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     position = models.CharField(_("position"), max_length=20, choices=Position.choices, db_index=True)
@@ -387,9 +409,18 @@ class BoardMember(models.Model):
             # cooperative lock also cover terms with an end date still ahead).
             models.UniqueConstraint(
                 fields=["cooperative", "position"],
-                condition=Q(term_end__isnull=True) & Q(position__in=[
-                    "KETUA", "WAKIL_KETUA_USAHA", "WAKIL_KETUA_ANGGOTA", "SEKRETARIS", "BENDAHARA", "KETUA_PENGAWAS",
-                    "MANAJER"]),
+                condition=Q(term_end__isnull=True)
+                & Q(
+                    position__in=[
+                        "KETUA",
+                        "WAKIL_KETUA_USAHA",
+                        "WAKIL_KETUA_ANGGOTA",
+                        "SEKRETARIS",
+                        "BENDAHARA",
+                        "KETUA_PENGAWAS",
+                        "MANAJER",
+                    ]
+                ),
                 name="one_open_term_per_single_holder_position",
                 violation_error_message=_("This cooperative already has someone in this position."),
             ),
@@ -412,10 +443,15 @@ class BoardMember(models.Model):
             raise ValidationError({"term_end": _("The term cannot end before it starts.")})
         if self.cooperative_id and self.position in self.SINGLE_HOLDER:
             today = timezone.localdate()
-            holders = BoardMember.objects.filter(
-                cooperative_id=self.cooperative_id, position=self.position
-            ).filter(Q(term_end__isnull=True) | Q(term_end__gte=today)).exclude(pk=self.pk)
+            holders = (
+                BoardMember.objects.filter(cooperative_id=self.cooperative_id, position=self.position)
+                .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
+                .exclude(pk=self.pk)
+            )
             if holders.exists():
                 raise ValidationError(
-                    {"position": _("This cooperative already has a %(position)s.") % {"position": self.get_position_display()}}
+                    {
+                        "position": _("This cooperative already has a %(position)s.")
+                        % {"position": self.get_position_display()}
+                    }
                 )

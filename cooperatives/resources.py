@@ -1,6 +1,7 @@
 """Import/export kinds of this app: cooperatives (with legal data, milestones and business units)
 and board members. Each is a django-import-export resource registered as an import kind; see
 imports.resources.BulkResource for the hooks."""
+
 from collections import defaultdict
 
 from django.db.models import Q
@@ -14,24 +15,65 @@ from imports.resources import BulkResource, Column, RowError, record_history
 from .models import BoardMember, BusinessUnit, Cooperative
 
 REGION_COLUMNS = [
-    Column("village_code", "Kode Desa", ("kode desa/kelurahan", "kode kelurahan", "kode wilayah", "kode kemendagri",
-                                         "kode", "kode desa kelurahan", "kd desa"), example="15.71.01.1001"),
-    Column("regency_name", "Kabupaten/Kota", ("kabupaten", "kota", "kab/kota", "kab kota", "nama kabupaten"),
-           example="Kota Jambi"),
+    Column(
+        "village_code",
+        "Kode Desa",
+        (
+            "kode desa/kelurahan",
+            "kode kelurahan",
+            "kode wilayah",
+            "kode kemendagri",
+            "kode",
+            "kode desa kelurahan",
+            "kd desa",
+        ),
+        example="15.71.01.1001",
+    ),
+    Column(
+        "regency_name",
+        "Kabupaten/Kota",
+        ("kabupaten", "kota", "kab/kota", "kab kota", "nama kabupaten"),
+        example="Kota Jambi",
+    ),
     Column("district_name", "Kecamatan", ("kec", "nama kecamatan"), example="Danau Teluk"),
-    Column("village_name", "Desa/Kelurahan", ("desa", "kelurahan", "nama desa", "nama kelurahan", "desa kelurahan"),
-           example="Pasir Panjang"),
+    Column(
+        "village_name",
+        "Desa/Kelurahan",
+        ("desa", "kelurahan", "nama desa", "nama kelurahan", "desa kelurahan"),
+        example="Pasir Panjang",
+    ),
 ]
 
 SCHEME_OPTIONS = {reading.normalize_header(v): v for v in Cooperative.Scheme.values}
-SCHEME_OPTIONS |= {"revitalisasikoperasi": "revitalisasi", "pengembangankoperasi": "pengembangan", "pembentukanbaru": "baru"}
+SCHEME_OPTIONS |= {
+    "revitalisasikoperasi": "revitalisasi",
+    "pengembangankoperasi": "pengembangan",
+    "pembentukanbaru": "baru",
+}
 
 MILESTONE_COLUMNS = [
-    Column("musdesus_date", "Tanggal Musdesus", ("musdesus", "tgl musdesus", "tanggal musdesus/muskel"), example="14/04/2025"),
-    Column("notary_deed_date", "Tanggal Akta Notaris", ("akta notaris", "tgl akta", "tanggal akta"), example="25 April 2025"),
-    Column("legal_entity_date", "Tanggal Badan Hukum", ("tanggal sk ahu", "tgl badan hukum", "tanggal ahu"), example="2025-06-02"),
+    Column(
+        "musdesus_date",
+        "Tanggal Musdesus",
+        ("musdesus", "tgl musdesus", "tanggal musdesus/muskel"),
+        example="14/04/2025",
+    ),
+    Column(
+        "notary_deed_date",
+        "Tanggal Akta Notaris",
+        ("akta notaris", "tgl akta", "tanggal akta"),
+        example="25 April 2025",
+    ),
+    Column(
+        "legal_entity_date",
+        "Tanggal Badan Hukum",
+        ("tanggal sk ahu", "tgl badan hukum", "tanggal ahu"),
+        example="2025-06-02",
+    ),
     Column("simkopdes_date", "Tanggal Akun SIMKOPDES", ("simkopdes", "akun simkopdes"), example=""),
-    Column("business_plan_date", "Tanggal Rencana Usaha", ("rencana usaha", "business plan", "tanggal proposal bisnis")),
+    Column(
+        "business_plan_date", "Tanggal Rencana Usaha", ("rencana usaha", "business plan", "tanggal proposal bisnis")
+    ),
     Column("loan_proposal_date", "Tanggal Pengajuan Pinjaman", ("pengajuan pinjaman", "proposal pinjaman")),
     Column("outlet_operating_date", "Tanggal Gerai Beroperasi", ("gerai beroperasi", "tanggal operasional gerai")),
 ]
@@ -40,22 +82,32 @@ DATE_FIELDS = [c.key for c in MILESTONE_COLUMNS]
 # One column per standard business unit; its cell is the unit's status (or Ya = the unit exists).
 UNIT_COLUMNS = {
     BusinessUnit.Type.OFFICE: Column("unit_kantor", "Unit Kantor", ("kantor koperasi",), example="beroperasi"),
-    BusinessUnit.Type.GROCERY: Column("unit_sembako", "Unit Gerai Sembako", ("gerai sembako", "sembako"), example="pembangunan"),
-    BusinessUnit.Type.SAVINGS_LOANS: Column("unit_simpan_pinjam", "Unit Simpan Pinjam", ("simpan pinjam",), example="rencana"),
+    BusinessUnit.Type.GROCERY: Column(
+        "unit_sembako", "Unit Gerai Sembako", ("gerai sembako", "sembako"), example="pembangunan"
+    ),
+    BusinessUnit.Type.SAVINGS_LOANS: Column(
+        "unit_simpan_pinjam", "Unit Simpan Pinjam", ("simpan pinjam",), example="rencana"
+    ),
     BusinessUnit.Type.CLINIC: Column("unit_klinik", "Unit Klinik Desa", ("klinik desa", "klinik")),
     BusinessUnit.Type.PHARMACY: Column("unit_apotek", "Unit Apotek Desa", ("apotek desa", "apotek")),
     BusinessUnit.Type.COLD_STORAGE: Column("unit_cold_storage", "Unit Cold Storage", ("cold storage", "pergudangan")),
     BusinessUnit.Type.LOGISTICS: Column("unit_logistik", "Unit Logistik", ("logistik",)),
 }
 UNIT_STATUS_OPTIONS = {
-    "rencana": BusinessUnit.Status.PLANNED, "direncanakan": BusinessUnit.Status.PLANNED, "planned": BusinessUnit.Status.PLANNED,
-    "pembangunan": BusinessUnit.Status.CONSTRUCTION, "dibangun": BusinessUnit.Status.CONSTRUCTION,
-    "konstruksi": BusinessUnit.Status.CONSTRUCTION, "construction": BusinessUnit.Status.CONSTRUCTION,
-    "beroperasi": BusinessUnit.Status.OPERATING, "operasional": BusinessUnit.Status.OPERATING,
+    "rencana": BusinessUnit.Status.PLANNED,
+    "direncanakan": BusinessUnit.Status.PLANNED,
+    "planned": BusinessUnit.Status.PLANNED,
+    "pembangunan": BusinessUnit.Status.CONSTRUCTION,
+    "dibangun": BusinessUnit.Status.CONSTRUCTION,
+    "konstruksi": BusinessUnit.Status.CONSTRUCTION,
+    "construction": BusinessUnit.Status.CONSTRUCTION,
+    "beroperasi": BusinessUnit.Status.OPERATING,
+    "operasional": BusinessUnit.Status.OPERATING,
     "operating": BusinessUnit.Status.OPERATING,
 }
 UNIT_STATUS_WORDS = {
-    BusinessUnit.Status.PLANNED: "rencana", BusinessUnit.Status.CONSTRUCTION: "pembangunan",
+    BusinessUnit.Status.PLANNED: "rencana",
+    BusinessUnit.Status.CONSTRUCTION: "pembangunan",
     BusinessUnit.Status.OPERATING: "beroperasi",
 }
 
@@ -68,7 +120,9 @@ def _unit_status(value):
     try:
         flag = reading.yes_no(value)
     except reading.CellError:
-        raise reading.CellError("bad_choice", value=reading.text(value), options="rencana, pembangunan, beroperasi, Ya, Tidak") from None
+        raise reading.CellError(
+            "bad_choice", value=reading.text(value), options="rencana, pembangunan, beroperasi, Ya, Tidak"
+        ) from None
     return True if flag else None
 
 
@@ -117,23 +171,50 @@ class CooperativeResource(VillageKeyedResource):
     kind = "cooperatives"
     label = "Koperasi (data hukum, tahapan, unit usaha)"
     columns = REGION_COLUMNS + [
-        Column("name", "Nama Koperasi", ("koperasi", "nama kdkmp", "nama kdmp", "nama kkmp"),
-               example="Koperasi Kelurahan Merah Putih Pasir Panjang"),
+        Column(
+            "name",
+            "Nama Koperasi",
+            ("koperasi", "nama kdkmp", "nama kdmp", "nama kkmp"),
+            example="Koperasi Kelurahan Merah Putih Pasir Panjang",
+        ),
         Column("formation_scheme", "Skema Pembentukan", ("skema", "pola pembentukan"), example="baru"),
-        Column("ahu_number", "Nomor AHU", ("no ahu", "nomor sk ahu", "no sk ahu", "nomor badan hukum"),
-               example="AHU-0012345.AH.01.29.TAHUN 2025"),
-        Column("cooperative_number", "Nomor Induk Koperasi", ("nik koperasi", "no induk koperasi"), example="1571010010001"),
+        Column(
+            "ahu_number",
+            "Nomor AHU",
+            ("no ahu", "nomor sk ahu", "no sk ahu", "nomor badan hukum"),
+            example="AHU-0012345.AH.01.29.TAHUN 2025",
+        ),
+        Column(
+            "cooperative_number", "Nomor Induk Koperasi", ("nik koperasi", "no induk koperasi"), example="1571010010001"
+        ),
         Column("nib", "NIB", ("nomor induk berusaha",), example="1234567890123"),
         Column("npwp", "NPWP", ("no npwp",), example="01.234.567.8-901.000"),
         *MILESTONE_COLUMNS,
         Column("members_count", "Jumlah Anggota", ("anggota", "jml anggota"), example=120),
         Column("address", "Alamat", ("alamat koperasi",), example="Jl. Pasar No. 1"),
-        Column("phone", "Telepon", ("no hp", "hp", "no telp", "telp", "nomor telepon", "no hp wa"), example="0812-3456-7890"),
+        Column(
+            "phone",
+            "Telepon",
+            ("no hp", "hp", "no telp", "telp", "nomor telepon", "no hp wa"),
+            example="0812-3456-7890",
+        ),
         Column("email", "Email", ("e-mail", "surel"), example=""),
         *UNIT_COLUMNS.values(),
     ]
-    compare_fields = ["name", "formation_scheme", "ahu_number", "cooperative_number", "nib", "npwp",
-                      *DATE_FIELDS, "members_count", "address", "phone", "email", "updated_at"]
+    compare_fields = [
+        "name",
+        "formation_scheme",
+        "ahu_number",
+        "cooperative_number",
+        "nib",
+        "npwp",
+        *DATE_FIELDS,
+        "members_count",
+        "address",
+        "phone",
+        "email",
+        "updated_at",
+    ]
     TEXT_FIELDS = ["name", "ahu_number", "cooperative_number", "address", "phone", "email", "npwp"]
 
     class Meta:
@@ -145,8 +226,11 @@ class CooperativeResource(VillageKeyedResource):
         self.cooperatives, self.units, self.shared = {}, defaultdict(dict), {}
         if codes:
             # Villages another cooperative serves jointly cannot seat a new one.
-            self.shared = dict(Cooperative.extra_villages.through.objects.filter(_province_q("region__code", codes))
-                               .values_list("region_id", "cooperative__name"))
+            self.shared = dict(
+                Cooperative.extra_villages.through.objects.filter(_province_q("region__code", codes)).values_list(
+                    "region_id", "cooperative__name"
+                )
+            )
             query = _province_q("village__code", codes)
             self.cooperatives = {c.village_id: c for c in Cooperative.objects.filter(query)}
             for unit in BusinessUnit.objects.filter(_province_q("cooperative__village__code", codes)).exclude(
@@ -198,9 +282,14 @@ class CooperativeResource(VillageKeyedResource):
 
     def new_instance(self, key, values, extra):
         village = self.village_instance(key)
-        cooperative = self.instantiate({
-            "name": Cooperative.official_name(village), "village_id": key, "kind": Cooperative.kind_for(village),
-        } | values)
+        cooperative = self.instantiate(
+            {
+                "name": Cooperative.official_name(village),
+                "village_id": key,
+                "kind": Cooperative.kind_for(village),
+            }
+            | values
+        )
         Cooperative.village.field.set_cached_value(cooperative, village)  # for clean(), no query
         return cooperative
 
@@ -234,10 +323,13 @@ class CooperativeResource(VillageKeyedResource):
             for unit_type, status in outcome.extra["units"].items():
                 unit = current.get(unit_type)
                 if unit is None:
-                    new_units.append(BusinessUnit(
-                        cooperative_id=cooperative.pk, unit_type=unit_type,
-                        status=BusinessUnit.Status.PLANNED if status is True else status,
-                    ))
+                    new_units.append(
+                        BusinessUnit(
+                            cooperative_id=cooperative.pk,
+                            unit_type=unit_type,
+                            status=BusinessUnit.Status.PLANNED if status is True else status,
+                        )
+                    )
                 elif status is not True and unit.status != status:
                     unit.status = status
                     if status != BusinessUnit.Status.OPERATING:
@@ -270,14 +362,32 @@ class CooperativeResource(VillageKeyedResource):
         return queryset.select_related("village__parent__parent").prefetch_related("business_units")
 
 
-GENDER_OPTIONS = {"l": "L", "lakilaki": "L", "pria": "L", "male": "L", "m": "L",
-                  "p": "P", "perempuan": "P", "wanita": "P", "female": "P", "f": "P"}
+GENDER_OPTIONS = {
+    "l": "L",
+    "lakilaki": "L",
+    "pria": "L",
+    "male": "L",
+    "m": "L",
+    "p": "P",
+    "perempuan": "P",
+    "wanita": "P",
+    "female": "P",
+    "f": "P",
+}
 POSITION_OPTIONS = {reading.normalize_header(v): v for v in BoardMember.Position.values} | {
-    "ketua": "KETUA", "wakilketuausaha": "WAKIL_KETUA_USAHA", "wakilketuabidangusaha": "WAKIL_KETUA_USAHA",
-    "wakilketuaanggota": "WAKIL_KETUA_ANGGOTA", "wakilketuakeanggotaan": "WAKIL_KETUA_ANGGOTA",
-    "wakilketuabidangkeanggotaan": "WAKIL_KETUA_ANGGOTA", "sekretaris": "SEKRETARIS", "bendahara": "BENDAHARA",
-    "ketuapengawas": "KETUA_PENGAWAS", "anggotapengawas": "ANGGOTA_PENGAWAS", "pengawas": "ANGGOTA_PENGAWAS",
-    "manajer": "MANAJER", "manager": "MANAJER",
+    "ketua": "KETUA",
+    "wakilketuausaha": "WAKIL_KETUA_USAHA",
+    "wakilketuabidangusaha": "WAKIL_KETUA_USAHA",
+    "wakilketuaanggota": "WAKIL_KETUA_ANGGOTA",
+    "wakilketuakeanggotaan": "WAKIL_KETUA_ANGGOTA",
+    "wakilketuabidangkeanggotaan": "WAKIL_KETUA_ANGGOTA",
+    "sekretaris": "SEKRETARIS",
+    "bendahara": "BENDAHARA",
+    "ketuapengawas": "KETUA_PENGAWAS",
+    "anggotapengawas": "ANGGOTA_PENGAWAS",
+    "pengawas": "ANGGOTA_PENGAWAS",
+    "manajer": "MANAJER",
+    "manager": "MANAJER",
 }
 
 
@@ -287,12 +397,19 @@ class BoardMemberResource(VillageKeyedResource):
     label = "Pengurus dan pengawas koperasi"
     columns = REGION_COLUMNS + [
         Column("name", "Nama", ("nama pengurus", "nama lengkap"), required=True, example="Ahmad Saputra"),
-        Column("nik", "NIK", ("nomor induk kependudukan", "no ktp", "nik ktp"), required=True, example="1571010101900001"),
+        Column(
+            "nik", "NIK", ("nomor induk kependudukan", "no ktp", "nik ktp"), required=True, example="1571010101900001"
+        ),
         Column("gender", "Jenis Kelamin", ("jk", "l/p", "kelamin"), required=True, example="L"),
         Column("phone", "No. HP", ("hp", "telepon", "no telp", "no hp wa", "nomor hp"), example="0812-3456-7890"),
         Column("position", "Jabatan", ("posisi", "jabatan pengurus"), required=True, example="Ketua"),
-        Column("term_start", "Mulai Menjabat", ("awal masa jabatan", "tmt", "mulai masa jabatan"), required=True,
-               example="01/05/2025"),
+        Column(
+            "term_start",
+            "Mulai Menjabat",
+            ("awal masa jabatan", "tmt", "mulai masa jabatan"),
+            required=True,
+            example="01/05/2025",
+        ),
         Column("term_end", "Akhir Masa Jabatan", ("selesai menjabat", "akhir jabatan"), example="01/05/2030"),
     ]
     compare_fields = ["name", "gender", "phone", "position", "term_start", "term_end"]
@@ -373,7 +490,8 @@ class BoardMemberResource(VillageKeyedResource):
                 if len(holders.get((outcome.key[0], position), ())) > 1:
                     label = str(BoardMember.Position(position).label)
                     outcome.errors.append(
-                        RowError(outcome.number, "Jabatan", "position_taken", message("position_taken", position=label)))
+                        RowError(outcome.number, "Jabatan", "position_taken", message("position_taken", position=label))
+                    )
 
     def village_for_export(self, instance):
         return instance.cooperative.village
@@ -383,5 +501,3 @@ class BoardMemberResource(VillageKeyedResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("cooperative__village__parent__parent")
-
-

@@ -1,4 +1,5 @@
 """Reads for pages: scoped querysets and small aggregates."""
+
 from django.db.models import Count
 from django.db.models.functions import Substr
 
@@ -24,8 +25,9 @@ def districts_for(user, regency_code=None):
 
 def free_villages_for(user):
     """Villages in scope with no cooperative yet: none seated there, none serving it jointly."""
-    return Region.objects.for_user(user).filter(level=Region.Level.VILLAGE, cooperative__isnull=True,
-                                                shared_cooperatives__isnull=True)
+    return Region.objects.for_user(user).filter(
+        level=Region.Level.VILLAGE, cooperative__isnull=True, shared_cooperatives__isnull=True
+    )
 
 
 def counts_by_regency(user):

@@ -1,4 +1,5 @@
 """Writes that carry rules: loading the Kemendagri region list, creating cooperatives, board seats."""
+
 import csv
 import gzip
 from dataclasses import dataclass, field

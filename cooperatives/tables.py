@@ -7,9 +7,14 @@ from .models import Cooperative
 class CooperativeTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Name"))
     village = tables.Column(verbose_name=_("Village"), accessor="village__name", order_by=("village__name",))
-    district = tables.Column(verbose_name=_("District"), accessor="village__parent__name", order_by=("village__parent__name",))
-    regency = tables.Column(verbose_name=_("Regency/city"), accessor="village__parent__parent__name",
-                            order_by=("village__parent__parent__name",))
+    district = tables.Column(
+        verbose_name=_("District"), accessor="village__parent__name", order_by=("village__parent__name",)
+    )
+    regency = tables.Column(
+        verbose_name=_("Regency/city"),
+        accessor="village__parent__parent__name",
+        order_by=("village__parent__parent__name",),
+    )
     kind = tables.Column(verbose_name=_("Kind"))
     latest_milestone = tables.Column(verbose_name=_("Latest milestone"), orderable=False, empty_values=())
     members_count = tables.Column(verbose_name=_("Members"), attrs={"td": {"class": "text-end"}})

@@ -1,4 +1,5 @@
 """Validators for Indonesian identifiers, with messages users can act on."""
+
 import re
 
 from django.core.exceptions import ValidationError
@@ -18,9 +19,7 @@ def validate_nik(value):
     province = int(value[0:2])
     day, month = int(value[6:8]), int(value[8:10])
     if not 11 <= province <= 96:
-        raise ValidationError(
-            _("NIK does not start with a valid province code (11–96)."), code="nik_province"
-        )
+        raise ValidationError(_("NIK does not start with a valid province code (11–96)."), code="nik_province")
     if not (1 <= day <= 31 or 41 <= day <= 71) or not 1 <= month <= 12:
         raise ValidationError(
             _("NIK digits 7–12 must be a birth date (DDMMYY; women add 40 to the day)."),
@@ -37,10 +36,7 @@ def strip_separators(value):
 def validate_phone(value):
     if not PHONE_RE.match(strip_separators(value)):
         raise ValidationError(
-            _(
-                "Enter an Indonesian phone number, e.g. 0812-3456-7890, +62 812 3456 7890 "
-                "or 0741 123456."
-            ),
+            _("Enter an Indonesian phone number, e.g. 0812-3456-7890, +62 812 3456 7890 or 0741 123456."),
             code="phone",
         )
 
@@ -62,6 +58,4 @@ def validate_npwp(value):
     """NPWP: 15 digits (old form, often written 01.234.567.8-901.000) or 16 digits (new form)."""
     digits = re.sub(r"[.\-\s]", "", value or "")
     if not re.fullmatch(r"\d{15}|\d{16}", digits):
-        raise ValidationError(
-            _("NPWP must be 15 or 16 digits, e.g. 01.234.567.8-901.000."), code="npwp"
-        )
+        raise ValidationError(_("NPWP must be 15 or 16 digits, e.g. 01.234.567.8-901.000."), code="npwp")

@@ -3,6 +3,7 @@
 Geometry is computed here in SVG units (a 600-wide viewBox: labels, then bars, then the value),
 so the template only places the numbers.
 """
+
 from dataclasses import dataclass
 
 LABEL_WIDTH = 190
@@ -33,8 +34,14 @@ def bar_chart(items, maximum=None):
     items = list(items)
     top = maximum if maximum is not None else max([value for _l, value, _t, _h in items] + [0])
     bars = [
-        Bar(label=label, value=value, text=text, href=href, index=index,
-            length=round(BAR_SPACE * value / top) if top else 0)
+        Bar(
+            label=label,
+            value=value,
+            text=text,
+            href=href,
+            index=index,
+            length=round(BAR_SPACE * value / top) if top else 0,
+        )
         for index, (label, value, text, href) in enumerate(items)
     ]
     return {"bars": bars, "height": ROW_HEIGHT * len(bars) + 8, "label_width": LABEL_WIDTH}

@@ -7,6 +7,7 @@ over completed board trainings, one over operating business units. At national s
 the result is cached, keyed on the newest change records: one cheap query tells whether anything
 changed since.
 """
+
 import hashlib
 import math
 from collections import Counter
@@ -27,8 +28,13 @@ from trainings.models import Enrollment
 CHILD_LENGTH = {0: 2, 2: 5, 5: 8, 8: 13}
 # The models whose changes move the figures (see change_fingerprint).
 DASHBOARD_MODELS = [Cooperative, BusinessUnit, BoardMember, Assistant, Assignment, Enrollment]
-DASHBOARD_MILESTONES = ["legal_entity_date", "simkopdes_date", "business_plan_date", "loan_proposal_date",
-                        "outlet_operating_date"]
+DASHBOARD_MILESTONES = [
+    "legal_entity_date",
+    "simkopdes_date",
+    "business_plan_date",
+    "loan_proposal_date",
+    "outlet_operating_date",
+]
 
 
 @dataclass
@@ -108,7 +114,12 @@ def resolve_region(user, code):
     by_code = {r.code: r for r in found}
     if target not in by_code:
         return False, None, [], []
-    return True, by_code[target], [by_code[c] for c in codes if c in by_code], [r for r in found if r.parent_id == target]
+    return (
+        True,
+        by_code[target],
+        [by_code[c] for c in codes if c in by_code],
+        [r for r in found if r.parent_id == target],
+    )
 
 
 def _prefix_q(field, code):
@@ -152,16 +163,21 @@ def compute_dashboard(region, breadcrumbs, children):
         Cooperative.objects.filter(_prefix_q("village__code", code))
         .annotate(group=Substr("village_id", 1, group_length))
         .values("group")
-        .annotate(total=Count("pk"), with_ba=Count("pk", filter=Q(pk__in=with_active_ba)),
-                  **{m: Count(m) for m in DASHBOARD_MILESTONES})  # COUNT(column) counts the dates set
+        .annotate(
+            total=Count("pk"),
+            with_ba=Count("pk", filter=Q(pk__in=with_active_ba)),
+            **{m: Count(m) for m in DASHBOARD_MILESTONES},
+        )  # COUNT(column) counts the dates set
     )
     # Every active staff member once, with the load and whether they completed a training (staff
     # only ever enroll in staff programs): an index probe per person is cheaper than counting
     # distinct people over 100,000 enrollments.
     completed_staff_training = Enrollment.objects.filter(assistant=OuterRef("pk"), status=Enrollment.Status.COMPLETED)
     staff_rows = (
-        Assistant.objects.active().filter(Q(work_area_id=code) | _prefix_q("work_area__code", code) if code else Q())
-        .with_load().annotate(trained=Exists(completed_staff_training))
+        Assistant.objects.active()
+        .filter(Q(work_area_id=code) | _prefix_q("work_area__code", code) if code else Q())
+        .with_load()
+        .annotate(trained=Exists(completed_staff_training))
         .values_list("role", "work_area_id", "load", "trained")
     )
     rows = {child.code: Row(child) for child in children}
@@ -201,8 +217,11 @@ def compute_dashboard(region, breadcrumbs, children):
         if child_length <= 5 and child in rows:
             rows[child].bas_needed += needed
     units = dict(
-        BusinessUnit.objects.filter(status=BusinessUnit.Status.OPERATING).filter(_prefix_q("cooperative__village__code", code))
-        .values("unit_type").annotate(n=Count("pk")).values_list("unit_type", "n")
+        BusinessUnit.objects.filter(status=BusinessUnit.Status.OPERATING)
+        .filter(_prefix_q("cooperative__village__code", code))
+        .values("unit_type")
+        .annotate(n=Count("pk"))
+        .values_list("unit_type", "n")
     )
     dashboard = Dashboard(
         region=region,
@@ -223,9 +242,12 @@ def _add_training(dashboard, code, trained_by_role):
     boards = (
         Enrollment.objects.filter(status=Enrollment.Status.COMPLETED, board_member__isnull=False)
         .filter((Q(region_id=code) | _prefix_q("region__code", code)) if code else Q())
-        .aggregate(people=Count("board_member", distinct=True), cooperatives=Count("board_member__cooperative", distinct=True))
+        .aggregate(
+            people=Count("board_member", distinct=True), cooperatives=Count("board_member__cooperative", distinct=True)
+        )
     )
     dashboard.trained_staff = trained_by_role[Assistant.Role.PMO] + trained_by_role[Assistant.Role.BA]
     dashboard.trained_board_cooperatives = boards["cooperatives"]
     dashboard.training_composition = [(role, trained_by_role[role]) for role in Assistant.Role.values] + [
-        ("board", boards["people"])]
+        ("board", boards["people"])
+    ]

@@ -56,26 +56,68 @@ def dashboard(request):
         "here": here,
         "milestones": [(m, label, total.milestones.get(m, 0)) for m, label in milestones],
         "coverage_chart": bar_chart(
-            [(r.region.name, r.coverage, f"{r.coverage:.0f}% ({r.with_ba}/{r.cooperatives})",
-              "?" + urlencode({"wilayah": r.region.code})) for r in rows],
+            [
+                (
+                    r.region.name,
+                    r.coverage,
+                    f"{r.coverage:.0f}% ({r.with_ba}/{r.cooperatives})",
+                    "?" + urlencode({"wilayah": r.region.code}),
+                )
+                for r in rows
+            ],
             maximum=100,
         ),
         "load_chart": bar_chart(
-            [(f"{load}/{data.capacity}", n, str(n),
-              list_url("assistants:list", wilayah=here, role="BA", status="active", load=load_filter(load, data.capacity)))
-             for load, n in data.load_histogram]
+            [
+                (
+                    f"{load}/{data.capacity}",
+                    n,
+                    str(n),
+                    list_url(
+                        "assistants:list",
+                        wilayah=here,
+                        role="BA",
+                        status="active",
+                        load=load_filter(load, data.capacity),
+                    ),
+                )
+                for load, n in data.load_histogram
+            ]
         ),
         "funnel_chart": bar_chart(
-            [(_("Cooperatives"), total.cooperatives, str(total.cooperatives), list_url("cooperatives:list", wilayah=here))]
-            + [(label, n, f"{n} ({100 * n / total.cooperatives:.0f}%)" if total.cooperatives else "0",
-                list_url("cooperatives:list", wilayah=here, milestone=m)) for m, label, n in
-               [(m, label, total.milestones.get(m, 0)) for m, label in milestones]],
+            [
+                (
+                    _("Cooperatives"),
+                    total.cooperatives,
+                    str(total.cooperatives),
+                    list_url("cooperatives:list", wilayah=here),
+                )
+            ]
+            + [
+                (
+                    label,
+                    n,
+                    f"{n} ({100 * n / total.cooperatives:.0f}%)" if total.cooperatives else "0",
+                    list_url("cooperatives:list", wilayah=here, milestone=m),
+                )
+                for m, label, n in [(m, label, total.milestones.get(m, 0)) for m, label in milestones]
+            ],
         ),
         "training_chart": bar_chart(
-            [(role_labels.get(role, role), n, str(n),
-              list_url("trainings:participant_list", status="completed", **({"role": role} if role != "board" else {"audience": "board"}),
-                       regency=here if len(here) == 5 else ""))
-             for role, n in data.training_composition]
+            [
+                (
+                    role_labels.get(role, role),
+                    n,
+                    str(n),
+                    list_url(
+                        "trainings:participant_list",
+                        status="completed",
+                        **({"role": role} if role != "board" else {"audience": "board"}),
+                        regency=here if len(here) == 5 else "",
+                    ),
+                )
+                for role, n in data.training_composition
+            ]
         ),
         "show_staff": data.region is None or len(here) <= 5,
         "child_is_village": bool(rows) and rows[0].region.level == "village",
@@ -84,22 +126,52 @@ def dashboard(request):
 
 
 def export_xlsx(data):
-    header = [_("Region"), _("Code"), _("Cooperatives"), _("With a BA"), _("Without a BA"), _("Coverage (%)"),
-              _("PMO"), _("BA"), _("Average load"), _("BAs at the cap"), _("BAs under 7"), _("BAs needed"), _("Gap")]
+    header = [
+        _("Region"),
+        _("Code"),
+        _("Cooperatives"),
+        _("With a BA"),
+        _("Without a BA"),
+        _("Coverage (%)"),
+        _("PMO"),
+        _("BA"),
+        _("Average load"),
+        _("BAs at the cap"),
+        _("BAs under 7"),
+        _("BAs needed"),
+        _("Gap"),
+    ]
     header += [str(label) for _m, label in _milestone_labels()]
     rows = []
     for row in data.rows + [data.total]:
         name = row.region.name if row.region and row is not data.total else _("Total")
         code = row.region.code if row.region and row is not data.total else ""
-        rows.append([name, code, row.cooperatives, row.with_ba, row.without_ba, round(row.coverage, 1), row.pmo,
-                     row.ba, round(row.average_load, 2), row.ba_full, row.ba_under_7, row.bas_needed, row.gap]
-                    + [row.milestones.get(m, 0) for m in DASHBOARD_MILESTONES])
+        rows.append(
+            [
+                name,
+                code,
+                row.cooperatives,
+                row.with_ba,
+                row.without_ba,
+                round(row.coverage, 1),
+                row.pmo,
+                row.ba,
+                round(row.average_load, 2),
+                row.ba_full,
+                row.ba_under_7,
+                row.bas_needed,
+                row.gap,
+            ]
+            + [row.milestones.get(m, 0) for m in DASHBOARD_MILESTONES]
+        )
     sheets = [
         (_("Regions"), header, rows),
         (_("BA load"), [_("Load"), _("BAs")], [[load, n] for load, n in data.load_histogram]),
-        (_("Business units operating"), [_("Unit"), _("Operating")], [[str(label), n] for label, _v, n in data.units_operating]),
+        (
+            _("Business units operating"),
+            [_("Unit"), _("Operating")],
+            [[str(label), n] for label, _v, n in data.units_operating],
+        ),
     ]
     name = f"dasbor-{data.region.code if data.region else 'nasional'}.xlsx"
     return xlsx_response(sheets, name)
-
-

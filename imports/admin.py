@@ -74,8 +74,19 @@ class RosterAdminMixin:
 
 @admin.register(ImportLog)
 class ImportLogAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user", "kind", "channel", "file_name", "outcome", "rows", "new", "updated",
-                    "unchanged", "errors")
+    list_display = (
+        "created_at",
+        "user",
+        "kind",
+        "channel",
+        "file_name",
+        "outcome",
+        "rows",
+        "new",
+        "updated",
+        "unchanged",
+        "errors",
+    )
     list_filter = ("kind", "channel", "outcome")
     search_fields = ("file_name", "user__username")
     list_select_related = ("user",)

@@ -1,4 +1,5 @@
 """Export responses: a resource's rows as xlsx or csv, cells neutralised (see resources.neutralise)."""
+
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 

@@ -5,6 +5,7 @@ file that is sent back to the person who typed the spreadsheet), so they are wri
 Indonesian directly, one table, rather than as msgids; tests assert on the codes. Messages
 coming from model validators keep their own (translated) text.
 """
+
 MESSAGES = {
     # file level
     "empty_file": "Berkas kosong: tidak ada baris data.",
@@ -55,7 +56,9 @@ MESSAGES = {
     "bad_number": "“{value}” bukan bilangan bulat.",
     "bad_choice": "“{value}” tidak dikenal. Pilihan: {options}.",
     "duplicate_row": "Baris ini mengulang baris {first} (kunci yang sama).",
-    "village_shared": "Desa/kelurahan {value} sudah dilayani bersama oleh {cooperative}; satu desa hanya punya satu koperasi.",
+    "village_shared": (
+        "Desa/kelurahan {value} sudah dilayani bersama oleh {cooperative}; satu desa hanya punya satu koperasi."
+    ),
     "no_cooperative": "Belum ada koperasi di desa/kelurahan {value}; impor koperasinya dahulu.",
     "position_taken": "Jabatan {position} sudah dipegang orang lain di koperasi ini.",
     # assistants
@@ -63,7 +66,9 @@ MESSAGES = {
     "unknown_region": "Wilayah dengan kode {value} tidak ada.",
     "area_out_of_scope": "Wilayah {value} berada di luar wilayah Anda.",
     # Never the name: who holds an NIK outside the scope is not the importer's to know.
-    "person_out_of_scope": "NIK {nik} sudah terdaftar di luar wilayah Anda; data orang itu tidak dapat dilihat atau diubah dari sini.",
+    "person_out_of_scope": (
+        "NIK {nik} sudah terdaftar di luar wilayah Anda; data orang itu tidak dapat dilihat atau diubah dari sini."
+    ),
     "has_caseload": (
         "{name} masih mendampingi {load} koperasi: peran, wilayah kerja dan status tidak dapat diubah "
         "sebelum pendampingannya diserahterimakan."
@@ -111,7 +116,9 @@ MESSAGES = {
         "Basis data menolak penyimpanan berkas ini. Tidak ada yang disimpan; coba lagi sebentar lagi, "
         "dan hubungi administrator bila terulang."
     ),
-    "already_imported": "Berkas {file} sudah diimpor (atau sedang diimpor) dari pratinjau ini; tidak ada yang disimpan dua kali.",
+    "already_imported": (
+        "Berkas {file} sudah diimpor (atau sedang diimpor) dari pratinjau ini; tidak ada yang disimpan dua kali."
+    ),
 }
 
 

@@ -4,6 +4,7 @@ detection and alias matching, and the cell parsers (region codes and names, date
 Everything here is pure Python on bytes and cells; the database is only touched by `RegionIndex`,
 which loads the regions it needs in one query.
 """
+
 import csv
 import datetime as dt
 import difflib
@@ -39,8 +40,9 @@ def limits():
 
 # --- files to grids -------------------------------------------------------------------------
 
+
 def sniff(data):
-    """"xlsx" or "csv" from the bytes themselves (file names and browsers lie)."""
+    """ "xlsx" or "csv" from the bytes themselves (file names and browsers lie)."""
     if not data or not data.strip():
         raise FileError("empty_file")
     if data.startswith(OLE2_MAGIC):
@@ -108,8 +110,11 @@ def _read_xlsx(data, lim):
     except Exception:  # calamine raises several error types for damaged files
         raise FileError("not_a_spreadsheet") from None
     # A hidden sheet (lookup lists, an old copy) is not what the user sees and means to import.
-    visible = [i for i, sheet in enumerate(workbook.sheets_metadata)
-               if sheet.visible == SheetVisibleEnum.Visible and sheet.typ == SheetTypeEnum.WorkSheet]
+    visible = [
+        i
+        for i, sheet in enumerate(workbook.sheets_metadata)
+        if sheet.visible == SheetVisibleEnum.Visible and sheet.typ == SheetTypeEnum.WorkSheet
+    ]
     if not visible:
         raise FileError("no_visible_sheet")
     index = visible[0]
@@ -149,7 +154,7 @@ REFERENCE = re.compile(r"([A-Za-z]{0,4})([0-9]{1,8})")
 
 
 def _position(ref):
-    """"XFD100000" -> (99999, 16383), 0-based as the reader counts; the column is -1 when absent."""
+    """ "XFD100000" -> (99999, 16383), 0-based as the reader counts; the column is -1 when absent."""
     match = REFERENCE.fullmatch(ref)
     if not match or int(match.group(2)) == 0:
         raise FileError("not_a_spreadsheet")  # the reader refuses such references too
@@ -183,12 +188,18 @@ class _SheetBounds:
         if row > self.row_limit:
             raise FileError("sheet_too_many_rows", sheet=self.sheet, cell=cell, row=row, limit=self.lim["max_rows"])
         if column > self.lim["max_columns"]:
-            raise FileError("sheet_too_many_columns", sheet=self.sheet, cell=cell, column=column,
-                            limit=self.lim["max_columns"])
+            raise FileError(
+                "sheet_too_many_columns", sheet=self.sheet, cell=cell, column=column, limit=self.lim["max_columns"]
+            )
         self.rows, self.columns = max(self.rows, row), max(self.columns, column)
         if self.rows * self.columns > self.lim["max_cells"]:
-            raise FileError("sheet_too_many_cells", sheet=self.sheet, cell=_reference(self.rows - 1, self.columns - 1),
-                            cells=self.rows * self.columns, limit=self.lim["max_cells"])
+            raise FileError(
+                "sheet_too_many_cells",
+                sheet=self.sheet,
+                cell=_reference(self.rows - 1, self.columns - 1),
+                cells=self.rows * self.columns,
+                limit=self.lim["max_cells"],
+            )
 
     def fits(self, rows, columns):
         return rows <= self.row_limit and columns <= self.lim["max_columns"] and rows * columns <= self.lim["max_cells"]
@@ -256,7 +267,7 @@ def _segments(stream):
             segment, tail = segment[:cut], segment[cut:]
             yield segment, True
         else:
-            tail = segment[-len(ESCAPED_NUL):]
+            tail = segment[-len(ESCAPED_NUL) :]
             yield segment, False
     if tail:
         yield tail, True
@@ -283,8 +294,12 @@ def _check_sheet(archive, info, sheet, lim):
             nul = nul or ESCAPED_NUL in segment
             if odd:
                 continue
-            if not whole or ODD_CELL.search(segment) or PREFIXED_CELL.search(segment) or any(
-                    p.search(segment) for p in LATER_R):
+            if (
+                not whole
+                or ODD_CELL.search(segment)
+                or PREFIXED_CELL.search(segment)
+                or any(p.search(segment) for p in LATER_R)
+            ):
                 odd = True
                 continue
             for letters in set(CELL_COLUMN.findall(segment)):
@@ -449,6 +464,7 @@ def _filled(cell):
 
 # --- headers --------------------------------------------------------------------------------
 
+
 def normalize_header(text):
     """Case, spaces and punctuation ignored: "No. HP / WA" -> "nohpwa"."""
     return re.sub(r"[^a-z0-9]", "", str(text or "").lower())
@@ -456,9 +472,9 @@ def normalize_header(text):
 
 @dataclass
 class HeaderMatch:
-    row_index: int          # 0-based index in the grid
-    columns: dict           # column index -> column key
-    unknown: list           # header texts that match no column
+    row_index: int  # 0-based index in the grid
+    columns: dict  # column index -> column key
+    unknown: list  # header texts that match no column
 
 
 def find_header(grid, aliases):
@@ -478,6 +494,7 @@ def find_header(grid, aliases):
 
 
 # --- cells ----------------------------------------------------------------------------------
+
 
 class CellError(ValueError):
     """A cell that cannot be read; `code` names the message in messages.py."""
@@ -530,7 +547,7 @@ def region_code(value):
         raise CellError("bad_region_code", value=raw)
     out, start = [], 0
     for size in parts:
-        out.append(compact[start:start + size])
+        out.append(compact[start : start + size])
         start += size
     return ".".join(out)
 
@@ -538,11 +555,20 @@ def region_code(value):
 MONTHS = {
     name: number
     for number, names in enumerate(
-        [("januari", "january", "jan"), ("februari", "february", "feb", "pebruari"), ("maret", "march", "mar"),
-         ("april", "apr"), ("mei", "may"), ("juni", "june", "jun"), ("juli", "july", "jul"),
-         ("agustus", "august", "agu", "agt", "aug"), ("september", "sep", "sept"),
-         ("oktober", "october", "okt", "oct"), ("november", "nopember", "nov", "nop"),
-         ("desember", "december", "des", "dec")],
+        [
+            ("januari", "january", "jan"),
+            ("februari", "february", "feb", "pebruari"),
+            ("maret", "march", "mar"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "june", "jun"),
+            ("juli", "july", "jul"),
+            ("agustus", "august", "agu", "agt", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "october", "okt", "oct"),
+            ("november", "nopember", "nov", "nop"),
+            ("desember", "december", "des", "dec"),
+        ],
         start=1,
     )
     for name in names
@@ -640,7 +666,7 @@ NAME_PREFIXES = re.compile(r"^(kabupaten|kab|kota|kecamatan|kec|desa|kelurahan|k
 
 
 def normalize_name(name, strip_prefix=False):
-    """"KAB.  Muaro-Jambi" -> "kabupaten muaro jambi" (or "muaro jambi" with strip_prefix)."""
+    """ "KAB.  Muaro-Jambi" -> "kabupaten muaro jambi" (or "muaro jambi" with strip_prefix)."""
     raw = re.sub(r"[^a-z0-9 ]", " ", str(name or "").lower().replace("kab.", "kabupaten "))
     raw = re.sub(r"\s+", " ", raw).strip()
     raw = re.sub(r"^kab\b", "kabupaten", raw)
@@ -686,9 +712,11 @@ class RegionIndex:
                 found.extend(self._names_under(parent)[1].get(wanted_short, []))
         if len(found) == 1:
             return found[0]
-        labels = [r.name for r in found] if found else [
-            self._display(parents, n) for n in difflib.get_close_matches(wanted_full, every, n=3, cutoff=0.6)
-        ]
+        labels = (
+            [r.name for r in found]
+            if found
+            else [self._display(parents, n) for n in difflib.get_close_matches(wanted_full, every, n=3, cutoff=0.6)]
+        )
         code = "ambiguous_region_name" if found else "unknown_region_name"
         raise CellError(code, value=text(name), suggestions=", ".join(labels) or "-")
 

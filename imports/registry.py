@@ -3,6 +3,7 @@
 the page, the admin and the `import_roster` command then offer it with no other change.
 (Assistants, assignments, training participants and attendance will register here as their
 models land.)"""
+
 KINDS = {}
 
 

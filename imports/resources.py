@@ -6,6 +6,7 @@ A kind subclass declares its `columns` (header, aliases, required), loads what i
 and may extend `write`. The Django admin (preview, then confirm), the "Impor data" page and the
 `import_roster` command all end in `services.import_grid`, so they validate and write the same way.
 """
+
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -38,11 +39,15 @@ def record_history(model, pks, *, user, history_type):
         return
     history = model.history.model
     tracked = history.tracked_fields
-    rows = model._base_manager.filter(pk__in=pks).annotate(
-        _history_date=Value(timezone.now(), output_field=DateTimeField()),
-        _history_type=Value(history_type, output_field=CharField()),
-        _history_user=Value(getattr(user, "pk", None), output_field=IntegerField()),
-    ).values_list(*[f.attname for f in tracked], "_history_date", "_history_type", "_history_user")
+    rows = (
+        model._base_manager.filter(pk__in=pks)
+        .annotate(
+            _history_date=Value(timezone.now(), output_field=DateTimeField()),
+            _history_type=Value(history_type, output_field=CharField()),
+            _history_user=Value(getattr(user, "pk", None), output_field=IntegerField()),
+        )
+        .values_list(*[f.attname for f in tracked], "_history_date", "_history_type", "_history_user")
+    )
     sql, params = rows.query.sql_with_params()
     quote = connection.ops.quote_name
     columns = [f.column for f in tracked] + ["history_date", "history_type", "history_user_id"]
@@ -191,9 +196,7 @@ class BulkResource(resources.ModelResource):
         self.user = user
         self.field_columns_cached = self.headers_by_key()
         # Import and export use the same headers, so an exported file can be re-imported.
-        self.fields = OrderedDict(
-            (c.key, Field(attribute=c.key, column_name=c.header)) for c in self.columns
-        )
+        self.fields = OrderedDict((c.key, Field(attribute=c.key, column_name=c.header)) for c in self.columns)
 
     # --- headers -------------------------------------------------------------------------
 
@@ -248,7 +251,9 @@ class BulkResource(resources.ModelResource):
         """Model(**values) through Django's positional fast path (about twice as fast on a
         national file); `values` is keyed by attname ("cooperative_id", not "cooperative")."""
         attnames = self._field_order()
-        return self._meta.model(*[values.get(name, default) for name, default in zip(attnames, self._defaults)])
+        return self._meta.model(
+            *[values.get(name, default) for name, default in zip(attnames, self._defaults, strict=True)]
+        )
 
     def snapshot(self, instance):
         """A validated new instance as a tuple of its field values (kept until the write)."""
@@ -270,7 +275,7 @@ class BulkResource(resources.ModelResource):
         """Write new and changed objects in chunks (so that child objects built per chunk, like
         business units, never exist all at once); bulk statements, no per-row queries."""
         for start in range(0, len(outcomes), self.batch_size):
-            chunk = outcomes[start:start + self.batch_size]
+            chunk = outcomes[start : start + self.batch_size]
             for outcome in chunk:
                 if outcome.action == "new" and outcome.instance is None:
                     outcome.instance = self.restore(outcome.values)
@@ -339,18 +344,26 @@ class BulkResource(resources.ModelResource):
             self.villages = {
                 code: (name, kinds.get(kind, kind))
                 for code, name, kind in Region.objects.filter(query, level=Region.Level.VILLAGE).values_list(
-                    "code", "name", "kind")
+                    "code", "name", "kind"
+                )
             }
         self.region_index = None
         if any(values.get("village_name") and not values.get(code_key) for values in rows):
             # Names without codes: the user's scope only (one query).
-            regions = Region.objects.for_user(self.user).exclude(level=Region.Level.PROVINCE).only(
-                "code", "name", "parent_id", "kind", "level"
+            regions = (
+                Region.objects.for_user(self.user)
+                .exclude(level=Region.Level.PROVINCE)
+                .only("code", "name", "parent_id", "kind", "level")
             )
             self.region_index = reading.RegionIndex(regions)
             scope = scope_code(self.user) or ""
-            self.name_provinces = [scope.split(".")[0]] if scope else sorted(
-                {r.parent_id for r in self.region_index.by_code.values() if r.level == Region.Level.REGENCY})
+            self.name_provinces = (
+                [scope.split(".")[0]]
+                if scope
+                else sorted(
+                    {r.parent_id for r in self.region_index.by_code.values() if r.level == Region.Level.REGENCY}
+                )
+            )
 
     def village_instance(self, code):
         if self.region_index is not None and code in self.region_index.by_code:
@@ -413,8 +426,16 @@ class BulkResource(resources.ModelResource):
 
     # --- django-import-export integration ----------------------------------------------------
 
-    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
-                    collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
         """The admin's entry point: the tablib dataset is treated as a grid (its header row is
         only a first row: real files have title rows above the headers) and imported by the
         shared service; the report is turned into the library's Result for its preview."""
@@ -425,8 +446,12 @@ class BulkResource(resources.ModelResource):
         user = kwargs.get("user") or self.user
         self.user = user
         report = import_grid(
-            resource=self, grid=grid, file_name=kwargs.get("file_name", ""), user=user,
-            dry_run=dry_run, channel=ImportLog.Channel.ADMIN,
+            resource=self,
+            grid=grid,
+            file_name=kwargs.get("file_name", ""),
+            user=user,
+            dry_run=dry_run,
+            channel=ImportLog.Channel.ADMIN,
         )
         if raise_errors and not report.ok:
             raise ValidationError([e.message for e in report.errors] + [m for _c, m in report.file_errors])
@@ -443,16 +468,19 @@ class BulkResource(resources.ModelResource):
                 by_column = {}
                 for error in outcome.errors:
                     by_column.setdefault(error.column or NON_FIELD_ERRORS, []).append(error.message)
-                values = dict(zip(result.diff_headers, [reading.text(c) for c in outcome.cells or []]))
+                values = dict(zip(result.diff_headers, [reading.text(c) for c in outcome.cells or []], strict=False))
                 result.append_invalid_row(outcome.number, values, ValidationError(by_column))
                 continue
             row_result = RowResult()
             row_result.import_type = {
-                "new": RowResult.IMPORT_TYPE_NEW, "update": RowResult.IMPORT_TYPE_UPDATE,
+                "new": RowResult.IMPORT_TYPE_NEW,
+                "update": RowResult.IMPORT_TYPE_UPDATE,
             }.get(outcome.action, RowResult.IMPORT_TYPE_SKIP)
             cells = [reading.text(c) for c in outcome.cells or []]
             diff = {header: f"{old} → {new}" for header, (old, new) in outcome.diff.items()}
-            row_result.diff = [diff.get(h, cells[i] if i < len(cells) else "") for i, h in enumerate(result.diff_headers)]
+            row_result.diff = [
+                diff.get(h, cells[i] if i < len(cells) else "") for i, h in enumerate(result.diff_headers)
+            ]
             row_result.instance = outcome.instance
             row_result.add_instance_info(outcome.instance)
             row_result.object_repr = outcome.label

@@ -1,5 +1,6 @@
 """Importing a roster: read, validate every row, then write everything in one transaction or
 nothing. The one code path behind the admin, the "Impor data" page and `import_roster`."""
+
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -29,8 +30,15 @@ def import_file(*, kind, data, file_name, user, dry_run, channel=ImportLog.Chann
         report.file_errors.append((exc.code, str(exc)))
         _log(report, user, channel)
         return report
-    return import_grid(resource=resource, grid=grid, file_name=file_name, user=user, dry_run=dry_run,
-                       channel=channel, progress=progress)
+    return import_grid(
+        resource=resource,
+        grid=grid,
+        file_name=file_name,
+        user=user,
+        dry_run=dry_run,
+        channel=channel,
+        progress=progress,
+    )
 
 
 def import_grid(*, resource, grid, file_name, user, dry_run, channel=ImportLog.Channel.PAGE, progress=None):
@@ -57,7 +65,7 @@ def import_grid(*, resource, grid, file_name, user, dry_run, channel=ImportLog.C
             return report
 
         rows = []
-        for offset, cells in enumerate(grid[header.row_index + 1:], start=header.row_index + 2):
+        for offset, cells in enumerate(grid[header.row_index + 1 :], start=header.row_index + 2):
             values = {}
             for col, key in header.columns.items():
                 cell = cells[col] if col < len(cells) else None

@@ -5,6 +5,7 @@ The uploaded file is kept on disk between preview and confirm under a random tok
 the user's session, so a token cannot be used by anyone else; confirm validates again (the data
 may have changed meanwhile) and writes all or nothing.
 """
+
 import secrets
 import time
 from pathlib import Path
@@ -20,8 +21,8 @@ from django.views import View
 from . import registry
 from .exporting import dataset_response, file_response
 from .forms import ImportForm
-from .models import ImportLog
 from .messages import message
+from .models import ImportLog
 from .services import import_file
 
 PREVIEW_ROWS = 300
@@ -30,7 +31,7 @@ STALE_SECONDS = 24 * 3600
 
 
 def upload_dir():
-    path = Path(getattr(settings, "KDKMP_IMPORT_DIR"))
+    path = Path(settings.KDKMP_IMPORT_DIR)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -82,8 +83,9 @@ class ConfirmView(ImportPermissionMixin, View):
             return redirect("imports:import")
         try:
             data = claimed.read_bytes()
-            report = import_file(kind=entry["kind"], data=data, file_name=entry["file_name"], user=request.user,
-                                 dry_run=False)
+            report = import_file(
+                kind=entry["kind"], data=data, file_name=entry["file_name"], user=request.user, dry_run=False
+            )
         finally:
             claimed.unlink(missing_ok=True)
         if not report.written:  # the same file under a new token: the old one is spent
@@ -93,9 +95,11 @@ class ConfirmView(ImportPermissionMixin, View):
             return render_preview(request, report, token)
         _forget(request, token)
         counts = report.counts
-        messages.success(request, _(
-            "Imported %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged."
-        ) % {"file": entry["file_name"], **counts})
+        messages.success(
+            request,
+            _("Imported %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
+            % {"file": entry["file_name"], **counts},
+        )
         return redirect("imports:import")
 
 
@@ -117,16 +121,20 @@ class TemplateView(ImportPermissionMixin, View):
 
 def render_preview(request, report, token):
     changes = [row for row in report.rows if row.action in ("new", "update")]
-    return render(request, "imports/preview.html", {
-        "report": report,
-        "token": token,
-        "counts": report.counts,
-        "errors": report.errors[:PREVIEW_ROWS * 3],
-        "more_errors": max(0, len(report.errors) - PREVIEW_ROWS * 3),
-        "changes": changes[:PREVIEW_ROWS],
-        "more_changes": max(0, len(changes) - PREVIEW_ROWS),
-        "kind_label": registry.get(report.kind).label,
-    })
+    return render(
+        request,
+        "imports/preview.html",
+        {
+            "report": report,
+            "token": token,
+            "counts": report.counts,
+            "errors": report.errors[: PREVIEW_ROWS * 3],
+            "more_errors": max(0, len(report.errors) - PREVIEW_ROWS * 3),
+            "changes": changes[:PREVIEW_ROWS],
+            "more_changes": max(0, len(changes) - PREVIEW_ROWS),
+            "kind_label": registry.get(report.kind).label,
+        },
+    )
 
 
 def _path(token, suffix=".upload"):

@@ -11,6 +11,7 @@ id and another region's id look the same (404), so the admin never confirms that
 Reverting from the history page is refused for every model: it saves an old row straight
 to the database, past the services that keep the rules (caps, locks, attendance marks).
 """
+
 from collections.abc import Callable
 from functools import wraps
 
@@ -54,11 +55,24 @@ def guard_patterns(patterns: list, model_admin: ModelAdmin) -> list:
     guarded = []
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            guarded.append(URLResolver(pattern.pattern, guard_patterns(pattern.url_patterns, model_admin),
-                                       pattern.default_kwargs, pattern.app_name, pattern.namespace))
+            guarded.append(
+                URLResolver(
+                    pattern.pattern,
+                    guard_patterns(pattern.url_patterns, model_admin),
+                    pattern.default_kwargs,
+                    pattern.app_name,
+                    pattern.namespace,
+                )
+            )
         else:
-            guarded.append(URLPattern(pattern.pattern, guard_view(pattern.callback, model_admin, pattern.name),
-                                      pattern.default_args, pattern.name))
+            guarded.append(
+                URLPattern(
+                    pattern.pattern,
+                    guard_view(pattern.callback, model_admin, pattern.name),
+                    pattern.default_args,
+                    pattern.name,
+                )
+            )
     return guarded
 
 
@@ -89,8 +103,13 @@ def scoped_admin_urls(site: AdminSite) -> tuple[list, str, str]:
             model_admin = admins_by_prefix[str(pattern.pattern)]
             patterns.append(path(str(pattern.pattern), include(guard_patterns(pattern.url_patterns, model_admin))))
         elif isinstance(pattern, URLPattern) and pattern.name == "view_on_site":
-            patterns.append(path("r/<path:content_type_id>/<path:object_id>/",
-                                 site.admin_view(scoped_view_on_site(site)), name="view_on_site"))
+            patterns.append(
+                path(
+                    "r/<path:content_type_id>/<path:object_id>/",
+                    site.admin_view(scoped_view_on_site(site)),
+                    name="view_on_site",
+                )
+            )
         else:
             patterns.append(pattern)
     return patterns, "admin", site.name

@@ -1,4 +1,5 @@
 """Spreadsheet downloads shared by pages (dashboards, lists)."""
+
 from io import BytesIO
 
 from django.http import HttpResponse

@@ -1,4 +1,5 @@
 """Form pieces shared by every app."""
+
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
@@ -23,8 +24,9 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         if isinstance(self.queryset.model._meta.pk, models.IntegerField) and not self.to_field_name:
             for item in value or []:
                 if not is_id(item):
-                    raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                                params={"value": item})
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                    )
         return super().clean(value)
 
 

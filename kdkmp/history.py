@@ -1,4 +1,5 @@
 """Readable change history (django-simple-history records) for object pages and the audit page."""
+
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +36,9 @@ def readable_changes(records, limit=20, related=(), describe=None):
     """records: a historical queryset, newest first. Each change is compared with the previous
     version of the same object found among the fetched records (one query in all; `related`
     are the relations `describe` reads, loaded in the same query)."""
-    fetched = list(records.select_related("history_user", *related).order_by("-history_date", "-history_id")[: limit * 2])
+    fetched = list(
+        records.select_related("history_user", *related).order_by("-history_date", "-history_id")[: limit * 2]
+    )
     model = records.model.instance_type
     older = {}
     for record in reversed(fetched):  # oldest first: remember each object's previous version

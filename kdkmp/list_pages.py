@@ -1,5 +1,6 @@
 """What every list page shares: a scoped queryset, a FilterSet built for the user, a paginated
 table, and the same filtered rows as an xlsx/csv export."""
+
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django_filters.views import FilterView

@@ -30,7 +30,7 @@ class RefuseNullBytesMiddleware:
         if "\x00" in request.path:
             raise BadRequest("NUL byte in the path")
         for data in (request.GET, self._posted(request)):
-            for key, values in (data.lists() if data is not None else []):
+            for key, values in data.lists() if data is not None else []:
                 if "\x00" in key or any("\x00" in value for value in values):
                     raise BadRequest("NUL byte in a request parameter")
         return self.get_response(request)

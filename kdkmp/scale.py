@@ -5,6 +5,7 @@
 assignments (~80,000). Deterministic and idempotent: what exists is kept, only what is missing
 is created.
 """
+
 import datetime as dt
 import random
 from collections import Counter
@@ -35,9 +36,15 @@ def seed_cooperatives(progress):
     batch = []
     for village in villages.iterator(chunk_size=BATCH):
         rng = random.Random(village.code)
-        batch.append(Cooperative(village=village, name=Cooperative.official_name(village),
-                                 kind=Cooperative.kind_for(village), members_count=rng.randint(40, 450),
-                                 **_milestones(rng)))
+        batch.append(
+            Cooperative(
+                village=village,
+                name=Cooperative.official_name(village),
+                kind=Cooperative.kind_for(village),
+                members_count=rng.randint(40, 450),
+                **_milestones(rng),
+            )
+        )
         if len(batch) == BATCH:
             created += _save_cooperatives(batch)
             batch = []
@@ -52,11 +59,19 @@ def _save_cooperatives(batch):
         return 0
     Cooperative.objects.bulk_create(batch)
     operating = Cooperative.objects.filter(
-        village__in=[c.village_id for c in batch if c.outlet_operating_date], business_units__isnull=True)
-    BusinessUnit.objects.bulk_create([
-        BusinessUnit(cooperative=c, unit_type=BusinessUnit.Type.OFFICE, status=BusinessUnit.Status.OPERATING,
-                     started_on=c.outlet_operating_date) for c in operating
-    ])
+        village__in=[c.village_id for c in batch if c.outlet_operating_date], business_units__isnull=True
+    )
+    BusinessUnit.objects.bulk_create(
+        [
+            BusinessUnit(
+                cooperative=c,
+                unit_type=BusinessUnit.Type.OFFICE,
+                status=BusinessUnit.Status.OPERATING,
+                started_on=c.outlet_operating_date,
+            )
+            for c in operating
+        ]
+    )
     return len(batch)
 
 
@@ -69,9 +84,12 @@ def _staff(role, area_code, index):
     return Assistant(
         name=f"{role} {area_code} #{index + 1}",
         nik=f"{area}{born.day + (40 if female else 0):02d}{born:%m%y}{9000 - index:04d}",
-        gender="P" if female else "L", role=role, work_area_id=area_code,
+        gender="P" if female else "L",
+        role=role,
+        work_area_id=area_code,
         phone=f"0813{rng.randint(10_000_000, 99_999_999)}",
-        contract_start=dt.date(2025, 10, 1), contract_end=dt.date(2026, 12, 31),
+        contract_start=dt.date(2025, 10, 1),
+        contract_end=dt.date(2026, 12, 31),
     )
 
 
@@ -79,10 +97,14 @@ def _staff(role, area_code, index):
 def seed_staff(progress):
     """PMO and BAs for every province and regency that has none yet."""
     regencies = list(Region.objects.filter(level=Region.Level.REGENCY).order_by("code"))
-    counts = Counter(dict(
-        Cooperative.objects.annotate(r=Substr("village_id", 1, 5)).values("r").annotate(
-            n=Count("pk")).values_list("r", "n")
-    ))
+    counts = Counter(
+        dict(
+            Cooperative.objects.annotate(r=Substr("village_id", 1, 5))
+            .values("r")
+            .annotate(n=Count("pk"))
+            .values_list("r", "n")
+        )
+    )
     # 8,000 BAs for the whole nation; proportionally fewer when only some provinces are loaded.
     total_ba = round(NATIONAL_BA * sum(counts.values()) / NATIONAL_VILLAGES)
     ba_share = share_by_largest_remainder(total_ba, {r.code: counts.get(r.code, 0) or 1 for r in regencies})
@@ -121,11 +143,15 @@ def seed_enrollments(progress):
     without the synthetic cohorts are seeded."""
     staff_program, _ = TrainingProgram.objects.get_or_create(title=STAFF_PROGRAM["title"], defaults=STAFF_PROGRAM)
     board_program, _ = TrainingProgram.objects.get_or_create(
-        title="Pelatihan Pengurus KDKMP (skala nasional)", defaults={**BOARD_PROGRAM, "title": "Pelatihan Pengurus KDKMP (skala nasional)"})
+        title="Pelatihan Pengurus KDKMP (skala nasional)",
+        defaults={**BOARD_PROGRAM, "title": "Pelatihan Pengurus KDKMP (skala nasional)"},
+    )
     provinces = list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("code"))
     cooperatives = Cooperative.objects.count()
     staff_total = Assistant.objects.active().filter(role__in=["PMO", "BA"]).count()
-    board_share = min(1, max(0, NATIONAL_ENROLLMENTS * cooperatives // NATIONAL_VILLAGES - 2 * staff_total) / max(cooperatives, 1))
+    board_share = min(
+        1, max(0, NATIONAL_ENROLLMENTS * cooperatives // NATIONAL_VILLAGES - 2 * staff_total) / max(cooperatives, 1)
+    )
     created = 0
     for province in provinces:
         number = 90  # batch numbers of the synthetic cohorts, apart from the demo's
@@ -139,24 +165,53 @@ def seed_enrollments(progress):
 
 def _seed_province_enrollments(province, staff_program, board_program, number, board_share):
     day = dt.date(2025, 11, 10)
-    staff = list(Assistant.objects.active().filter(role__in=["PMO", "BA"], work_area__code__startswith=province.code)
-                 .values_list("pk", "work_area_id"))
-    cooperatives = list(Cooperative.objects.filter(village__code__startswith=f"{province.code}.").order_by("village_id")
-                        .values_list("pk", "village_id"))
+    staff = list(
+        Assistant.objects.active()
+        .filter(role__in=["PMO", "BA"], work_area__code__startswith=province.code)
+        .values_list("pk", "work_area_id")
+    )
+    cooperatives = list(
+        Cooperative.objects.filter(village__code__startswith=f"{province.code}.")
+        .order_by("village_id")
+        .values_list("pk", "village_id")
+    )
     chosen = cooperatives[: round(len(cooperatives) * board_share)]
-    have_chair = set(BoardMember.objects.filter(cooperative__in=[pk for pk, _v in chosen], position="KETUA")
-                     .values_list("cooperative_id", flat=True))
-    BoardMember.objects.bulk_create([
-        BoardMember(cooperative_id=pk, name=f"Ketua {village}", gender="L", position="KETUA", term_start=dt.date(2025, 5, 1),
-                    nik=f"{village[:8].replace('.', '')}0101{90 + index % 9}{index % 10000:04d}"[:16])
-        for index, (pk, village) in enumerate(chosen) if pk not in have_chair
-    ], batch_size=BATCH)
-    chairs = dict(BoardMember.objects.filter(cooperative__in=[pk for pk, _v in chosen], position="KETUA")
-                  .values_list("cooperative_id", "pk"))
+    have_chair = set(
+        BoardMember.objects.filter(cooperative__in=[pk for pk, _v in chosen], position="KETUA").values_list(
+            "cooperative_id", flat=True
+        )
+    )
+    BoardMember.objects.bulk_create(
+        [
+            BoardMember(
+                cooperative_id=pk,
+                name=f"Ketua {village}",
+                gender="L",
+                position="KETUA",
+                term_start=dt.date(2025, 5, 1),
+                nik=f"{village[:8].replace('.', '')}0101{90 + index % 9}{index % 10000:04d}"[:16],
+            )
+            for index, (pk, village) in enumerate(chosen)
+            if pk not in have_chair
+        ],
+        batch_size=BATCH,
+    )
+    chairs = dict(
+        BoardMember.objects.filter(cooperative__in=[pk for pk, _v in chosen], position="KETUA").values_list(
+            "cooperative_id", "pk"
+        )
+    )
     cohorts = {
-        key: Cohort.objects.create(program=program, number=batch, start_date=start, end_date=start + dt.timedelta(days=4),
-                                   venue=f"BPSDM {province.name}", organizer="Dinas Koperasi", region=province,
-                                   capacity=max(1, size))
+        key: Cohort.objects.create(
+            program=program,
+            number=batch,
+            start_date=start,
+            end_date=start + dt.timedelta(days=4),
+            venue=f"BPSDM {province.name}",
+            organizer="Dinas Koperasi",
+            region=province,
+            capacity=max(1, size),
+        )
         for key, program, batch, start, size in [
             ("staff", staff_program, number, day, len(staff)),
             ("refresher", staff_program, number + 1, day + dt.timedelta(days=60), len(staff)),
@@ -164,9 +219,14 @@ def _seed_province_enrollments(province, staff_program, board_program, number, b
         ]
     }
     status = lambda i: Enrollment.Status.COMPLETED if i % 5 < 3 else Enrollment.Status.REGISTERED  # noqa: E731
-    rows = [Enrollment(cohort=cohorts[key], assistant_id=pk, region_id=area, status=status(i))
-            for key in ("staff", "refresher") for i, (pk, area) in enumerate(staff)]
-    rows += [Enrollment(cohort=cohorts["board"], board_member_id=chairs[pk], region_id=village, status=status(i))
-             for i, (pk, village) in enumerate(chosen)]
+    rows = [
+        Enrollment(cohort=cohorts[key], assistant_id=pk, region_id=area, status=status(i))
+        for key in ("staff", "refresher")
+        for i, (pk, area) in enumerate(staff)
+    ]
+    rows += [
+        Enrollment(cohort=cohorts["board"], board_member_id=chairs[pk], region_id=village, status=status(i))
+        for i, (pk, village) in enumerate(chosen)
+    ]
     Enrollment.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)

@@ -4,6 +4,7 @@ A user's scope is a region (a province or a regency); superusers see everything.
 are materialized paths ("15.71.01.1001" lies under "15.71"), so a scope is a prefix filter on a
 code column, with no join and an index-friendly LIKE 'prefix%'.
 """
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -75,7 +76,9 @@ class ScopedQuerySet(models.QuerySet):
         if self.caseload_cooperative_field:
             from assistants.models import Assignment
 
-            caseload = Assignment.objects.filter(assistant_id=assistant_id, end_date__isnull=True).values("cooperative_id")
+            caseload = Assignment.objects.filter(assistant_id=assistant_id, end_date__isnull=True).values(
+                "cooperative_id"
+            )
             return queryset.filter(**{f"{self.caseload_cooperative_field}__in": caseload})
         return queryset.none()
 
@@ -111,7 +114,9 @@ class ScopedAdminMixin:
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
-            kwargs.setdefault("widget", SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using")))
+            kwargs.setdefault(
+                "widget", SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+            )
         kwargs.setdefault("form_class", IdMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **scoped_choices(db_field, request, kwargs))
 

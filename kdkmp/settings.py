@@ -2,6 +2,7 @@
 
 Development: DEBUG=true and nothing else. Production: see `.env.example` and the README.
 """
+
 import ipaddress
 import tempfile
 from datetime import timedelta

@@ -1,4 +1,5 @@
 """Settings for the test suite: the normal settings with a test key and a fast hasher."""
+
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret-but-long-enough-0123456789")

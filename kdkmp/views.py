@@ -30,17 +30,52 @@ def _person(record):
 # text, relations loaded with the records, how a record is named without further queries).
 AUDITED = [
     ("koperasi", _("Cooperatives"), Cooperative, "village__code", "name", (), lambda r: r.name),
-    ("pengurus", _("Board members"), BoardMember, "cooperative__village__code", "name", ("cooperative",),
-     lambda r: f"{r.name} · {r.cooperative.name}"),
-    ("unit", _("Business units"), BusinessUnit, "cooperative__village__code", "other_name", ("cooperative",),
-     lambda r: f"{r.get_unit_type_display()} · {r.cooperative.name}"),
+    (
+        "pengurus",
+        _("Board members"),
+        BoardMember,
+        "cooperative__village__code",
+        "name",
+        ("cooperative",),
+        lambda r: f"{r.name} · {r.cooperative.name}",
+    ),
+    (
+        "unit",
+        _("Business units"),
+        BusinessUnit,
+        "cooperative__village__code",
+        "other_name",
+        ("cooperative",),
+        lambda r: f"{r.get_unit_type_display()} · {r.cooperative.name}",
+    ),
     ("pendamping", _("Assistants"), Assistant, "work_area__code", "name", (), lambda r: r.name),
-    ("penugasan", _("Assignments"), Assignment, "cooperative__village__code", "reason", ("assistant", "cooperative"),
-     lambda r: f"{r.assistant.name} → {r.cooperative.name}"),
-    ("peserta", _("Training participants"), Enrollment, "region__code", "certificate_number",
-     ("assistant", "board_member", "cohort__program"), lambda r: f"{_person(r)} · {r.cohort.program.title}"),
-    ("absensi", _("Attendance"), Attendance, "enrollment__region__code", "note",
-     ("enrollment__assistant", "enrollment__board_member"), lambda r: f"{_person(r.enrollment)} · {r.day}"),
+    (
+        "penugasan",
+        _("Assignments"),
+        Assignment,
+        "cooperative__village__code",
+        "reason",
+        ("assistant", "cooperative"),
+        lambda r: f"{r.assistant.name} → {r.cooperative.name}",
+    ),
+    (
+        "peserta",
+        _("Training participants"),
+        Enrollment,
+        "region__code",
+        "certificate_number",
+        ("assistant", "board_member", "cohort__program"),
+        lambda r: f"{_person(r)} · {r.cohort.program.title}",
+    ),
+    (
+        "absensi",
+        _("Attendance"),
+        Attendance,
+        "enrollment__region__code",
+        "note",
+        ("enrollment__assistant", "enrollment__board_member"),
+        lambda r: f"{_person(r.enrollment)} · {r.day}",
+    ),
 ]
 AUDIT_LIMIT = 100
 
@@ -64,19 +99,30 @@ def audit(request):
     text = (request.GET.get("q") or "").strip()
     since, until = _date(request.GET.get("dari")), _date(request.GET.get("sampai"))
     if author:
-        records = records.filter(Q(history_user__username__icontains=author) | Q(history_user__first_name__icontains=author))
+        records = records.filter(
+            Q(history_user__username__icontains=author) | Q(history_user__first_name__icontains=author)
+        )
     if text:
         records = records.filter(**{f"{text_field}__icontains": text})
     if since:
         records = records.filter(history_date__date__gte=since)
     if until:
         records = records.filter(history_date__date__lte=until)
-    return render(request, "audit.html", {
-        "kinds": [(key, value[0]) for key, value in kinds.items()], "kind": kind, "label": label,
-        "changes": readable_changes(records, limit=AUDIT_LIMIT, related=related, describe=describe),
-        "limit": AUDIT_LIMIT,
-        "author": author, "q": text, "since": request.GET.get("dari", ""), "until": request.GET.get("sampai", ""),
-    })
+    return render(
+        request,
+        "audit.html",
+        {
+            "kinds": [(key, value[0]) for key, value in kinds.items()],
+            "kind": kind,
+            "label": label,
+            "changes": readable_changes(records, limit=AUDIT_LIMIT, related=related, describe=describe),
+            "limit": AUDIT_LIMIT,
+            "author": author,
+            "q": text,
+            "since": request.GET.get("dari", ""),
+            "until": request.GET.get("sampai", ""),
+        },
+    )
 
 
 def server_error(request):

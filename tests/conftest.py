@@ -1,5 +1,6 @@
 """Shared fixtures. The Jambi demo (regions, 1,585 cooperatives, demo users) is loaded once per
 session; tests run inside transactions on top of it."""
+
 import pytest
 from django.core.management import call_command
 

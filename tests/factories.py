@@ -1,4 +1,5 @@
 """Factories for data the demo does not already hold (new villages, users, board members)."""
+
 import datetime as dt
 
 import factory

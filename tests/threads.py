@@ -1,4 +1,5 @@
 """Concurrent requests in tests: real threads, each with its own database connection."""
+
 import threading
 
 from django.db import connections

@@ -67,8 +67,12 @@ class EnrollmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 class AttendanceAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("enrollment", "day", "present", "note", "recorded_by", "recorded_at")
     list_filter = ("present", "day")
-    list_select_related = ("enrollment__assistant", "enrollment__board_member", "enrollment__cohort__program",
-                           "recorded_by")
+    list_select_related = (
+        "enrollment__assistant",
+        "enrollment__board_member",
+        "enrollment__cohort__program",
+        "recorded_by",
+    )
     readonly_fields = [f.name for f in Attendance._meta.fields]
 
     def has_add_permission(self, request):

@@ -8,6 +8,7 @@ Attendance and scores come from random generators seeded per person, so every ru
 same figures: most attend every day, a few miss one day (still 80%), a handful miss more or fail
 the post-test and do not complete. Idempotent: an existing cohort is left alone.
 """
+
 import datetime as dt
 import random
 from decimal import Decimal
@@ -25,7 +26,7 @@ STAFF_PROGRAM = {
     "title": "Pelatihan Peningkatan Kompetensi Pendamping KDKMP",
     "audience": TrainingProgram.Audience.STAFF,
     "topics": "Tata kelola koperasi; digitalisasi dan SIMKOPDES; model bisnis gerai; pembukuan koperasi; "
-              "hubungan industrial Pancasila; inovasi desa; penyusunan proposal pembiayaan Himbara",
+    "hubungan industrial Pancasila; inovasi desa; penyusunan proposal pembiayaan Himbara",
     "hours": 40,
     "attendance_threshold": 80,
     "pass_mark": Decimal("65"),
@@ -37,19 +38,21 @@ STAFF_COHORT = {
     "venue": "BPSDM Provinsi Jambi",
     "organizer": "Dinas Koperasi dan UKM Provinsi Jambi",
     "trainers": "Dinas Koperasi dan UKM Provinsi Jambi; Widyaiswara BPSDM Provinsi Jambi; "
-                "Dosen Fakultas Ekonomi dan Bisnis Universitas Jambi",
+    "Dosen Fakultas Ekonomi dan Bisnis Universitas Jambi",
     "capacity": 220,
 }
 BOARD_PROGRAM = {
     "title": "Pelatihan Pengurus Koperasi Kelurahan Merah Putih",
     "audience": TrainingProgram.Audience.BOARD,
     "positions": [
-        BoardMember.Position.CHAIR, BoardMember.Position.VICE_CHAIR_BUSINESS,
-        BoardMember.Position.VICE_CHAIR_MEMBERSHIP, BoardMember.Position.SECRETARY,
+        BoardMember.Position.CHAIR,
+        BoardMember.Position.VICE_CHAIR_BUSINESS,
+        BoardMember.Position.VICE_CHAIR_MEMBERSHIP,
+        BoardMember.Position.SECRETARY,
         BoardMember.Position.TREASURER,
     ],
     "topics": "Prinsip dan tata kelola koperasi; 16 buku administrasi wajib; pengelolaan keuangan dan "
-              "pembukuan; rencana bisnis gerai; SIMKOPDES",
+    "pembukuan; rencana bisnis gerai; SIMKOPDES",
     "hours": 24,
     "attendance_threshold": 80,
     "pass_mark": None,
@@ -67,8 +70,9 @@ BOARD_COHORT = {
 
 def _program(values):
     # Jambi's own programs: the province keeps them (its regencies use them, but do not change them).
-    program, _created = TrainingProgram.objects.get_or_create(title=values["title"],
-                                                              defaults={**values, "owner_region_id": "15"})
+    program, _created = TrainingProgram.objects.get_or_create(
+        title=values["title"], defaults={**values, "owner_region_id": "15"}
+    )
     return program
 
 
@@ -102,9 +106,11 @@ def seed_trainings(province_code):
         cohort = Cohort(program=program, region_id=province_code, **STAFF_COHORT)
         cohort.full_clean()
         cohort.save()
-        staff = Assistant.objects.filter(
-            Q(work_area_id=province_code) | Q(work_area__code__startswith=f"{province_code}.")
-        ).active().order_by("pk")
+        staff = (
+            Assistant.objects.filter(Q(work_area_id=province_code) | Q(work_area__code__startswith=f"{province_code}."))
+            .active()
+            .order_by("pk")
+        )
         _run_cohort(cohort, list(staff), scores=True)
         created += 1
 
@@ -112,8 +118,9 @@ def seed_trainings(province_code):
     program = _program(BOARD_PROGRAM)
     if not Cohort.objects.filter(program=program, region_id=kota_jambi, number=BOARD_COHORT["number"]).exists():
         members = list(
-            BoardMember.objects.filter(cooperative__village__code__startswith=f"{kota_jambi}.",
-                                       position__in=program.positions).order_by("cooperative__village_id", "pk")
+            BoardMember.objects.filter(
+                cooperative__village__code__startswith=f"{kota_jambi}.", position__in=program.positions
+            ).order_by("cooperative__village_id", "pk")
         )
         if members:
             cohort = Cohort(program=program, region_id=kota_jambi, **BOARD_COHORT)

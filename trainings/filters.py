@@ -1,4 +1,5 @@
 """FilterSets for the training lists; each serves its page (and later its export)."""
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +19,9 @@ def _style(filterset):
 
 class ProgramFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
-    audience = django_filters.ChoiceFilter(choices=TrainingProgram.Audience.choices, label=_("Audience"),
-                                           empty_label=_("All"))
+    audience = django_filters.ChoiceFilter(
+        choices=TrainingProgram.Audience.choices, label=_("Audience"), empty_label=_("All")
+    )
 
     class Meta:
         model = TrainingProgram
@@ -32,12 +34,18 @@ class ProgramFilter(django_filters.FilterSet):
 
 class CohortFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
-    program = django_filters.ModelChoiceFilter(queryset=TrainingProgram.objects.none(), label=_("Program"),
-                                               empty_label=_("All"))
-    audience = django_filters.ChoiceFilter(field_name="program__audience", choices=TrainingProgram.Audience.choices,
-                                           label=_("Audience"), empty_label=_("All"))
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.none(), field_name="region",
-                                              label=_("Held by"), empty_label=_("All"))
+    program = django_filters.ModelChoiceFilter(
+        queryset=TrainingProgram.objects.none(), label=_("Program"), empty_label=_("All")
+    )
+    audience = django_filters.ChoiceFilter(
+        field_name="program__audience",
+        choices=TrainingProgram.Audience.choices,
+        label=_("Audience"),
+        empty_label=_("All"),
+    )
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.none(), field_name="region", label=_("Held by"), empty_label=_("All")
+    )
     year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", label=_("Year"))
 
     class Meta:
@@ -58,8 +66,9 @@ class CohortFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(program__title__icontains=value) | Q(venue__icontains=value)
-                               | Q(organizer__icontains=value))
+        return queryset.filter(
+            Q(program__title__icontains=value) | Q(venue__icontains=value) | Q(organizer__icontains=value)
+        )
 
 
 class ParticipantFilter(django_filters.FilterSet):
@@ -67,15 +76,24 @@ class ParticipantFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     cohort = django_filters.ModelChoiceFilter(queryset=Cohort.objects.none(), label=_("Cohort"), empty_label=_("All"))
-    audience = django_filters.ChoiceFilter(field_name="cohort__program__audience",
-                                           choices=TrainingProgram.Audience.choices, label=_("Audience"),
-                                           empty_label=_("All"))
-    role = django_filters.ChoiceFilter(field_name="assistant__role", choices=Assistant.Role.choices,
-                                       label=_("Staff role"), empty_label=_("All"))
-    position = django_filters.ChoiceFilter(field_name="board_member__position", choices=BoardMember.Position.choices,
-                                           label=_("Board position"), empty_label=_("All"))
-    regency = django_filters.ModelChoiceFilter(queryset=Region.objects.none(), method="filter_regency",
-                                               label=_("Regency/city"), empty_label=_("All"))
+    audience = django_filters.ChoiceFilter(
+        field_name="cohort__program__audience",
+        choices=TrainingProgram.Audience.choices,
+        label=_("Audience"),
+        empty_label=_("All"),
+    )
+    role = django_filters.ChoiceFilter(
+        field_name="assistant__role", choices=Assistant.Role.choices, label=_("Staff role"), empty_label=_("All")
+    )
+    position = django_filters.ChoiceFilter(
+        field_name="board_member__position",
+        choices=BoardMember.Position.choices,
+        label=_("Board position"),
+        empty_label=_("All"),
+    )
+    regency = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.none(), method="filter_regency", label=_("Regency/city"), empty_label=_("All")
+    )
     status = django_filters.ChoiceFilter(choices=Enrollment.Status.choices, label=_("Status"), empty_label=_("All"))
 
     class Meta:
@@ -97,9 +115,12 @@ class ParticipantFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(assistant__name__icontains=value) | Q(board_member__name__icontains=value)
-                               | Q(board_member__cooperative__name__icontains=value)
-                               | Q(certificate_number=value))
+        return queryset.filter(
+            Q(assistant__name__icontains=value)
+            | Q(board_member__name__icontains=value)
+            | Q(board_member__cooperative__name__icontains=value)
+            | Q(certificate_number=value)
+        )
 
     def filter_regency(self, queryset, name, value):
         return queryset.filter(Q(region__code=value.code) | Q(region__code__startswith=f"{value.code}."))

@@ -1,7 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assistants.models import Assistant
@@ -21,7 +20,7 @@ def _helper(label=_("Save")):
 
 
 def area_label(region):
-    """"Province Jambi" vs "Kota Jambi": a province's bare name reads like its capital city."""
+    """ "Province Jambi" vs "Kota Jambi": a province's bare name reads like its capital city."""
     if region.level == Region.Level.PROVINCE:
         return _("Province %(name)s") % {"name": region.name}
     return region.name
@@ -29,14 +28,18 @@ def area_label(region):
 
 def held_by_choices(user):
     """Regions that may hold a cohort for this user: their province or regencies in scope."""
-    return Region.objects.for_user(user).filter(
-        level__in=[Region.Level.PROVINCE, Region.Level.REGENCY]).order_by("code")
+    return (
+        Region.objects.for_user(user).filter(level__in=[Region.Level.PROVINCE, Region.Level.REGENCY]).order_by("code")
+    )
 
 
 class ProgramForm(forms.ModelForm):
     positions = forms.MultipleChoiceField(
-        choices=BoardMember.Position.choices, required=False, widget=forms.CheckboxSelectMultiple,
-        label=_("Board positions"), help_text=_("For board programs: the positions it is meant for (empty: any position)."),
+        choices=BoardMember.Position.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Board positions"),
+        help_text=_("For board programs: the positions it is meant for (empty: any position)."),
     )
 
     class Meta:
@@ -52,8 +55,7 @@ class ProgramForm(forms.ModelForm):
 class CohortForm(forms.ModelForm):
     class Meta:
         model = Cohort
-        fields = ["program", "number", "region", "start_date", "end_date", "venue", "organizer", "trainers",
-                  "capacity"]
+        fields = ["program", "number", "region", "start_date", "end_date", "venue", "organizer", "trainers", "capacity"]
         widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET, "trainers": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
@@ -73,20 +75,29 @@ class CohortForm(forms.ModelForm):
 class StaffEnrollForm(forms.Form):
     """Everyone active of the chosen roles in the chosen work areas, plus anyone picked by hand."""
 
-    roles = forms.MultipleChoiceField(choices=Assistant.Role.choices, required=False,
-                                      widget=forms.CheckboxSelectMultiple, label=_("Roles"))
-    areas = forms.ModelMultipleChoiceField(queryset=Region.objects.none(), required=False,
-                                           widget=forms.CheckboxSelectMultiple, label=_("Work areas"))
-    people = IdMultipleChoiceField(queryset=Assistant.objects.none(), required=False,
-                                            widget=forms.SelectMultiple(attrs={"size": 12}),
-                                            label=_("Or pick people"))
+    roles = forms.MultipleChoiceField(
+        choices=Assistant.Role.choices, required=False, widget=forms.CheckboxSelectMultiple, label=_("Roles")
+    )
+    areas = forms.ModelMultipleChoiceField(
+        queryset=Region.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Work areas")
+    )
+    people = IdMultipleChoiceField(
+        queryset=Assistant.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        label=_("Or pick people"),
+    )
 
     def __init__(self, *args, user, cohort, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["areas"].queryset = held_by_choices(user)
         self.fields["areas"].label_from_instance = area_label
-        self.fields["people"].queryset = (Assistant.objects.for_user(user).active()
-                                          .select_related("work_area").order_by("work_area_id", "role", "name"))
+        self.fields["people"].queryset = (
+            Assistant.objects.for_user(user)
+            .active()
+            .select_related("work_area")
+            .order_by("work_area_id", "role", "name")
+        )
         self.fields["people"].label_from_instance = lambda a: f"{a.name} · {a.role} · {area_label(a.work_area)}"
         self.helper = _helper(_("Enroll"))
 
@@ -100,10 +111,12 @@ class StaffEnrollForm(forms.Form):
 class BoardEnrollForm(forms.Form):
     """The current board members of the chosen positions in the cooperatives of the chosen regencies."""
 
-    positions = forms.MultipleChoiceField(choices=BoardMember.Position.choices, required=True,
-                                          widget=forms.CheckboxSelectMultiple, label=_("Positions"))
-    regencies = forms.ModelMultipleChoiceField(queryset=Region.objects.none(), required=True,
-                                               widget=forms.CheckboxSelectMultiple, label=_("Regencies/cities"))
+    positions = forms.MultipleChoiceField(
+        choices=BoardMember.Position.choices, required=True, widget=forms.CheckboxSelectMultiple, label=_("Positions")
+    )
+    regencies = forms.ModelMultipleChoiceField(
+        queryset=Region.objects.none(), required=True, widget=forms.CheckboxSelectMultiple, label=_("Regencies/cities")
+    )
 
     def __init__(self, *args, user, cohort, **kwargs):
         super().__init__(*args, **kwargs)

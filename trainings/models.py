@@ -3,6 +3,7 @@
 Writes that carry rules (enroll, attendance, completion, certificates) go through
 `trainings.services`; the models declare the rules the database itself must keep.
 """
+
 import datetime as dt
 
 from django.conf import settings
@@ -48,21 +49,35 @@ class TrainingProgram(models.Model):
     title = models.CharField(_("title"), max_length=200, unique=True)
     audience = models.CharField(_("audience"), max_length=5, choices=Audience.choices, db_index=True)
     positions = models.JSONField(
-        _("board positions"), default=list, blank=True,
+        _("board positions"),
+        default=list,
+        blank=True,
         help_text=_("For board programs: the positions it is meant for (empty: any position)."),
     )
     topics = models.TextField(_("topics"), blank=True)
     hours = models.PositiveSmallIntegerField(_("lesson hours"), default=0)
     attendance_threshold = models.PositiveSmallIntegerField(
-        _("attendance needed (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        _("attendance needed (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Share of the cohort days a participant must attend to complete."),
     )
     pass_mark = models.DecimalField(
-        _("post-test pass mark"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT,
+        _("post-test pass mark"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
         help_text=_("Leave empty if completion does not depend on a test."),
     )
     owner_region = models.ForeignKey(
-        "cooperatives.Region", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("owner"),
+        "cooperatives.Region",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
         help_text=_("The office that keeps this program; only its staff change it (empty: the national catalogue)."),
     )
 
@@ -122,8 +137,9 @@ class CohortQuerySet(ScopedQuerySet):
 class Cohort(models.Model):
     """One run (batch/wave) of a program: dates, venue, organizer, trainers, capacity."""
 
-    program = models.ForeignKey(TrainingProgram, on_delete=models.PROTECT, related_name="cohorts",
-                                verbose_name=_("program"))
+    program = models.ForeignKey(
+        TrainingProgram, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("program")
+    )
     number = models.PositiveSmallIntegerField(_("batch/wave number"), default=1)
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
@@ -131,9 +147,12 @@ class Cohort(models.Model):
     organizer = models.CharField(_("organizer"), max_length=200)
     trainers = models.TextField(_("trainers"), blank=True)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="cohorts",
+        Region,
+        on_delete=models.PROTECT,
+        related_name="cohorts",
         limit_choices_to={"level__in": [Region.Level.PROVINCE, Region.Level.REGENCY]},
-        verbose_name=_("region"), help_text=_("The province or regency/city holding the cohort."),
+        verbose_name=_("region"),
+        help_text=_("The province or regency/city holding the cohort."),
     )
     capacity = models.PositiveIntegerField(_("capacity"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -146,15 +165,18 @@ class Cohort(models.Model):
         verbose_name_plural = _("cohorts")
         constraints = [
             models.UniqueConstraint(
-                fields=["program", "region", "number"], name="one_cohort_number_per_program_and_region",
+                fields=["program", "region", "number"],
+                name="one_cohort_number_per_program_and_region",
                 violation_error_message=_("This program already has a cohort with this number in this region."),
             ),
             models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="cohort_ends_after_start",
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="cohort_ends_after_start",
                 violation_error_message=_("The last day cannot be before the first day."),
             ),
             models.CheckConstraint(
-                condition=Q(capacity__gte=1), name="cohort_capacity_positive",
+                condition=Q(capacity__gte=1),
+                name="cohort_capacity_positive",
                 violation_error_message=_("The capacity must be at least 1."),
             ),
         ]
@@ -209,27 +231,57 @@ class Enrollment(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("cohort"))
-    assistant = models.ForeignKey(Assistant, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="enrollments", verbose_name=_("assistant"))
-    board_member = models.ForeignKey(BoardMember, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="enrollments", verbose_name=_("board member"))
+    assistant = models.ForeignKey(
+        Assistant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+        verbose_name=_("assistant"),
+    )
+    board_member = models.ForeignKey(
+        BoardMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+        verbose_name=_("board member"),
+    )
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("participant's region"),
+        Region,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("participant's region"),
         help_text=_("The assistant's work area or the cooperative's village when enrolled."),
     )
-    status = models.CharField(_("status"), max_length=13, choices=Status.choices, default=Status.REGISTERED,
-                              db_index=True)
-    pre_test = models.DecimalField(_("pre-test score"), max_digits=5, decimal_places=2, null=True, blank=True,
-                                   validators=PERCENT)
-    post_test = models.DecimalField(_("post-test score"), max_digits=5, decimal_places=2, null=True, blank=True,
-                                    validators=PERCENT)
+    status = models.CharField(
+        _("status"), max_length=13, choices=Status.choices, default=Status.REGISTERED, db_index=True
+    )
+    pre_test = models.DecimalField(
+        _("pre-test score"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+    )
+    post_test = models.DecimalField(
+        _("post-test score"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+    )
     certificate_number = models.CharField(_("certificate number"), max_length=60, blank=True)
     certificate_date = models.DateField(_("certificate dated"), null=True, blank=True)
-    enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("enrolled by"))
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enrolled by"),
+    )
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
-    status_changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                          blank=True, related_name="+", verbose_name=_("status changed by"))
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status changed by"),
+    )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     objects = EnrollmentQuerySet.as_manager()
@@ -247,17 +299,20 @@ class Enrollment(models.Model):
                 violation_error_message=_("A participant is either an assistant or a board member, not both."),
             ),
             models.UniqueConstraint(
-                fields=["cohort", "assistant"], condition=Q(assistant__isnull=False),
+                fields=["cohort", "assistant"],
+                condition=Q(assistant__isnull=False),
                 name="assistant_enrolled_once_per_cohort",
                 violation_error_message=_("This person is already enrolled in this cohort."),
             ),
             models.UniqueConstraint(
-                fields=["cohort", "board_member"], condition=Q(board_member__isnull=False),
+                fields=["cohort", "board_member"],
+                condition=Q(board_member__isnull=False),
                 name="board_member_enrolled_once_per_cohort",
                 violation_error_message=_("This person is already enrolled in this cohort."),
             ),
             models.UniqueConstraint(
-                fields=["certificate_number"], condition=~Q(certificate_number=""),
+                fields=["certificate_number"],
+                condition=~Q(certificate_number=""),
                 name="certificate_number_unique",
                 violation_error_message=_("This certificate number is already used."),
             ),
@@ -314,13 +369,20 @@ class AttendanceQuerySet(ScopedQuerySet):
 class Attendance(models.Model):
     """Presence of one participant on one cohort day; who recorded it last, and when."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attendance",
-                                   verbose_name=_("participant"))
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("participant")
+    )
     day = models.DateField(_("day"))
     present = models.BooleanField(_("present"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     recorded_at = models.DateTimeField(_("recorded at"))
 
     objects = AttendanceQuerySet.as_manager()
@@ -333,7 +395,8 @@ class Attendance(models.Model):
         verbose_name_plural = _("attendance")
         constraints = [
             models.UniqueConstraint(
-                fields=["enrollment", "day"], name="one_attendance_per_participant_and_day",
+                fields=["enrollment", "day"],
+                name="one_attendance_per_participant_and_day",
                 violation_error_message=_("Attendance for this day is already recorded."),
             ),
         ]

@@ -2,6 +2,7 @@
 trainings.services.enroll_many, whose problems come back as row errors) and attendance (through
 trainings.services.mark_attendance). A cohort is named by its id, or by program title plus batch
 number; a person by NIK (a staff member's or a board member's)."""
+
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -23,8 +24,12 @@ from .models import Attendance, Cohort, Enrollment, TrainingProgram
 
 COHORT_COLUMNS = [
     Column("cohort_id", "ID Angkatan", ("id kelas", "kode angkatan"), example=""),
-    Column("program", "Program", ("program pelatihan", "nama pelatihan", "judul pelatihan", "pelatihan"),
-           example="Pelatihan Pendamping KDKMP"),
+    Column(
+        "program",
+        "Program",
+        ("program pelatihan", "nama pelatihan", "judul pelatihan", "pelatihan"),
+        example="Pelatihan Pendamping KDKMP",
+    ),
     Column("number", "Angkatan", ("angkatan ke", "gelombang", "batch"), example=1),
 ]
 
@@ -99,8 +104,13 @@ class ParticipantResource(CohortKeyedResource):
     kind = "participants"
     label = "Peserta pelatihan"
     columns = COHORT_COLUMNS + [
-        Column("nik", "NIK", ("nik peserta", "nomor induk kependudukan", "no ktp"), required=True,
-               example="1571014506900003"),
+        Column(
+            "nik",
+            "NIK",
+            ("nik peserta", "nomor induk kependudukan", "no ktp"),
+            required=True,
+            example="1571014506900003",
+        ),
         Column("name", "Nama", ("nama peserta", "nama lengkap"), example="Siti Rahmawati"),
         Column("role", "Peran/Jabatan", ("peran", "jabatan")),
         Column("affiliation", "Asal", ("asal instansi", "asal koperasi", "unit kerja")),
@@ -148,8 +158,12 @@ class ParticipantResource(CohortKeyedResource):
             person = found[0] if found else None
             area = person.cooperative.village_id if person else None
         if person is None:
-            row.error("nik", "unknown_participant", value=nik,
-                      who="pendamping" if staff else "pengurus koperasi (masa jabatan berjalan)")
+            row.error(
+                "nik",
+                "unknown_participant",
+                value=nik,
+                who="pendamping" if staff else "pengurus koperasi (masa jabatan berjalan)",
+            )
             return None
         if not in_scope(self.user, area):
             row.error("nik", "person_out_of_scope", nik=nik)
@@ -161,16 +175,18 @@ class ParticipantResource(CohortKeyedResource):
 
     def new_instance(self, key, values, extra):
         person = extra["person"]
-        enrollment = Enrollment(cohort=extra["cohort"], **{
-            "assistant" if isinstance(person, Assistant) else "board_member": person})
+        enrollment = Enrollment(
+            cohort=extra["cohort"], **{"assistant" if isinstance(person, Assistant) else "board_member": person}
+        )
         return enrollment
 
     def validate_instance(self, row, instance, present_fields, field_columns):
         """The enrolment rules are enroll_many's, run for the whole file in `check`."""
 
     def _enroll(self, cohort, outcomes):
-        return services.enroll_many(cohort=cohort, people=[o.extra["person"] for o in outcomes],
-                                    enrolled_by=self.history_user())
+        return services.enroll_many(
+            cohort=cohort, people=[o.extra["person"] for o in outcomes], enrolled_by=self.history_user()
+        )
 
     def by_cohort(self, outcomes):
         groups = defaultdict(list)
@@ -192,8 +208,14 @@ class ParticipantResource(CohortKeyedResource):
                 for index, text in getattr(exc, "problems", [(None, " ".join(exc.messages))]):
                     outcome = outcomes_of_cohort[index if index is not None else 0]
                     code = "enroll_refused" if index is not None else "cohort_full"
-                    outcome.errors.append(RowError(outcome.number, "NIK" if index is not None else "ID Angkatan",
-                                                   code, message(code, message=text)))
+                    outcome.errors.append(
+                        RowError(
+                            outcome.number,
+                            "NIK" if index is not None else "ID Angkatan",
+                            code,
+                            message(code, message=text),
+                        )
+                    )
 
     def write(self, outcomes, progress=None):
         for outcomes_of_cohort in self.by_cohort(outcomes).values():
@@ -225,8 +247,13 @@ class AttendanceResource(CohortKeyedResource):
     kind = "attendance"
     label = "Daftar hadir pelatihan"
     columns = COHORT_COLUMNS + [
-        Column("nik", "NIK", ("nik peserta", "nomor induk kependudukan", "no ktp"), required=True,
-               example="1571014506900003"),
+        Column(
+            "nik",
+            "NIK",
+            ("nik peserta", "nomor induk kependudukan", "no ktp"),
+            required=True,
+            example="1571014506900003",
+        ),
         Column("name", "Nama", ("nama peserta", "nama lengkap"), example="Siti Rahmawati"),
         Column("day", "Tanggal", ("hari", "tanggal pelatihan", "tgl"), required=True, example="02/03/2026"),
         Column("present", "Hadir", ("kehadiran", "hadir ya tidak"), required=True, example="Ya"),
@@ -262,8 +289,13 @@ class AttendanceResource(CohortKeyedResource):
             row.error("nik", "person_out_of_scope", nik=nik)
             return None
         if day not in cohort.days:
-            row.error("day", "not_a_cohort_day", value=day.strftime("%d/%m/%Y"),
-                      start=cohort.start_date.strftime("%d/%m/%Y"), end=cohort.end_date.strftime("%d/%m/%Y"))
+            row.error(
+                "day",
+                "not_a_cohort_day",
+                value=day.strftime("%d/%m/%Y"),
+                start=cohort.start_date.strftime("%d/%m/%Y"),
+                end=cohort.end_date.strftime("%d/%m/%Y"),
+            )
             return None
         fields = {"present": present}
         if row.has("note"):
@@ -299,8 +331,14 @@ class AttendanceResource(CohortKeyedResource):
                     absent.append(pk)
                 notes[pk] = self.value_of(outcome, "note")  # the stored note when the file has none
             try:
-                services.mark_attendance(cohort=self.cohorts[cohort_pk], day=day, absent=absent, notes=notes,
-                                         participants=[o.key[0] for o in rows], recorded_by=self.history_user())
+                services.mark_attendance(
+                    cohort=self.cohorts[cohort_pk],
+                    day=day,
+                    absent=absent,
+                    notes=notes,
+                    participants=[o.key[0] for o in rows],
+                    recorded_by=self.history_user(),
+                )
             except ValidationError as exc:
                 raise WriteRefused(" ".join(exc.messages)) from None
         if progress:
@@ -317,4 +355,6 @@ class AttendanceResource(CohortKeyedResource):
         return Attendance.objects.for_user(self.user)
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("enrollment__cohort__program", "enrollment__assistant", "enrollment__board_member")
+        return queryset.select_related(
+            "enrollment__cohort__program", "enrollment__assistant", "enrollment__board_member"
+        )

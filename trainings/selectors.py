@@ -1,4 +1,5 @@
 """Reads for the training pages: scoped querysets and aggregates in a fixed number of queries."""
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -16,9 +17,12 @@ REGENCY_CODE_LENGTH = len("15.71")
 STAFF_GROUPS = [("PMO", ["PMO"]), ("BA", ["BA"]), ("OTHER", ["PPKL", "DUMISAKE", "PROVINSI"])]
 # Board positions shown on the coverage page (a board of five, then the supervisors).
 COVERAGE_POSITIONS = [
-    BoardMember.Position.CHAIR, BoardMember.Position.VICE_CHAIR_BUSINESS,
-    BoardMember.Position.VICE_CHAIR_MEMBERSHIP, BoardMember.Position.SECRETARY,
-    BoardMember.Position.TREASURER, BoardMember.Position.SUPERVISOR_CHAIR,
+    BoardMember.Position.CHAIR,
+    BoardMember.Position.VICE_CHAIR_BUSINESS,
+    BoardMember.Position.VICE_CHAIR_MEMBERSHIP,
+    BoardMember.Position.SECRETARY,
+    BoardMember.Position.TREASURER,
+    BoardMember.Position.SUPERVISOR_CHAIR,
 ]
 
 
@@ -78,10 +82,16 @@ def cohort_composition(cohort, user):
     """Two queries at any size: counts grouped by (regency, role), then the regions' names.
     Counts only the participants the user may see (all of them for a province user)."""
     counts = (
-        Enrollment.objects.for_user(user).active().filter(cohort=cohort)
-        .annotate(regency=Substr("region_id", 1, REGENCY_CODE_LENGTH),
-                  role=Coalesce("assistant__role", "board_member__position"))
-        .values("regency", "role").annotate(n=Count("pk")).order_by()
+        Enrollment.objects.for_user(user)
+        .active()
+        .filter(cohort=cohort)
+        .annotate(
+            regency=Substr("region_id", 1, REGENCY_CODE_LENGTH),
+            role=Coalesce("assistant__role", "board_member__position"),
+        )
+        .values("regency", "role")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     by_regency, totals = defaultdict(dict), defaultdict(int)
     for row in counts:
@@ -98,15 +108,19 @@ def cohort_composition(cohort, user):
     if cohort.program.audience == TrainingProgram.Audience.STAFF:
         labels = {"PMO": "PMO", "BA": "BA", "OTHER": None}
         groups = [(labels[key], key, sum(totals.get(r, 0) for r in members)) for key, members in STAFF_GROUPS]
-    return Composition(roles=roles, rows=rows, totals=dict(totals), total=sum(totals.values()),
-                       capacity=cohort.capacity, groups=groups)
+    return Composition(
+        roles=roles, rows=rows, totals=dict(totals), total=sum(totals.values()), capacity=cohort.capacity, groups=groups
+    )
 
 
 def attendance_sheet(cohort, user):
     """(participants, {enrollment pk: {day: Attendance}}) in two queries, for the day sheet and
     the printable attendance list."""
     participants = list(
-        Enrollment.objects.for_user(user).filter(cohort=cohort).active().with_people()
+        Enrollment.objects.for_user(user)
+        .filter(cohort=cohort)
+        .active()
+        .with_people()
         .order_by("region_id", "assistant__role", "board_member__cooperative__village_id", "pk")
     )
     marks = defaultdict(dict)
@@ -124,10 +138,13 @@ class CoverageRow:
 
 
 def _completed(program_audience, person_field):
-    return Exists(Enrollment.objects.filter(
-        status=Enrollment.Status.COMPLETED, cohort__program__audience=program_audience,
-        **{person_field: OuterRef("pk")},
-    ))
+    return Exists(
+        Enrollment.objects.filter(
+            status=Enrollment.Status.COMPLETED,
+            cohort__program__audience=program_audience,
+            **{person_field: OuterRef("pk")},
+        )
+    )
 
 
 def training_coverage(user):
@@ -136,9 +153,13 @@ def training_coverage(user):
     at any size (regencies, staff counts, cooperative counts, board counts)."""
     regencies = list(Region.objects.for_user(user).filter(level=Region.Level.REGENCY).order_by("code"))
     staff = (
-        Assistant.objects.for_user(user).active().filter(role__in=["PMO", "BA"], work_area__level=Region.Level.REGENCY)
+        Assistant.objects.for_user(user)
+        .active()
+        .filter(role__in=["PMO", "BA"], work_area__level=Region.Level.REGENCY)
         .annotate(trained=_completed(TrainingProgram.Audience.STAFF, "assistant"))
-        .values("work_area_id", "role", "trained").annotate(n=Count("pk")).order_by()
+        .values("work_area_id", "role", "trained")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     staff_counts = defaultdict(lambda: {"PMO": [0, 0], "BA": [0, 0]})
     for row in staff:
@@ -147,15 +168,22 @@ def training_coverage(user):
         if row["trained"]:
             pair[0] += row["n"]
     cooperatives = dict(
-        Cooperative.objects.for_user(user).annotate(regency=Substr("village_id", 1, REGENCY_CODE_LENGTH))
-        .values("regency").annotate(n=Count("pk")).order_by().values_list("regency", "n")
+        Cooperative.objects.for_user(user)
+        .annotate(regency=Substr("village_id", 1, REGENCY_CODE_LENGTH))
+        .values("regency")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("regency", "n")
     )
     boards = (
-        BoardMember.objects.for_user(user).filter(position__in=COVERAGE_POSITIONS)
+        BoardMember.objects.for_user(user)
+        .filter(position__in=COVERAGE_POSITIONS)
         .annotate(trained=_completed(TrainingProgram.Audience.BOARD, "board_member"))
         .filter(trained=True)
         .annotate(regency=Substr("cooperative__village_id", 1, REGENCY_CODE_LENGTH))
-        .values("regency", "position").annotate(n=Count("cooperative", distinct=True)).order_by()
+        .values("regency", "position")
+        .annotate(n=Count("cooperative", distinct=True))
+        .order_by()
     )
     board_counts = defaultdict(dict)
     for row in boards:

@@ -4,6 +4,7 @@ Each service takes keyword-only arguments, validates everything first, and write
 transaction: it either fully applies or raises a ValidationError that names every problem.
 The cohort row is locked while it changes, so two offices enrolling at once cannot overfill it.
 """
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -44,7 +45,8 @@ def _participant_problem(program, person):
             return _("%(name)s is a board member; this program is for program staff.") % {"name": person.name}
         if program.positions and person.position not in program.positions:
             return _("%(name)s is %(position)s; this program is for: %(positions)s.") % {
-                "name": person.name, "position": person.get_position_display(),
+                "name": person.name,
+                "position": person.get_position_display(),
                 "positions": program.get_positions_display(),
             }
         return None
@@ -54,8 +56,9 @@ def _participant_problem(program, person):
 def _new_enrollment(cohort, person, enrolled_by, villages):
     if isinstance(person, Assistant):
         return Enrollment(cohort=cohort, assistant=person, region_id=person.work_area_id, enrolled_by=enrolled_by)
-    return Enrollment(cohort=cohort, board_member=person, region_id=villages[person.cooperative_id],
-                      enrolled_by=enrolled_by)
+    return Enrollment(
+        cohort=cohort, board_member=person, region_id=villages[person.cooperative_id], enrolled_by=enrolled_by
+    )
 
 
 @transaction.atomic
@@ -72,9 +75,14 @@ def enroll_many(*, cohort, people, enrolled_by=None, skip_enrolled=True):
     program = cohort.program
     people = list(people)
     enrolled_assistants = set(cohort.enrollments.filter(assistant__isnull=False).values_list("assistant_id", flat=True))
-    enrolled_members = set(cohort.enrollments.filter(board_member__isnull=False).values_list("board_member_id", flat=True))
-    villages = dict(Cooperative.objects.filter(
-        pk__in={p.cooperative_id for p in people if isinstance(p, BoardMember)}).values_list("pk", "village_id"))
+    enrolled_members = set(
+        cohort.enrollments.filter(board_member__isnull=False).values_list("board_member_id", flat=True)
+    )
+    villages = dict(
+        Cooperative.objects.filter(pk__in={p.cooperative_id for p in people if isinstance(p, BoardMember)}).values_list(
+            "pk", "village_id"
+        )
+    )
     result = EnrollResult()
     problems, new, seen = [], [], set()
     for index, person in enumerate(people):
@@ -96,9 +104,13 @@ def enroll_many(*, cohort, people, enrolled_by=None, skip_enrolled=True):
         new.append(_new_enrollment(cohort, person, enrolled_by, villages))
     taken = cohort.enrollments.active().count()
     if taken + len(new) > cohort.capacity:
-        problems.append((None, _(
-            "The cohort has %(free)s free places of %(capacity)s; %(wanted)s people were to be enrolled."
-        ) % {"free": max(cohort.capacity - taken, 0), "capacity": cohort.capacity, "wanted": len(new)}))
+        problems.append(
+            (
+                None,
+                _("The cohort has %(free)s free places of %(capacity)s; %(wanted)s people were to be enrolled.")
+                % {"free": max(cohort.capacity - taken, 0), "capacity": cohort.capacity, "wanted": len(new)},
+            )
+        )
     if problems:
         error = ValidationError([message for _index, message in problems])
         # For the spreadsheet import: (position in `people`, message), None for the whole list.
@@ -107,8 +119,9 @@ def enroll_many(*, cohort, people, enrolled_by=None, skip_enrolled=True):
     for enrollment in new:
         # The links are set here from checked objects (the acting user included): validating
         # them again would be a query per person.
-        enrollment.full_clean(exclude=["cohort", "assistant", "board_member", "region", "enrolled_by"],
-                              validate_constraints=False)
+        enrollment.full_clean(
+            exclude=["cohort", "assistant", "board_member", "region", "enrolled_by"], validate_constraints=False
+        )
     result.created = bulk_create_with_history(new, Enrollment, default_user=enrolled_by)
     return result
 
@@ -160,14 +173,22 @@ def mark_attendance(*, cohort, day, absent=(), notes=None, participants=None, re
         note = (notes.get(pk) or "").strip()[:200]
         row = existing.get(pk)
         if row is None:
-            create.append(Attendance(enrollment_id=pk, day=day, present=present, note=note,
-                                     recorded_by=recorded_by, recorded_at=now))
+            create.append(
+                Attendance(
+                    enrollment_id=pk, day=day, present=present, note=note, recorded_by=recorded_by, recorded_at=now
+                )
+            )
         elif row.present != present or row.note != note:
             row.present, row.note, row.recorded_by, row.recorded_at = present, note, recorded_by, now
             update.append(row)
     bulk_create_with_history(create, Attendance, default_user=recorded_by, default_date=now)
-    bulk_update_with_history(update, Attendance, ["present", "note", "recorded_by", "recorded_at"],
-                             default_user=recorded_by, default_date=now)
+    bulk_update_with_history(
+        update,
+        Attendance,
+        ["present", "note", "recorded_by", "recorded_at"],
+        default_user=recorded_by,
+        default_date=now,
+    )
     return len(create) + len(update)
 
 
@@ -191,21 +212,27 @@ def completion_problems(enrollment, *, days_present, cohort_days):
     problems = []
     share = attendance_share(days_present=days_present, cohort_days=cohort_days)
     if share < program.attendance_threshold:
-        problems.append(_("%(name)s attended %(share)s%% of the days; %(needed)s%% is needed.")
-                        % {"name": enrollment.name, "share": share, "needed": program.attendance_threshold})
+        problems.append(
+            _("%(name)s attended %(share)s%% of the days; %(needed)s%% is needed.")
+            % {"name": enrollment.name, "share": share, "needed": program.attendance_threshold}
+        )
     if program.pass_mark is not None:
         if enrollment.post_test is None:
             problems.append(_("%(name)s has no post-test score.") % {"name": enrollment.name})
         elif Decimal(enrollment.post_test) < program.pass_mark:
-            problems.append(_("%(name)s scored %(score)s; the pass mark is %(mark)s.")
-                            % {"name": enrollment.name, "score": enrollment.post_test, "mark": program.pass_mark})
+            problems.append(
+                _("%(name)s scored %(score)s; the pass mark is %(mark)s.")
+                % {"name": enrollment.name, "score": enrollment.post_test, "mark": program.pass_mark}
+            )
     return problems
 
 
 def _days_present(enrollments):
     counts = dict(
         Attendance.objects.filter(enrollment__in=enrollments, present=True)
-        .values("enrollment_id").annotate(n=Count("pk")).values_list("enrollment_id", "n")
+        .values("enrollment_id")
+        .annotate(n=Count("pk"))
+        .values_list("enrollment_id", "n")
     )
     return {e.pk: counts.get(e.pk, 0) for e in enrollments}
 
@@ -219,8 +246,9 @@ def complete(*, enrollment, by=None):
     enrollment.cohort = cohort
     if enrollment.status not in (Enrollment.Status.REGISTERED, Enrollment.Status.NOT_COMPLETED):
         raise ValidationError(_("Only a registered participant can complete."))
-    problems = completion_problems(enrollment, days_present=_days_present([enrollment])[enrollment.pk],
-                                   cohort_days=len(cohort.days))
+    problems = completion_problems(
+        enrollment, days_present=_days_present([enrollment])[enrollment.pk], cohort_days=len(cohort.days)
+    )
     if problems:
         raise ValidationError(problems)
     enrollment.status = Enrollment.Status.COMPLETED
@@ -243,10 +271,12 @@ def complete_cohort(*, cohort, by=None, today=None):
     cohort = _locked(cohort)
     today = today or timezone.localdate()
     if today < cohort.end_date:
-        raise ValidationError(_("The cohort can be closed from its last day on (%(day)s).")
-                              % {"day": cohort.end_date.isoformat()})
-    enrollments = list(cohort.enrollments.filter(status=Enrollment.Status.REGISTERED)
-                       .select_related("assistant", "board_member"))
+        raise ValidationError(
+            _("The cohort can be closed from its last day on (%(day)s).") % {"day": cohort.end_date.isoformat()}
+        )
+    enrollments = list(
+        cohort.enrollments.filter(status=Enrollment.Status.REGISTERED).select_related("assistant", "board_member")
+    )
     present = _days_present(enrollments)
     now, result = timezone.now(), CohortResult()
     for enrollment in enrollments:
@@ -258,8 +288,9 @@ def complete_cohort(*, cohort, by=None, today=None):
             result.completed += 1
         else:
             result.not_completed += 1
-    bulk_update_with_history(enrollments, Enrollment, ["status", "status_changed_by", "status_changed_at"],
-                             default_user=by, default_date=now)
+    bulk_update_with_history(
+        enrollments, Enrollment, ["status", "status_changed_by", "status_changed_at"], default_user=by, default_date=now
+    )
     return result
 
 
@@ -274,8 +305,11 @@ def issue_certificates(*, cohort, enrollments=None, date=None, by=None):
     none yet. Numbers are unique, serial within the cohort, and only for completions."""
     cohort = _locked(cohort)
     prefix = certificate_prefix(cohort)
-    wanted = cohort.enrollments.all() if enrollments is None else cohort.enrollments.filter(
-        pk__in=[e.pk for e in enrollments])
+    wanted = (
+        cohort.enrollments.all()
+        if enrollments is None
+        else cohort.enrollments.filter(pk__in=[e.pk for e in enrollments])
+    )
     not_completed = wanted.exclude(status=Enrollment.Status.COMPLETED)
     if enrollments is not None and not_completed.exists():
         raise ValidationError(_("Certificates are issued only to participants who completed."))

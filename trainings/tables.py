@@ -36,8 +36,11 @@ class ProgramTable(tables.Table):
 
 
 class CohortTable(tables.Table):
-    program = tables.Column(verbose_name=_("Program"), linkify=lambda record: record.get_absolute_url(),
-                            order_by=("program__title", "number"))
+    program = tables.Column(
+        verbose_name=_("Program"),
+        linkify=lambda record: record.get_absolute_url(),
+        order_by=("program__title", "number"),
+    )
     number = tables.Column(verbose_name=_("Batch"), attrs=NUMBER)
     start_date = tables.DateColumn(verbose_name=_("Dates"), format="j M Y")
     venue = tables.Column(verbose_name=_("Venue"))
@@ -58,19 +61,29 @@ class CohortTable(tables.Table):
     def render_start_date(self, record):
         from django.utils.formats import date_format
 
-        return f"{date_format(record.start_date, 'SHORT_DATE_FORMAT')} – {date_format(record.end_date, 'SHORT_DATE_FORMAT')}"
+        start, end = (date_format(day, "SHORT_DATE_FORMAT") for day in (record.start_date, record.end_date))
+        return f"{start} – {end}"
 
 
 class ParticipantTable(tables.Table):
-    person_name = tables.Column(verbose_name=_("Name"), linkify=lambda record: reverse(
-        "trainings:participant_detail", args=[record.pk]))
-    role = tables.Column(verbose_name=_("Role/position"), empty_values=(), accessor="role_label",
-                         order_by=("assistant__role", "board_member__position"))
+    person_name = tables.Column(
+        verbose_name=_("Name"), linkify=lambda record: reverse("trainings:participant_detail", args=[record.pk])
+    )
+    role = tables.Column(
+        verbose_name=_("Role/position"),
+        empty_values=(),
+        accessor="role_label",
+        order_by=("assistant__role", "board_member__position"),
+    )
     affiliation = tables.Column(verbose_name=_("Work area / cooperative"), empty_values=(), orderable=False)
-    regency = tables.Column(verbose_name=_("Regency/city"), empty_values=(), accessor="regency_name",
-                            order_by=("region_id",))
-    cohort = tables.Column(verbose_name=_("Cohort"), linkify=lambda record: record.cohort.get_absolute_url(),
-                           order_by=("-cohort__start_date",))
+    regency = tables.Column(
+        verbose_name=_("Regency/city"), empty_values=(), accessor="regency_name", order_by=("region_id",)
+    )
+    cohort = tables.Column(
+        verbose_name=_("Cohort"),
+        linkify=lambda record: record.cohort.get_absolute_url(),
+        order_by=("-cohort__start_date",),
+    )
     days_present = tables.Column(verbose_name=_("Days present"), attrs=NUMBER)
     post_test = tables.Column(verbose_name=_("Post-test"), attrs=NUMBER, default="—")
     status = tables.Column(verbose_name=_("Status"))
@@ -78,8 +91,17 @@ class ParticipantTable(tables.Table):
 
     class Meta:
         model = Enrollment
-        fields = ["person_name", "role", "affiliation", "regency", "cohort", "days_present", "post_test", "status",
-                  "certificate_number"]
+        fields = [
+            "person_name",
+            "role",
+            "affiliation",
+            "regency",
+            "cohort",
+            "days_present",
+            "post_test",
+            "status",
+            "certificate_number",
+        ]
         attrs = {"class": "table table-sm table-hover align-middle", "id": "participant-table"}
         empty_text = _("No participants match these filters.")
 

@@ -1,6 +1,7 @@
 """Training pages. Reads go through `for_user` (out of scope is a 404); writes on a cohort need
 the cohort to be held inside the user's own scope (`editable_by`), so a regency's staff follow
 the province's cohorts but only the province changes them."""
+
 import datetime as dt
 
 from django.contrib import messages
@@ -24,7 +25,12 @@ from .forms import BoardEnrollForm, CohortForm, ProgramForm, ScoreForm, StaffEnr
 from .models import Attendance, Cohort, Enrollment, TrainingProgram
 from .resources import ParticipantResource
 from .selectors import (
-    COVERAGE_POSITIONS, attendance_sheet, cohort_composition, cohorts_for, participants_for, programs_for,
+    COVERAGE_POSITIONS,
+    attendance_sheet,
+    cohort_composition,
+    cohorts_for,
+    participants_for,
+    programs_for,
     training_coverage,
 )
 from .tables import CohortTable, ParticipantTable, ProgramTable
@@ -146,8 +152,10 @@ class CohortMixin(LoginRequiredMixin, PermissionRequiredMixin):
         writing = self.write_view or request.method not in ("GET", "HEAD")
         cohorts = Cohort.objects.editable_by(request.user) if writing else Cohort.objects.for_user(request.user)
         self.cohort = get_object_or_404(cohorts.select_related("program", "region"), pk=kwargs["cohort_pk"])
-        self.can_edit = (request.user.has_perm("trainings.change_cohort")
-                         and Cohort.objects.editable_by(request.user).filter(pk=self.cohort.pk).exists())
+        self.can_edit = (
+            request.user.has_perm("trainings.change_cohort")
+            and Cohort.objects.editable_by(request.user).filter(pk=self.cohort.pk).exists()
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -206,12 +214,19 @@ class EnrollView(CohortMixin, FormView):
             for message in _messages_of(error):
                 form.add_error(None, message)
             return self.form_invalid(form)
-        messages.success(self.request, ngettext(
-            "%(count)s participant enrolled.", "%(count)s participants enrolled.", len(result.created),
-        ) % {"count": len(result.created)})
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)s participant enrolled.",
+                "%(count)s participants enrolled.",
+                len(result.created),
+            )
+            % {"count": len(result.created)},
+        )
         if result.skipped:
-            messages.info(self.request, _("%(count)s were already enrolled and were skipped.")
-                          % {"count": len(result.skipped)})
+            messages.info(
+                self.request, _("%(count)s were already enrolled and were skipped.") % {"count": len(result.skipped)}
+            )
         return redirect(self.cohort.get_absolute_url())
 
 
@@ -235,8 +250,11 @@ class AttendanceDayView(CohortMixin, TemplateView):
         rows = [(p, marks[p.pk].get(self.day)) for p in participants]
         open_rows = any(p.status == Enrollment.Status.REGISTERED for p in participants)
         return super().get_context_data(**kwargs) | {
-            "day": self.day, "rows": rows, "sheet_open": open_rows and self.can_edit,
-            "recorded": sum(1 for _p, mark in rows if mark), "absent": sum(1 for _p, mark in rows if mark and not mark.present),
+            "day": self.day,
+            "rows": rows,
+            "sheet_open": open_rows and self.can_edit,
+            "recorded": sum(1 for _p, mark in rows if mark),
+            "absent": sum(1 for _p, mark in rows if mark and not mark.present),
         }
 
     def get_permission_required(self):
@@ -251,8 +269,12 @@ class AttendanceDayView(CohortMixin, TemplateView):
         notes = {pk: request.POST.get(f"note-{pk}", "") for pk in registered}
         try:
             changed = services.mark_attendance(
-                cohort=self.cohort, day=self.day, absent=[pk for pk in registered if pk not in present],
-                notes=notes, participants=registered, recorded_by=request.user,
+                cohort=self.cohort,
+                day=self.day,
+                absent=[pk for pk in registered if pk not in present],
+                notes=notes,
+                participants=registered,
+                recorded_by=request.user,
             )
         except ValidationError as error:
             for message in _messages_of(error):
@@ -273,8 +295,11 @@ class CohortActionView(CohortMixin, View):
         try:
             if action == "close":
                 result = services.complete_cohort(cohort=self.cohort, by=request.user)
-                messages.success(request, _("Cohort closed: %(completed)s completed, %(not_completed)s did not.")
-                                 % {"completed": result.completed, "not_completed": result.not_completed})
+                messages.success(
+                    request,
+                    _("Cohort closed: %(completed)s completed, %(not_completed)s did not.")
+                    % {"completed": result.completed, "not_completed": result.not_completed},
+                )
             elif action == "certificates":
                 issued = services.issue_certificates(cohort=self.cohort, by=request.user)
                 messages.success(request, _("%(count)s certificates issued.") % {"count": len(issued)})
@@ -312,8 +337,10 @@ class ParticipantMixin(LoginRequiredMixin, PermissionRequiredMixin):
             return self.handle_no_permission()
         self.enrollment = get_object_or_404(participants_for(request.user), pk=kwargs["pk"])
         self.cohort = self.enrollment.cohort
-        self.can_edit = (request.user.has_perm("trainings.change_enrollment")
-                         and Cohort.objects.editable_by(request.user).filter(pk=self.cohort.pk).exists())
+        self.can_edit = (
+            request.user.has_perm("trainings.change_enrollment")
+            and Cohort.objects.editable_by(request.user).filter(pk=self.cohort.pk).exists()
+        )
         if request.method not in ("GET", "HEAD") and not self.can_edit:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
@@ -329,6 +356,7 @@ class ParticipantDetailView(ParticipantMixin, UpdateView):
         if self.request.method == "POST":
             return ("trainings.change_enrollment",)
         return super().get_permission_required()
+
     template_name = "trainings/participant_detail.html"
 
     def get_object(self, queryset=None):
@@ -336,18 +364,27 @@ class ParticipantDetailView(ParticipantMixin, UpdateView):
 
     def get_context_data(self, **kwargs):
         marks = {a.day: a for a in self.enrollment.attendance.select_related("recorded_by")}
-        changes = (Attendance.history.filter(enrollment_id=self.enrollment.pk)
-                   .select_related("history_user").order_by("-history_date", "-history_id"))
+        changes = (
+            Attendance.history.filter(enrollment_id=self.enrollment.pk)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        )
         return super().get_context_data(**kwargs) | {
             "changes": changes,
-            "enrollment": self.enrollment, "cohort": self.cohort, "can_edit": self.can_edit,
+            "enrollment": self.enrollment,
+            "cohort": self.cohort,
+            "can_edit": self.can_edit,
             "days": [(day, marks.get(day)) for day in self.cohort.days],
         }
 
     def form_valid(self, form):
         try:
-            services.set_scores(enrollment=self.enrollment, pre_test=form.cleaned_data["pre_test"],
-                                post_test=form.cleaned_data["post_test"], by=self.request.user)
+            services.set_scores(
+                enrollment=self.enrollment,
+                pre_test=form.cleaned_data["pre_test"],
+                post_test=form.cleaned_data["post_test"],
+                by=self.request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -387,8 +424,11 @@ class CertificateView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
     context_object_name = "enrollment"
 
     def get_queryset(self):
-        return participants_for(self.request.user).filter(status=Enrollment.Status.COMPLETED).exclude(
-            certificate_number="")
+        return (
+            participants_for(self.request.user)
+            .filter(status=Enrollment.Status.COMPLETED)
+            .exclude(certificate_number="")
+        )
 
 
 class AttendanceListView(CohortMixin, TemplateView):

@@ -1,4 +1,5 @@
 """The admin is a door too: a BA with a caseload keeps role, regency and status there as well."""
+
 import pytest
 from django.urls import reverse
 
@@ -9,9 +10,20 @@ pytestmark = pytest.mark.django_db
 
 
 def admin_data(ba, **changes):
-    data = {"name": ba.name, "nik": ba.nik, "gender": ba.gender, "phone": ba.phone, "email": ba.email,
-            "role": ba.role, "work_area": ba.work_area_id, "supervisor": ba.supervisor_id or "", "user": ba.user_id or "",
-            "contract_start": "", "contract_end": "", "status": ba.status}
+    data = {
+        "name": ba.name,
+        "nik": ba.nik,
+        "gender": ba.gender,
+        "phone": ba.phone,
+        "email": ba.email,
+        "role": ba.role,
+        "work_area": ba.work_area_id,
+        "supervisor": ba.supervisor_id or "",
+        "user": ba.user_id or "",
+        "contract_start": "",
+        "contract_end": "",
+        "status": ba.status,
+    }
     return data | changes
 
 

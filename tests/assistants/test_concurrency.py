@@ -4,6 +4,7 @@ On PostgreSQL the BA row lock and the partial unique index decide; on SQLite eve
 transaction takes the database lock at BEGIN (IMMEDIATE) and waits for it, so the same tests
 also show that ordinary concurrent use does not fail with "database is locked".
 """
+
 import pytest
 
 from assistants import services
@@ -48,6 +49,7 @@ def test_ten_threads_one_cooperative_ten_bas(kerinci_free):
 
 # --- imports racing each other and the pages ---------------------------------------------------
 
+
 def import_assignments(pairs):
     """An assignment import of (BA, cooperative) rows by the province admin, as on the import page."""
     from accounts.models import User
@@ -56,8 +58,13 @@ def import_assignments(pairs):
 
     rows = [["NIK BA", "Kode Desa", "Tanggal Mulai", "Alasan"]]
     rows += [[ba.nik, cooperative.village_id, "03/11/2025", "impor bersamaan"] for ba, cooperative in pairs]
-    return import_file(kind="assignments", data=xlsx(rows), file_name="f.xlsx",
-                       user=User.objects.get(username="admin.provinsi"), dry_run=False)
+    return import_file(
+        kind="assignments",
+        data=xlsx(rows),
+        file_name="f.xlsx",
+        user=User.objects.get(username="admin.provinsi"),
+        dry_run=False,
+    )
 
 
 def refusals(report):
@@ -72,8 +79,10 @@ def test_two_imports_filling_one_ba_at_once_cannot_pass_the_cap(kerinci_free):
     other is refused whole, naming the BA and the cap."""
     ba = AssistantFactory(work_area_id="15.01")
     reports = []
-    jobs = [lambda part=part: reports.append(import_assignments([(ba, c) for c in part]))
-            for part in (kerinci_free[:6], kerinci_free[6:12])]
+    jobs = [
+        lambda part=part: reports.append(import_assignments([(ba, c) for c in part]))
+        for part in (kerinci_free[:6], kerinci_free[6:12])
+    ]
     ok, refused, errors = run_together(jobs)
     assert errors == [] and ok == 2
     assert sorted(report.written for report in reports) == [False, True]
@@ -86,8 +95,10 @@ def test_an_import_and_the_assign_page_racing_for_one_cooperative(kerinci_free):
     first, second = AssistantFactory(work_area_id="15.01"), AssistantFactory(work_area_id="15.01")
     cooperative = kerinci_free[0]
     reports = []
-    jobs = [lambda: reports.append(import_assignments([(first, cooperative)])),
-            lambda: services.assign(assistant=second, cooperative=cooperative, by=None)]
+    jobs = [
+        lambda: reports.append(import_assignments([(first, cooperative)])),
+        lambda: services.assign(assistant=second, cooperative=cooperative, by=None),
+    ]
     ok, refused, errors = run_together(jobs)
     assert errors == []
     assert Assignment.objects.active().filter(cooperative=cooperative).count() == 1

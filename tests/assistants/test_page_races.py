@@ -1,6 +1,7 @@
 """Races through the real pages (test clients in threads, each with its own connection), on
 SQLite and on PostgreSQL: the rules hold whichever request wins, and the loser is told the truth.
 """
+
 import datetime as dt
 
 import pytest
@@ -31,9 +32,19 @@ def free_kerinci(count):
 
 
 def edit_form_data(assistant, **changes):
-    data = {"name": assistant.name, "nik": assistant.nik, "gender": assistant.gender, "phone": "", "email": "",
-            "role": assistant.role, "work_area": assistant.work_area_id, "supervisor": "",
-            "contract_start": "", "contract_end": "", "status": assistant.status}
+    data = {
+        "name": assistant.name,
+        "nik": assistant.nik,
+        "gender": assistant.gender,
+        "phone": "",
+        "email": "",
+        "role": assistant.role,
+        "work_area": assistant.work_area_id,
+        "supervisor": "",
+        "contract_start": "",
+        "contract_end": "",
+        "status": assistant.status,
+    }
     return data | changes
 
 
@@ -47,10 +58,14 @@ def test_resigning_a_ba_while_it_is_given_a_cooperative_never_leaves_a_resigned_
         responses = []
         editor, assigner = client_of("staf.kerinci"), client_of("staf.kerinci")
         jobs = [
-            lambda ba=ba: responses.append(editor.post(reverse("assistants:update", args=[ba.pk]),
-                                                       edit_form_data(ba, status="resigned"))),
-            lambda ba=ba, c=cooperative: responses.append(assigner.post(
-                reverse("assistants:assign", args=[c.pk]), {"assistant": ba.pk, "reason": "", "date": "2025-11-03"})),
+            lambda ba=ba: responses.append(
+                editor.post(reverse("assistants:update", args=[ba.pk]), edit_form_data(ba, status="resigned"))
+            ),
+            lambda ba=ba, c=cooperative: responses.append(
+                assigner.post(
+                    reverse("assistants:assign", args=[c.pk]), {"assistant": ba.pk, "reason": "", "date": "2025-11-03"}
+                )
+            ),
         ]
         ok, _refused, errors = threads.run_together(jobs, refusal=())
         assert errors == [] and ok == 2
@@ -71,10 +86,16 @@ def test_two_staff_transferring_one_cooperative_the_loser_is_told_who_has_it_now
         Assignment.objects.create(assistant=first, cooperative=cooperative, start_date=dt.date(2025, 10, 1))
         responses = {}
         clients = {b.pk: client_of("staf.kerinci") for b in (second, third)}
-        jobs = [lambda b=b: responses.__setitem__(b.pk, clients[b.pk].post(
-            reverse("assistants:assign", args=[cooperative.pk]),
-            {"assistant": b.pk, "reason": "mutasi", "date": "2025-11-03", "seen_assistant": first.pk}))
-            for b in (second, third)]
+        jobs = [
+            lambda b=b: responses.__setitem__(
+                b.pk,
+                clients[b.pk].post(
+                    reverse("assistants:assign", args=[cooperative.pk]),
+                    {"assistant": b.pk, "reason": "mutasi", "date": "2025-11-03", "seen_assistant": first.pk},
+                ),
+            )
+            for b in (second, third)
+        ]
         ok, _refused, errors = threads.run_together(jobs, refusal=())
         assert errors == [] and ok == 2
         winner = Assignment.objects.active().get(cooperative=cooperative).assistant

@@ -37,8 +37,14 @@ def test_balance_when_there_is_room(demo):
     """Kota Sungai Penuh: 69 cooperatives, 7 BAs, no one should get 10 while another gets 2."""
     Assignment.objects.filter(cooperative__village__code__startswith="15.72.").delete()
     extra = Assistant.objects.filter(work_area_id="15.72", role="BA").first()
-    Assistant.objects.create(name="Tambahan", nik="1572011505900001", gender="L", role="BA", work_area_id="15.72",
-                             supervisor=extra.supervisor)
+    Assistant.objects.create(
+        name="Tambahan",
+        nik="1572011505900001",
+        gender="L",
+        role="BA",
+        work_area_id="15.72",
+        supervisor=extra.supervisor,
+    )
     plan = plan_regency(Region.objects.get(code="15.72"))
     loads = plan.load_after().values()
     assert max(loads) - min(loads) <= 1
@@ -51,8 +57,9 @@ def test_apply_is_all_or_nothing(demo):
     # Someone fills a BA between preview and apply: the whole plan is refused.
     ba = plan.proposals[0][1]
     cooperative = plan.proposals[-1][0]
-    Assignment.objects.bulk_create([Assignment(assistant=ba, cooperative=c, start_date="2025-11-01")
-                                    for c, _b in plan.proposals[-10:]])
+    Assignment.objects.bulk_create(
+        [Assignment(assistant=ba, cooperative=c, start_date="2025-11-01") for c, _b in plan.proposals[-10:]]
+    )
     from assistants.services import AssignmentRefused
 
     with pytest.raises(AssignmentRefused):

@@ -55,11 +55,14 @@ def test_one_active_ba_per_cooperative(free_kota_jambi, new_ba, staff):
         Assignment.objects.create(assistant=other, cooperative=free_kota_jambi[0], start_date=dt.date(2025, 12, 1))
 
 
-@pytest.mark.parametrize("change, words", [
-    ({"status": Assistant.Status.RESIGNED}, "tidak aktif"),
-    ({"role": Assistant.Role.PMO}, "bukan Business Assistant"),
-    ({"work_area_id": "15.01"}, "di luar wilayah kerja"),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"status": Assistant.Status.RESIGNED}, "tidak aktif"),
+        ({"role": Assistant.Role.PMO}, "bukan Business Assistant"),
+        ({"work_area_id": "15.01"}, "di luar wilayah kerja"),
+    ],
+)
 def test_only_active_bas_of_the_regency(free_kota_jambi, staff, change, words):
     assistant = AssistantFactory(**change)
     with pytest.raises(services.AssignmentRefused) as error:
@@ -69,7 +72,9 @@ def test_only_active_bas_of_the_regency(free_kota_jambi, staff, change, words):
 
 
 def test_end_keeps_history_and_checks_dates(free_kota_jambi, new_ba, staff):
-    assignment = services.assign(assistant=new_ba, cooperative=free_kota_jambi[0], by=staff, start_date=dt.date(2025, 11, 10))
+    assignment = services.assign(
+        assistant=new_ba, cooperative=free_kota_jambi[0], by=staff, start_date=dt.date(2025, 11, 10)
+    )
     with pytest.raises(services.AssignmentRefused, match="tidak boleh sebelum"):
         services.end_assignment(assignment=assignment, by=staff, reason="x", end_date=dt.date(2025, 11, 1))
     services.end_assignment(assignment=assignment, by=staff, reason="Kontrak selesai", end_date=dt.date(2025, 11, 20))
@@ -84,8 +89,12 @@ def test_transfer(free_kota_jambi, new_ba, staff):
     other = AssistantFactory()
     cooperative = free_kota_jambi[0]
     services.assign(assistant=new_ba, cooperative=cooperative, by=staff, start_date=dt.date(2025, 11, 1))
-    services.transfer(cooperative=cooperative, to_assistant=other, by=staff, reason="Pindah domisili", date=dt.date(2025, 11, 15))
-    history = list(Assignment.objects.filter(cooperative=cooperative, assistant__in=[new_ba, other]).order_by("start_date"))
+    services.transfer(
+        cooperative=cooperative, to_assistant=other, by=staff, reason="Pindah domisili", date=dt.date(2025, 11, 15)
+    )
+    history = list(
+        Assignment.objects.filter(cooperative=cooperative, assistant__in=[new_ba, other]).order_by("start_date")
+    )
     assert [(a.assistant, a.end_date) for a in history] == [(new_ba, dt.date(2025, 11, 15)), (other, None)]
     assert history[0].end_reason == "Pindah domisili" == history[1].reason
 

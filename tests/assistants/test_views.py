@@ -38,7 +38,9 @@ def test_ba_page_shows_caseload_and_room(login, django_assert_max_num_queries):
 
 
 def test_pmo_page_lists_area_bas(login):
-    pmo = Assistant.objects.get(role="PMO", work_area_id="15.71", name=Assistant.objects.filter(role="PMO", work_area_id="15.71").first().name)
+    pmo = Assistant.objects.get(
+        role="PMO", work_area_id="15.71", name=Assistant.objects.filter(role="PMO", work_area_id="15.71").first().name
+    )
     response = login("staf.kotajambi").get(pmo.get_absolute_url())
     assert len(response.context["area_bas"]) == 7
 
@@ -53,7 +55,9 @@ def test_out_of_scope_assistant_is_404(login):
     assert client.get(reverse("assistants:assign", args=[kerinci_assignment.cooperative_id])).status_code == 404
 
 
-@pytest.mark.parametrize("username, regency, waiting", [("staf.kerinci", "", 7), ("admin.provinsi", "", 31), ("admin.provinsi", "15.02", 5)])
+@pytest.mark.parametrize(
+    "username, regency, waiting", [("staf.kerinci", "", 7), ("admin.provinsi", "", 31), ("admin.provinsi", "15.02", 5)]
+)
 def test_penugasan_lists_unassigned_by_district(login, django_assert_max_num_queries, username, regency, waiting):
     client = login(username)
     with django_assert_max_num_queries(15):
@@ -78,7 +82,10 @@ def test_penugasan_bulk_assign_and_refusal(login, free_kota_jambi, new_ba):
 
 def test_head_cannot_assign(login, free_kota_jambi, new_ba):
     client = login("kepala.dinas")
-    response = client.post(reverse("assistants:board") + "?regency=15.71", {"assistant": new_ba.pk, "cooperatives": [free_kota_jambi[0].pk]})
+    response = client.post(
+        reverse("assistants:board") + "?regency=15.71",
+        {"assistant": new_ba.pk, "cooperatives": [free_kota_jambi[0].pk]},
+    )
     assert response.status_code == 403
     assert client.get(reverse("assistants:assign", args=[free_kota_jambi[0].pk])).status_code == 403
 
@@ -161,10 +168,13 @@ def test_bad_ids_are_refused_not_crashed(login, free_kota_jambi, new_ba):
     response = client.post(reverse("assistants:board"), {"assistant": new_ba.pk, "cooperatives": ["²", "9" * 25]})
     assert response.status_code == 200
     ba = Assistant.objects.filter(work_area_id="15.71", role="BA").first()
-    response = client.post(reverse("assistants:handover", args=[ba.pk]),
-                           {"to_assistants": ["9" * 25], "reason": "x", "date": "2025-11-25"})
+    response = client.post(
+        reverse("assistants:handover", args=[ba.pk]), {"to_assistants": ["9" * 25], "reason": "x", "date": "2025-11-25"}
+    )
     assert response.status_code == 200 and "to_assistants" in response.context["form"].errors
-    response = client.post(reverse("assistants:assign", args=[free_kota_jambi[0].pk]), {"assistant": "²", "date": "2025-11-25"})
+    response = client.post(
+        reverse("assistants:assign", args=[free_kota_jambi[0].pk]), {"assistant": "²", "date": "2025-11-25"}
+    )
     assert response.status_code == 200
 
 
@@ -173,8 +183,15 @@ def test_a_ba_with_a_caseload_keeps_role_and_regency(login):
     client = login("staf.kotajambi")
     form = client.get(reverse("assistants:update", args=[ba.pk])).context["form"]
     data = {k: ("" if v is None else v) for k, v in form.initial.items()}
-    data.update({"work_area": "15.71", "role": "PMO", "supervisor": ba.supervisor_id or "",
-                 "contract_start": "2025-10-01", "contract_end": "2026-12-31"})
+    data.update(
+        {
+            "work_area": "15.71",
+            "role": "PMO",
+            "supervisor": ba.supervisor_id or "",
+            "contract_start": "2025-10-01",
+            "contract_end": "2026-12-31",
+        }
+    )
     response = client.post(reverse("assistants:update", args=[ba.pk]), data)
     assert response.status_code == 200 and response.context["handover_url"]
     ba.refresh_from_db()

@@ -1,5 +1,6 @@
 """Single-holder board positions under concurrency, through the real page (issue 11, finding 9:
 eight staff adding a Ketua to one cooperative at once left 3 of 6 with more than one)."""
+
 import datetime as dt
 
 import pytest
@@ -17,8 +18,15 @@ STAFF = 8
 
 
 def ketua(n, term_end=""):
-    return {"name": f"Calon Ketua {n}", "nik": f"15710141019000{n:02d}", "gender": "L", "phone": "",
-            "position": "KETUA", "term_start": "2025-11-01", "term_end": term_end}
+    return {
+        "name": f"Calon Ketua {n}",
+        "nik": f"15710141019000{n:02d}",
+        "gender": "L",
+        "phone": "",
+        "position": "KETUA",
+        "term_start": "2025-11-01",
+        "term_end": term_end,
+    }
 
 
 @pytest.mark.parametrize("term_end", ["", "2030-12-31"])  # an open term (the constraint) and a dated one (the lock)
@@ -26,7 +34,8 @@ def test_eight_staff_adding_a_ketua_at_once_leave_one(demo, term_end):
     staff = User.objects.get(username="staf.kotajambi")
     for cooperative in Cooperative.objects.filter(village__code__startswith="15.71.").order_by("village")[:3]:
         BoardMember.objects.filter(cooperative=cooperative, position="KETUA").update(
-            term_start=dt.date(2020, 1, 1), term_end=dt.date(2025, 10, 31))  # the seat is free
+            term_start=dt.date(2020, 1, 1), term_end=dt.date(2025, 10, 31)
+        )  # the seat is free
         clients = []
         for _ in range(STAFF):
             client = Client()
@@ -38,7 +47,9 @@ def test_eight_staff_adding_a_ketua_at_once_leave_one(demo, term_end):
         ok, _refused, errors = threads.run_together(jobs, refusal=())
         assert errors == [] and ok == STAFF
         assert sorted(r.status_code for r in responses) == [200] * (STAFF - 1) + [302]
-        assert BoardMember.objects.filter(cooperative=cooperative, position="KETUA", term_start="2025-11-01").count() == 1
+        assert (
+            BoardMember.objects.filter(cooperative=cooperative, position="KETUA", term_start="2025-11-01").count() == 1
+        )
         refused = next(r for r in responses if r.status_code == 200).content.decode()
         assert "Ketua" in refused
 
@@ -47,8 +58,14 @@ def test_the_database_refuses_a_second_open_ketua_whatever_the_door(demo):
     cooperative = Cooperative.objects.filter(village__code__startswith="15.71.").first()
     BoardMember.objects.filter(cooperative=cooperative, position="KETUA").update(term_end=None)
     with pytest.raises(IntegrityError):
-        BoardMember.objects.create(cooperative=cooperative, name="Lewat Pintu Lain", nik="1571014101900077",
-                                   gender="L", position="KETUA", term_start=dt.date(2025, 11, 1))
+        BoardMember.objects.create(
+            cooperative=cooperative,
+            name="Lewat Pintu Lain",
+            nik="1571014101900077",
+            gender="L",
+            position="KETUA",
+            term_start=dt.date(2025, 11, 1),
+        )
 
 
 def test_the_constraint_names_exactly_the_single_holder_positions():

@@ -61,7 +61,9 @@ def test_milestones_in_order(demo):
 
 
 def test_milestone_not_in_future(demo):
-    cooperative = CooperativeFactory.build(village=VillageFactory(), musdesus_date=timezone.localdate() + dt.timedelta(days=1))
+    cooperative = CooperativeFactory.build(
+        village=VillageFactory(), musdesus_date=timezone.localdate() + dt.timedelta(days=1)
+    )
     assert "musdesus_date" in errors_of(cooperative)
 
 
@@ -71,7 +73,9 @@ def test_loan_needs_legal_entity(demo):
 
 
 def test_latest_milestone(demo):
-    cooperative = CooperativeFactory.build(village=VillageFactory(), musdesus_date=dt.date(2025, 5, 1), notary_deed_date=dt.date(2025, 5, 9))
+    cooperative = CooperativeFactory.build(
+        village=VillageFactory(), musdesus_date=dt.date(2025, 5, 1), notary_deed_date=dt.date(2025, 5, 9)
+    )
     assert str(cooperative.latest_milestone) == str(dict(Cooperative.MILESTONES)["notary_deed_date"])
 
 
@@ -85,19 +89,45 @@ def test_business_unit_type_once_except_other(demo):
 
 def test_board_term_order_and_single_chair(demo):
     member = BoardMemberFactory(position=BoardMember.Position.CHAIR)
-    late = BoardMember(cooperative=member.cooperative, name="B", nik="1571010101900099", gender="P",
-                       position=BoardMember.Position.SUPERVISOR, term_start=dt.date(2025, 5, 1), term_end=dt.date(2025, 4, 1))
+    late = BoardMember(
+        cooperative=member.cooperative,
+        name="B",
+        nik="1571010101900099",
+        gender="P",
+        position=BoardMember.Position.SUPERVISOR,
+        term_start=dt.date(2025, 5, 1),
+        term_end=dt.date(2025, 4, 1),
+    )
     assert "term_end" in errors_of(late)
-    second_chair = BoardMember(cooperative=member.cooperative, name="C", nik="1571010101900098", gender="L",
-                               position=BoardMember.Position.CHAIR, term_start=dt.date(2025, 5, 1))
+    second_chair = BoardMember(
+        cooperative=member.cooperative,
+        name="C",
+        nik="1571010101900098",
+        gender="L",
+        position=BoardMember.Position.CHAIR,
+        term_start=dt.date(2025, 5, 1),
+    )
     assert "position" in errors_of(second_chair)
     with pytest.raises(IntegrityError), transaction.atomic():
-        BoardMember.objects.create(cooperative=member.cooperative, name="D", nik="1571010101900097", gender="L",
-                                   position="ANGGOTA_PENGAWAS", term_start=dt.date(2025, 5, 1), term_end=dt.date(2025, 1, 1))
+        BoardMember.objects.create(
+            cooperative=member.cooperative,
+            name="D",
+            nik="1571010101900097",
+            gender="L",
+            position="ANGGOTA_PENGAWAS",
+            term_start=dt.date(2025, 5, 1),
+            term_end=dt.date(2025, 1, 1),
+        )
 
 
 def test_same_person_once_per_board(demo):
     member = BoardMemberFactory()
-    duplicate = BoardMember(cooperative=member.cooperative, name="X", nik=member.nik, gender="L",
-                            position=BoardMember.Position.SUPERVISOR, term_start=dt.date(2025, 5, 1))
+    duplicate = BoardMember(
+        cooperative=member.cooperative,
+        name="X",
+        nik=member.nik,
+        gender="L",
+        position=BoardMember.Position.SUPERVISOR,
+        term_start=dt.date(2025, 5, 1),
+    )
     assert "__all__" in errors_of(duplicate)

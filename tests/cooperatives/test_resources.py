@@ -34,7 +34,7 @@ def test_list_export_has_exactly_the_filtered_scoped_rows(login):
 
 def test_list_page_links_keep_the_filters(login):
     content = login("staf.kotajambi").get(reverse("cooperatives:list"), {"kind": "KKMP"}).content.decode()
-    assert f'{EXPORT_CSV}?kind=KKMP' in content and f'{EXPORT_XLSX}?kind=KKMP' in content
+    assert f"{EXPORT_CSV}?kind=KKMP" in content and f"{EXPORT_XLSX}?kind=KKMP" in content
 
 
 def test_csv_export_is_excel_friendly(login):
@@ -45,10 +45,19 @@ def test_csv_export_is_excel_friendly(login):
     assert len(rows) - 1 == 68  # Kota Jambi: all kelurahan
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+62812", "'+62812"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("Koperasi", "Koperasi"), (12, 12), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
+        ("+62812", "'+62812"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("Koperasi", "Koperasi"),
+        (12, 12),
+        (None, None),
+    ],
+)
 def test_neutralise(value, expected):
     assert neutralise(value) == expected
 
@@ -66,8 +75,9 @@ def test_formula_cells_are_neutralised_in_exports(login, kota_jambi_cooperative)
 def test_an_export_reimports_unchanged(demo, resource_class):
     user = User.objects.get(username="staf.kotajambi")
     dataset = resource_class(user=user).export()
-    report = import_file(kind=resource_class.kind, data=dataset.export("xlsx"), file_name="x.xlsx", user=user,
-                         dry_run=True)
+    report = import_file(
+        kind=resource_class.kind, data=dataset.export("xlsx"), file_name="x.xlsx", user=user, dry_run=True
+    )
     assert report.ok, report.errors[:3]
     assert report.counts["unchanged"] == len(dataset) > 0
 

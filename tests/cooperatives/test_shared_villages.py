@@ -1,5 +1,6 @@
 """A village has one cooperative: seated there, or serving it jointly with other small villages
 (the "other villages served", edited in the admin). Each way in refuses a second one."""
+
 import pytest
 from django.forms import modelform_factory
 from django.urls import reverse
@@ -13,8 +14,9 @@ from tests.factories import VillageFactory
 from tests.imports.files import csv_bytes
 
 pytestmark = pytest.mark.django_db
-AdminForm = modelform_factory(Cooperative, form=CooperativeAdminForm,
-                              fields=["village", "extra_villages", "name", "kind", "formation_scheme"])
+AdminForm = modelform_factory(
+    Cooperative, form=CooperativeAdminForm, fields=["village", "extra_villages", "name", "kind", "formation_scheme"]
+)
 
 
 @pytest.fixture(autouse=True)
@@ -24,8 +26,13 @@ def indonesian():
 
 
 def admin_form(cooperative, extra_villages):
-    data = {"village": cooperative.village_id, "name": cooperative.name, "kind": cooperative.kind,
-            "formation_scheme": cooperative.formation_scheme, "extra_villages": [v.code for v in extra_villages]}
+    data = {
+        "village": cooperative.village_id,
+        "name": cooperative.name,
+        "kind": cooperative.kind,
+        "formation_scheme": cooperative.formation_scheme,
+        "extra_villages": [v.code for v in extra_villages],
+    }
     return AdminForm(data, instance=cooperative)
 
 
@@ -78,8 +85,13 @@ def test_a_jointly_served_village_cannot_seat_a_new_cooperative(two_cooperatives
     assert "village" in response.context["form"].errors
     assert not Cooperative.objects.filter(village=village).exists()
 
-    report = import_file(kind="cooperatives", data=csv_bytes([["KODE DESA", "Nama Koperasi"], [village.code, ""]]),
-                         file_name="baru.csv", user=User.objects.get(username="admin.provinsi"), dry_run=False)
+    report = import_file(
+        kind="cooperatives",
+        data=csv_bytes([["KODE DESA", "Nama Koperasi"], [village.code, ""]]),
+        file_name="baru.csv",
+        user=User.objects.get(username="admin.provinsi"),
+        dry_run=False,
+    )
     assert not report.written
     assert [e.code for e in report.errors] == ["village_shared"]
     assert second.name in report.errors[0].message

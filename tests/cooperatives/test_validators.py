@@ -27,7 +27,9 @@ def test_invalid_nik(nik, code):
     assert error.value.code == code
 
 
-@pytest.mark.parametrize("phone", ["081234567890", "0812-3456-7890", "+62 812 3456 7890", "62812345678", "0741 123456", "(0741) 7551234"])
+@pytest.mark.parametrize(
+    "phone", ["081234567890", "0812-3456-7890", "+62 812 3456 7890", "62812345678", "0741 123456", "(0741) 7551234"]
+)
 def test_valid_phone(phone):
     validate_phone(phone)
 

@@ -51,7 +51,9 @@ def test_filters(login, params, expected):
 
 def test_milestone_and_business_unit_filters(login):
     response = login("admin.provinsi").get(LIST, {"milestone": "outlet_operating_date", "business_unit": "apotek"})
-    expected = Cooperative.objects.filter(outlet_operating_date__isnull=False, business_units__unit_type="apotek").count()
+    expected = Cooperative.objects.filter(
+        outlet_operating_date__isnull=False, business_units__unit_type="apotek"
+    ).count()
     assert 0 < result_count(response) == expected
 
 
@@ -82,7 +84,12 @@ def test_list_queries_do_not_grow_with_rows(login, settings, django_assert_max_n
     settings.KDKMP_PAGE_SIZE = page_size
     client = login(username)
     with django_assert_max_num_queries(11):
-        response = client.get(LIST, {"regency": "15.71", "milestone": "simkopdes_date", "sort": "regency"} if username != "staf.kerinci" else {})
+        response = client.get(
+            LIST,
+            {"regency": "15.71", "milestone": "simkopdes_date", "sort": "regency"}
+            if username != "staf.kerinci"
+            else {},
+        )
     assert response.status_code == 200
     assert len(response.context["table"].page.object_list) > 0
 
@@ -114,7 +121,9 @@ def test_head_is_read_only(login, kota_jambi_cooperative):
 def test_create_cooperative_with_official_name(login):
     village = VillageFactory(name="Baru Sekali")
     client = login("staf.kotajambi")
-    response = client.post(reverse("cooperatives:create"), {"village": village.code, "formation_scheme": "baru", "members_count": 25})
+    response = client.post(
+        reverse("cooperatives:create"), {"village": village.code, "formation_scheme": "baru", "members_count": 25}
+    )
     assert response.status_code == 302
     cooperative = Cooperative.objects.get(village=village)
     assert cooperative.name == "Koperasi Kelurahan Merah Putih Baru Sekali"
@@ -124,7 +133,9 @@ def test_create_cooperative_with_official_name(login):
 def test_create_refuses_a_taken_or_foreign_village(login, kota_jambi_cooperative):
     client = login("staf.kotajambi")
     for code in [kota_jambi_cooperative.village_id, "15.01.01.2001"]:
-        response = client.post(reverse("cooperatives:create"), {"village": code, "formation_scheme": "baru", "members_count": 1})
+        response = client.post(
+            reverse("cooperatives:create"), {"village": code, "formation_scheme": "baru", "members_count": 1}
+        )
         assert response.status_code == 200
         assert "Pilih desa atau kelurahan" in response.content.decode()
     assert not Cooperative.objects.filter(name="").exists()
@@ -133,11 +144,20 @@ def test_create_refuses_a_taken_or_foreign_village(login, kota_jambi_cooperative
 def test_edit_shows_indonesian_messages(login, kota_jambi_cooperative):
     client = login("staf.kotajambi")
     url = reverse("cooperatives:update", args=[kota_jambi_cooperative.pk])
-    response = client.post(url, {
-        "name": kota_jambi_cooperative.name, "formation_scheme": "baru", "members_count": 10,
-        "phone": "12345", "nib": "12", "npwp": "x", "email": "bukan-email",
-        "musdesus_date": "2025-06-01", "notary_deed_date": "2025-05-01",
-    })
+    response = client.post(
+        url,
+        {
+            "name": kota_jambi_cooperative.name,
+            "formation_scheme": "baru",
+            "members_count": 10,
+            "phone": "12345",
+            "nib": "12",
+            "npwp": "x",
+            "email": "bukan-email",
+            "musdesus_date": "2025-06-01",
+            "notary_deed_date": "2025-05-01",
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "nomor telepon" in html.lower()
@@ -152,8 +172,16 @@ def test_edit_shows_indonesian_messages(login, kota_jambi_cooperative):
 def test_edit_saves(login, kota_jambi_cooperative):
     client = login("staf.kotajambi")
     url = reverse("cooperatives:update", args=[kota_jambi_cooperative.pk])
-    response = client.post(url, {"name": "Koperasi Uji", "formation_scheme": "pengembangan", "members_count": 99,
-                                 "phone": "0812-3456-7890", "musdesus_date": "01/05/2025"})
+    response = client.post(
+        url,
+        {
+            "name": "Koperasi Uji",
+            "formation_scheme": "pengembangan",
+            "members_count": 99,
+            "phone": "0812-3456-7890",
+            "musdesus_date": "01/05/2025",
+        },
+    )
     assert response.status_code == 302
     kota_jambi_cooperative.refresh_from_db()
     assert kota_jambi_cooperative.members_count == 99
@@ -202,10 +230,24 @@ def test_cooperative_page_lists_board_trainings(login, kota_jambi_cooperative):
 def test_an_edit_appears_in_the_history_with_its_author(login, kota_jambi_cooperative):
     client = login("staf.kotajambi")
     url = reverse("cooperatives:update", args=[kota_jambi_cooperative.pk])
-    client.post(url, {"name": kota_jambi_cooperative.name, "formation_scheme": "baru", "members_count": 321,
-                      "musdesus_date": kota_jambi_cooperative.musdesus_date.isoformat()})
-    client.post(url, {"name": kota_jambi_cooperative.name, "formation_scheme": "baru", "members_count": 333,
-                      "musdesus_date": kota_jambi_cooperative.musdesus_date.isoformat()})
+    client.post(
+        url,
+        {
+            "name": kota_jambi_cooperative.name,
+            "formation_scheme": "baru",
+            "members_count": 321,
+            "musdesus_date": kota_jambi_cooperative.musdesus_date.isoformat(),
+        },
+    )
+    client.post(
+        url,
+        {
+            "name": kota_jambi_cooperative.name,
+            "formation_scheme": "baru",
+            "members_count": 333,
+            "musdesus_date": kota_jambi_cooperative.musdesus_date.isoformat(),
+        },
+    )
     response = client.get(kota_jambi_cooperative.get_absolute_url())
     latest = response.context["changes"][0]
     assert latest.who.username == "staf.kotajambi"

@@ -1,5 +1,6 @@
 """The dashboard cache: a repeated view skips the aggregates, and every change made through the app
 (forms, services, imports) shows on the very next view."""
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -71,8 +72,13 @@ def test_a_cooperative_edited_and_one_imported_show_at_once(login):
     assert view(client)[0].total.milestones["simkopdes_date"] == before.milestones["simkopdes_date"] + 1
 
     village = VillageFactory()
-    report = import_file(kind="cooperatives", data=csv_bytes([["KODE DESA", "Nama Koperasi"], [village.code, ""]]),
-                         file_name="baru.csv", user=User.objects.get(username="admin.provinsi"), dry_run=False)
+    report = import_file(
+        kind="cooperatives",
+        data=csv_bytes([["KODE DESA", "Nama Koperasi"], [village.code, ""]]),
+        file_name="baru.csv",
+        user=User.objects.get(username="admin.provinsi"),
+        dry_run=False,
+    )
     assert report.written, report.errors
     assert view(client)[0].total.cooperatives == 1586
 

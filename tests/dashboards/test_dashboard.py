@@ -36,8 +36,10 @@ def test_regency_user_sees_only_the_regency(login):
     assert data.region.code == "15.71" and data.total.cooperatives == 68
     assert [r.region.level for r in data.rows] == ["district"] * 11
     assert client.get(HOME, {"wilayah": "15.01"}).status_code == 404
-    assert client.get(HOME, {"wilayah": "15.71.01"}).context["data"].total.cooperatives == \
-        Cooperative.objects.filter(village__code__startswith="15.71.01.").count()
+    assert (
+        client.get(HOME, {"wilayah": "15.71.01"}).context["data"].total.cooperatives
+        == Cooperative.objects.filter(village__code__startswith="15.71.01.").count()
+    )
 
 
 def test_drill_down_to_a_district(login):
@@ -47,8 +49,10 @@ def test_drill_down_to_a_district(login):
     assert [r.code for r in response.context["data"].breadcrumbs] == ["15", "15.01", "15.01.01"]
 
 
-@pytest.mark.parametrize("username, wilayah", [("kepala.dinas", ""), ("kepala.dinas", "15.01"), ("staf.kerinci", ""),
-                                               ("kepala.dinas", "15.01.01")])
+@pytest.mark.parametrize(
+    "username, wilayah",
+    [("kepala.dinas", ""), ("kepala.dinas", "15.01"), ("staf.kerinci", ""), ("kepala.dinas", "15.01.01")],
+)
 def test_queries_are_bounded(login, django_assert_max_num_queries, username, wilayah):
     client = login(username)
     with django_assert_max_num_queries(12):

@@ -1,6 +1,7 @@
 """Assignments from a spreadsheet in the browser: the 1:10 rule holds across the whole file (the
 11th row for a BA is refused by row number and nothing is written), then the fixed file goes in
 and the BA's page shows the full caseload."""
+
 import datetime as dt
 
 import pytest

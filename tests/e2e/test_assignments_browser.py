@@ -41,7 +41,9 @@ def test_assign_ten_refuse_the_eleventh_transfer_and_read_history(log_in, setup)
 
     # Transfer one of the ten to a BA with room.
     cooperative = Assignment.objects.active().filter(assistant=ba).order_by("cooperative__village").first().cooperative
-    receiver = Assistant.objects.with_load().filter(work_area_id="15.71", role="BA", load__lt=10).exclude(pk=ba.pk).first()
+    receiver = (
+        Assistant.objects.with_load().filter(work_area_id="15.71", role="BA", load__lt=10).exclude(pk=ba.pk).first()
+    )
     page.goto(cooperative.get_absolute_url())
     assert ba.name in page.inner_text("#current-ba")
     page.click("#assignment-card .card-header a")

@@ -10,8 +10,16 @@ def test_pages_and_admin_work_under_the_content_security_policy(log_in):
     violations = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     cooperative = Cooperative.objects.filter(village__code__startswith="15.71.").first()
-    for url in ["/", "/koperasi/", cooperative.get_absolute_url(), f"/koperasi/{cooperative.pk}/ubah/", "/penugasan/",
-                "/admin/", "/admin/cooperatives/cooperative/", f"/admin/cooperatives/cooperative/{cooperative.pk}/change/"]:
+    for url in [
+        "/",
+        "/koperasi/",
+        cooperative.get_absolute_url(),
+        f"/koperasi/{cooperative.pk}/ubah/",
+        "/penugasan/",
+        "/admin/",
+        "/admin/cooperatives/cooperative/",
+        f"/admin/cooperatives/cooperative/{cooperative.pk}/change/",
+    ]:
         response = page.goto(url)
         assert response.status == 200, url
         assert "Content-Security-Policy" in {k.title(): v for k, v in response.headers.items()}

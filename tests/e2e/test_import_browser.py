@@ -1,5 +1,6 @@
 """Done when: upload a file with errors, see them all with row numbers, fix it, preview and
 confirm; re-importing the same file reports no changes."""
+
 import pytest
 
 from cooperatives.models import Cooperative
@@ -15,14 +16,28 @@ def test_import_with_errors_fix_preview_confirm_and_reimport(log_in, tmp_path, s
     title = [["DATA KDKMP KOTA JAMBI"], []]
     header = ["Kode Desa", "Nama Koperasi", "Tanggal Musdesus", "Jumlah Anggota"]
     bad = tmp_path / "koperasi-salah.xlsx"
-    bad.write_bytes(xlsx(title + [header,
-                                  [villages[0].code, "", "14/04/2025", "banyak"],
-                                  [villages[1].code, "", "31/02/2025", "50"],
-                                  ["15.01.01.1004", "", "", "10"]]))
+    bad.write_bytes(
+        xlsx(
+            title
+            + [
+                header,
+                [villages[0].code, "", "14/04/2025", "banyak"],
+                [villages[1].code, "", "31/02/2025", "50"],
+                ["15.01.01.1004", "", "", "10"],
+            ]
+        )
+    )
     good = tmp_path / "koperasi.xlsx"
-    good.write_bytes(xlsx(title + [header,
-                                   [villages[0].code, "", "14/04/2025", "120"],
-                                   [villages[1].code.replace(".", ""), "KKMP Uji", "27 Oktober 2025", "50"]]))
+    good.write_bytes(
+        xlsx(
+            title
+            + [
+                header,
+                [villages[0].code, "", "14/04/2025", "120"],
+                [villages[1].code.replace(".", ""), "KKMP Uji", "27 Oktober 2025", "50"],
+            ]
+        )
+    )
 
     page = log_in("admin.provinsi")
     page.click("nav a[href='/impor/']")

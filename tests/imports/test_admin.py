@@ -1,4 +1,5 @@
 """The Django admin's import (django-import-export: preview, then confirm) on the shared path."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -23,8 +24,9 @@ def test_admin_preview_then_confirm(login):
     client = login("admin.provinsi")
     village = VillageFactory()
     data = xlsx([["Rekap KDKMP"], ["Kode Desa", "Jumlah Anggota"], [village.code, "77"]])
-    response = client.post(IMPORT, {"format": xlsx_format_index(), "import_file": SimpleUploadedFile("a.xlsx", data),
-                                     "resource": 0})
+    response = client.post(
+        IMPORT, {"format": xlsx_format_index(), "import_file": SimpleUploadedFile("a.xlsx", data), "resource": 0}
+    )
     assert response.status_code == 200
     result = response.context["result"]
     assert not result.has_validation_errors()
@@ -35,7 +37,9 @@ def test_admin_preview_then_confirm(login):
     assert response.status_code == 302
     assert Cooperative.objects.get(village=village).members_count == 77
     assert list(ImportLog.objects.filter(channel="admin").values_list("outcome", flat=True).order_by("pk")) == [
-        "previewed", "imported"]
+        "previewed",
+        "imported",
+    ]
 
 
 def test_admin_shows_row_errors_and_no_confirm(login, kerinci_cooperative):
@@ -45,8 +49,9 @@ def test_admin_shows_row_errors_and_no_confirm(login, kerinci_cooperative):
     assert login("staf.kotajambi").get(IMPORT).status_code == 403  # staff, but may not import
     client = login("admin.provinsi")
     data = xlsx([["Kode Desa", "Jumlah Anggota"], ["15.71.01.9999", "1"], ["1501", "2"]])
-    response = client.post(IMPORT, {"format": xlsx_format_index(), "import_file": SimpleUploadedFile("a.xlsx", data),
-                                    "resource": 0})
+    response = client.post(
+        IMPORT, {"format": xlsx_format_index(), "import_file": SimpleUploadedFile("a.xlsx", data), "resource": 0}
+    )
     result = response.context["result"]
     assert [row.number for row in result.invalid_rows] == [2, 3]
     assert "confirm_form" not in response.context
@@ -58,11 +63,13 @@ def test_admin_export_is_scoped(login):
     User.objects.filter(username="staf.kotajambi").update(is_staff=True)
     client = login("staf.kotajambi")
     url = reverse("admin:cooperatives_cooperative_export")
-    response = client.post(url, {"format": 0, "resource": 0, "cooperativeresource_village_code": True,
-                                 "cooperativeresource_name": True})
+    response = client.post(
+        url, {"format": 0, "resource": 0, "cooperativeresource_village_code": True, "cooperativeresource_name": True}
+    )
     assert response.status_code == 200, response.content[:500]
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert len(rows) == 1 + 68
@@ -95,27 +102,37 @@ def test_admin_reads_files_like_the_page(login, settings):
     csv_index = [f.__name__ for f in CooperativeAdmin.import_formats].index("RosterCSV")
     client = login("admin.provinsi")
     village = VillageFactory()
-    data = csv_bytes([["Kode Desa", "Alamat"], [village.code, "Jl. Pasar No. 1, Sérang"]], delimiter=";", encoding="cp1252")
-    response = client.post(IMPORT, {"format": csv_index, "import_file": SimpleUploadedFile("a.csv", data), "resource": 0})
+    data = csv_bytes(
+        [["Kode Desa", "Alamat"], [village.code, "Jl. Pasar No. 1, Sérang"]], delimiter=";", encoding="cp1252"
+    )
+    response = client.post(
+        IMPORT, {"format": csv_index, "import_file": SimpleUploadedFile("a.csv", data), "resource": 0}
+    )
     assert [r.import_type for r in response.context["result"].rows] == ["new"]
 
     settings.KDKMP_IMPORT_MAX_BYTES = 10
-    response = client.post(IMPORT, {"format": csv_index, "import_file": SimpleUploadedFile("a.csv", data), "resource": 0})
+    response = client.post(
+        IMPORT, {"format": csv_index, "import_file": SimpleUploadedFile("a.csv", data), "resource": 0}
+    )
     assert "Berkas terlalu besar" in str(response.context["form"].errors)
 
 
-@pytest.mark.parametrize("data, words", [
-    (b"Kode Desa,Alamat\n15.71.01.1001," + b"x" * 200_000 + b"\n", "terlalu panjang"),
-    (b"Kode Desa,Alamat\n" + b"15.71.01.1001,Jl. Pasar\n" * 300 + b"15.71.01.1002,Jl.\x00Pasar\n", "NUL"),
-    (b"Kode Desa,Alamat\n", "Berkas kosong"),
-])
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (b"Kode Desa,Alamat\n15.71.01.1001," + b"x" * 200_000 + b"\n", "terlalu panjang"),
+        (b"Kode Desa,Alamat\n" + b"15.71.01.1001,Jl. Pasar\n" * 300 + b"15.71.01.1002,Jl.\x00Pasar\n", "NUL"),
+        (b"Kode Desa,Alamat\n", "Berkas kosong"),
+    ],
+)
 def test_admin_file_problems_are_answered_in_indonesian(login, data, words):
     from cooperatives.admin import CooperativeAdmin
 
     csv_index = [f.__name__ for f in CooperativeAdmin.import_formats].index("RosterCSV")
     before = Cooperative.objects.count()
     response = login("admin.provinsi").post(
-        IMPORT, {"format": csv_index, "import_file": SimpleUploadedFile("a.csv", data), "resource": 0})
+        IMPORT, {"format": csv_index, "import_file": SimpleUploadedFile("a.csv", data), "resource": 0}
+    )
     assert response.status_code == 200
     errors = str(response.context["form"].errors)
     assert words in errors and "encountered" not in errors and "No valid data" not in errors

@@ -1,6 +1,6 @@
 import pytest
-from openpyxl import load_workbook
 from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
 
 from cooperatives.models import Cooperative
 from imports.models import ImportLog

@@ -1,6 +1,7 @@
 """One preview token is confirmed exactly once, however many clicks arrive at the same moment
 (issue 11, finding 10: two confirms wrote the history twice and logged two imports; the board
 kind showed PostgreSQL's raw duplicate-key text)."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -47,8 +48,9 @@ def confirm_all(clients, token):
 def test_concurrent_confirms_of_one_token_import_once(demo):
     cooperative = Cooperative.objects.filter(village__code__startswith="15.71.").order_by("village").first()
     before = cooperative.history.count()
-    clients, token = previewed("cooperatives", [["Kode Desa", "Jumlah Anggota"],
-                                                [cooperative.village_id, cooperative.members_count + 7]])
+    clients, token = previewed(
+        "cooperatives", [["Kode Desa", "Jumlah Anggota"], [cooperative.village_id, cooperative.members_count + 7]]
+    )
     responses = confirm_all(clients, token)
     assert ImportLog.objects.filter(outcome="imported", channel="page").count() == 1
     assert cooperative.history.count() == before + 1
@@ -59,8 +61,10 @@ def test_concurrent_confirms_of_one_token_import_once(demo):
 
 def test_concurrent_confirms_of_a_board_file_never_show_database_text(demo):
     cooperative = Cooperative.objects.filter(village__code__startswith="15.71.").order_by("village")[1]
-    rows = [["Kode Desa", "Nama", "NIK", "Jenis Kelamin", "Jabatan", "Mulai Menjabat"],
-            [cooperative.village_id, "Anggota Pengawas Baru", "1571014101900099", "P", "Anggota Pengawas", "01/11/2025"]]
+    rows = [
+        ["Kode Desa", "Nama", "NIK", "Jenis Kelamin", "Jabatan", "Mulai Menjabat"],
+        [cooperative.village_id, "Anggota Pengawas Baru", "1571014101900099", "P", "Anggota Pengawas", "01/11/2025"],
+    ]
     clients, token = previewed("board", rows)
     responses = confirm_all(clients, token)
     assert BoardMember.objects.filter(cooperative=cooperative, nik="1571014101900099").count() == 1
@@ -75,12 +79,18 @@ def test_two_uploads_of_one_new_board_member_at_once_never_show_database_text(de
     from imports.services import import_file
 
     cooperative = Cooperative.objects.filter(village__code__startswith="15.71.").order_by("village")[2]
-    rows = [["Kode Desa", "Nama", "NIK", "Jenis Kelamin", "Jabatan", "Mulai Menjabat"],
-            [cooperative.village_id, "Pengawas Bersamaan", "1571014101900098", "P", "Anggota Pengawas", "01/11/2025"]]
+    rows = [
+        ["Kode Desa", "Nama", "NIK", "Jenis Kelamin", "Jabatan", "Mulai Menjabat"],
+        [cooperative.village_id, "Pengawas Bersamaan", "1571014101900098", "P", "Anggota Pengawas", "01/11/2025"],
+    ]
     admin_user = User.objects.get(username="admin.provinsi")
     reports = []
-    jobs = [lambda: reports.append(import_file(kind="board", data=xlsx(rows), file_name="f.xlsx", user=admin_user,
-                                               dry_run=False)) for _ in range(2)]
+    jobs = [
+        lambda: reports.append(
+            import_file(kind="board", data=xlsx(rows), file_name="f.xlsx", user=admin_user, dry_run=False)
+        )
+        for _ in range(2)
+    ]
     ok, _refused, errors = threads.run_together(jobs, refusal=())
     assert errors == [] and ok == 2
     assert BoardMember.objects.filter(cooperative=cooperative, nik="1571014101900098").count() == 1

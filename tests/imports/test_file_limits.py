@@ -1,6 +1,7 @@
 """Files made to hurt the reader (issue 11): a far cell that would make the xlsx reader build a
 grid of billions of cells, csv cells past Python's field limit, NUL bytes, hidden sheets. Each
 gets its Indonesian file error, quickly and in little memory."""
+
 import io
 import subprocess
 import sys
@@ -38,8 +39,14 @@ else:
 
 
 def read_capped(data, megabytes=1024):
-    done = subprocess.run([sys.executable, "-c", READ_CAPPED, str(megabytes)], input=data, capture_output=True,
-                          cwd=ROOT, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", READ_CAPPED, str(megabytes)],
+        input=data,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
     return done.stdout.decode().splitlines()
 
@@ -63,19 +70,23 @@ FAR_CELLS = {
     # no dimension element at all (openpyxl's write-only mode writes none either)
     "undeclared XFD20000": raw_xlsx({"data": HEADER + f'<row r="20000">{text_cell("XFD20000", "x")}</row>'}),
     # a dimension that lies
-    "lying A1:B2": raw_xlsx({"dimension": "A1:B2",
-                             "data": HEADER + f'<row r="100000">{text_cell("XFD100000", "x")}</row>'}),
+    "lying A1:B2": raw_xlsx(
+        {"dimension": "A1:B2", "data": HEADER + f'<row r="100000">{text_cell("XFD100000", "x")}</row>'}
+    ),
     # cells without references, placed by their order: 16,383 empty cells, then a value
     "positional": raw_xlsx({"data": HEADER + '<row r="100000">' + "<c/>" * 16383 + text_cell(None, "x") + "</row>"}),
     # a row without a number after row 99,999 -> row 100,000
-    "positional row": raw_xlsx({"data": HEADER + '<row r="99999"></row><row>' + "<c/>" * 300 + text_cell(None, "x")
-                                + "</row>"}),
+    "positional row": raw_xlsx(
+        {"data": HEADER + '<row r="99999"></row><row>' + "<c/>" * 300 + text_cell(None, "x") + "</row>"}
+    ),
     # a second r attribute (the reader takes the last one)
-    "two references": raw_xlsx({"data": HEADER + '<row r="2"><c r="A2" t="inlineStr" r="XFD100000"><is><t>x</t></is>'
-                                        '</c></row>'}),
+    "two references": raw_xlsx(
+        {"data": HEADER + '<row r="2"><c r="A2" t="inlineStr" r="XFD100000"><is><t>x</t></is></c></row>'}
+    ),
     # a namespace prefix on the cell element
-    "prefixed cell": raw_xlsx({"data": HEADER + '<row r="2"><x:c xmlns:x="urn:x" r="XFD20000" t="inlineStr"><is>'
-                                       '<t>x</t></is></x:c></row>'}),
+    "prefixed cell": raw_xlsx(
+        {"data": HEADER + '<row r="2"><x:c xmlns:x="urn:x" r="XFD20000" t="inlineStr"><is><t>x</t></is></x:c></row>'}
+    ),
 }
 
 
@@ -98,8 +109,12 @@ def test_the_refusal_names_the_cell_and_the_limit():
 def test_styled_empty_cells_far_away_are_not_data():
     # Excel writes a formatted but empty cell as <c r=".." s="1"/>: the reader skips it, and so
     # must the limits (the sheet is read as its two real rows).
-    data = raw_xlsx({"data": HEADER + f'<row r="2">{text_cell("A2", "15.71.01.1001")}</row>'
-                             '<row r="150000"><c r="XFD150000" s="1"/></row>'})
+    data = raw_xlsx(
+        {
+            "data": HEADER + f'<row r="2">{text_cell("A2", "15.71.01.1001")}</row>'
+            '<row r="150000"><c r="XFD150000" s="1"/></row>'
+        }
+    )
     assert read_capped(data) == ["read 2 1"]
 
 
@@ -194,10 +209,13 @@ def test_csv_columns_and_rows_are_bounded_while_reading(settings):
     assert exc.value.code == "too_many_rows"
 
 
-@pytest.mark.parametrize("data", [
-    b"PK\x03\x04" + b"\x00" * 200,  # a zip signature and nothing behind it
-    xlsx([["Kode Desa"]])[:-200],  # truncated
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"PK\x03\x04" + b"\x00" * 200,  # a zip signature and nothing behind it
+        xlsx([["Kode Desa"]])[:-200],  # truncated
+    ],
+)
 def test_damaged_files_get_a_message_not_an_exception(data):
     with pytest.raises(FileError) as exc:
         reading.read_grid(data)

@@ -153,20 +153,29 @@ def test_text_trims_and_undoes_excel_numbers():
 
 
 def _index():
-    return reading.RegionIndex([
-        Region(code="15", name="Jambi", level="province"),
-        Region(code="15.01", name="Kabupaten Kerinci", level="regency", parent_id="15"),
-        Region(code="15.71", name="Kota Jambi", level="regency", parent_id="15"),
-        Region(code="15.05", name="Kabupaten Muaro Jambi", level="regency", parent_id="15"),
-        Region(code="32.16", name="Kabupaten Bekasi", level="regency", parent_id="32"),
-        Region(code="32.75", name="Kota Bekasi", level="regency", parent_id="32"),
-    ])
+    return reading.RegionIndex(
+        [
+            Region(code="15", name="Jambi", level="province"),
+            Region(code="15.01", name="Kabupaten Kerinci", level="regency", parent_id="15"),
+            Region(code="15.71", name="Kota Jambi", level="regency", parent_id="15"),
+            Region(code="15.05", name="Kabupaten Muaro Jambi", level="regency", parent_id="15"),
+            Region(code="32.16", name="Kabupaten Bekasi", level="regency", parent_id="32"),
+            Region(code="32.75", name="Kota Bekasi", level="regency", parent_id="32"),
+        ]
+    )
 
 
-@pytest.mark.parametrize("name, code", [
-    ("Kab. Kerinci", "15.01"), ("KERINCI", "15.01"), ("kabupaten  kerinci", "15.01"),
-    ("Kota Jambi", "15.71"), ("Muaro-Jambi", "15.05"), ("Kab Muaro Jambi", "15.05"),
-])
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("Kab. Kerinci", "15.01"),
+        ("KERINCI", "15.01"),
+        ("kabupaten  kerinci", "15.01"),
+        ("Kota Jambi", "15.71"),
+        ("Muaro-Jambi", "15.05"),
+        ("Kab Muaro Jambi", "15.05"),
+    ],
+)
 def test_region_names_ignore_case_spacing_and_prefixes(name, code):
     assert _index().match(name, ["15"]).code == code
 
@@ -186,9 +195,18 @@ def test_ambiguous_name_lists_the_candidates():
     assert "Kota Bekasi" in exc.value.params["suggestions"]
 
 
-@pytest.mark.parametrize("value, expected", [
-    (120, 120), (120.0, 120), ("1.234", 1234), ("1,234", 1234), (" 45 ", 45), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (120, 120),
+        (120.0, 120),
+        ("1.234", 1234),
+        ("1,234", 1234),
+        (" 45 ", 45),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_integers(value, expected):
     assert reading.integer(value) == expected
 

@@ -14,8 +14,16 @@ from tests.imports.files import csv_bytes, error_codes, xlsx
 pytestmark = pytest.mark.django_db
 
 TITLE = [["DATA KOPERASI DESA/KELURAHAN MERAH PUTIH"], ["Dinas Koperasi Provinsi Jambi"], []]
-COOP_HEADER = ["No", "KODE DESA", "Nama Koperasi", "Tanggal Musdesus", "Tanggal Akta Notaris",
-               "Jumlah Anggota", "Unit Gerai Sembako", "Keterangan"]
+COOP_HEADER = [
+    "No",
+    "KODE DESA",
+    "Nama Koperasi",
+    "Tanggal Musdesus",
+    "Tanggal Akta Notaris",
+    "Jumlah Anggota",
+    "Unit Gerai Sembako",
+    "Keterangan",
+]
 
 
 @pytest.fixture
@@ -33,10 +41,12 @@ def coop_file(rows):
 
 def test_new_cooperatives_are_created_named_by_the_rule_with_units(admin_user):
     villages = VillageFactory.create_batch(2)
-    data = coop_file([
-        [villages[0].code.replace(".", ""), "", "14/04/2025", "25 April 2025", "120", "beroperasi", "catatan"],
-        [villages[1].code, "KKMP Uji", dt.date(2025, 4, 20), "", 80, "", ""],
-    ])
+    data = coop_file(
+        [
+            [villages[0].code.replace(".", ""), "", "14/04/2025", "25 April 2025", "120", "beroperasi", "catatan"],
+            [villages[1].code, "KKMP Uji", dt.date(2025, 4, 20), "", 80, "", ""],
+        ]
+    )
     report = run("cooperatives", data, admin_user)
     assert report.ok, report.errors
     assert report.counts | {} == {"rows": 2, "new": 2, "updated": 0, "unchanged": 0, "errors": 0}
@@ -50,7 +60,13 @@ def test_new_cooperatives_are_created_named_by_the_rule_with_units(admin_user):
     assert first.business_units.get().status == BusinessUnit.Status.OPERATING
     assert Cooperative.objects.get(village=villages[1]).name == "KKMP Uji"
     log = ImportLog.objects.get(pk=report.log.pk)
-    assert (log.user, log.kind, log.outcome, log.new, log.file_name) == (admin_user, "cooperatives", "imported", 2, "roster.xlsx")
+    assert (log.user, log.kind, log.outcome, log.new, log.file_name) == (
+        admin_user,
+        "cooperatives",
+        "imported",
+        2,
+        "roster.xlsx",
+    )
 
 
 def test_same_file_twice_changes_nothing_and_a_changed_row_shows_its_differences(admin_user):
@@ -61,8 +77,12 @@ def test_same_file_twice_changes_nothing_and_a_changed_row_shows_its_differences
     assert again.counts["unchanged"] == 1 and again.counts["new"] == 0
     assert Cooperative.objects.filter(village=village).count() == 1
 
-    changed = run("cooperatives", coop_file([[village.code, "", "14/04/2025", "", 150, "pembangunan", ""]]),
-                  admin_user, dry_run=True)
+    changed = run(
+        "cooperatives",
+        coop_file([[village.code, "", "14/04/2025", "", 150, "pembangunan", ""]]),
+        admin_user,
+        dry_run=True,
+    )
     (row,) = changed.rows
     assert row.action == "update"
     assert row.diff == {"Jumlah Anggota": ("100", "150"), "Unit Gerai Sembako": ("rencana", "pembangunan")}
@@ -72,20 +92,28 @@ def test_same_file_twice_changes_nothing_and_a_changed_row_shows_its_differences
 def test_every_error_in_one_pass_with_excel_row_numbers_and_nothing_written(admin_user, kerinci_cooperative):
     good = VillageFactory()
     staff = User.objects.get(username="staf.kotajambi")
-    data = coop_file([
-        [good.code, "", "14/04/2025", "", 10, "", ""],            # row 5: fine
-        ["15.71.01.9999", "", "", "", "", "", ""],                # row 6: no such village
-        ["15.71", "", "", "", "", "", ""],                        # row 7: not a village code
-        [kerinci_cooperative.village_id, "", "", "", "", "", ""],  # row 8: outside Kota Jambi
-        [good.code, "", "kemarin", "", "banyak", "selalu", ""],   # row 9: three bad cells
-        [good.code, "", "", "", "", "", ""],                      # row 10: duplicate of row 5
-        [good.code.replace("1.19", "1.18"), "", "01/05/2025", "01/04/2025", "", "", ""],  # row 11
-    ])
+    data = coop_file(
+        [
+            [good.code, "", "14/04/2025", "", 10, "", ""],  # row 5: fine
+            ["15.71.01.9999", "", "", "", "", "", ""],  # row 6: no such village
+            ["15.71", "", "", "", "", "", ""],  # row 7: not a village code
+            [kerinci_cooperative.village_id, "", "", "", "", "", ""],  # row 8: outside Kota Jambi
+            [good.code, "", "kemarin", "", "banyak", "selalu", ""],  # row 9: three bad cells
+            [good.code, "", "", "", "", "", ""],  # row 10: duplicate of row 5
+            [good.code.replace("1.19", "1.18"), "", "01/05/2025", "01/04/2025", "", "", ""],  # row 11
+        ]
+    )
     report = run("cooperatives", data, staff)
     assert not report.ok and not report.written
     assert error_codes(report) == [
-        (6, "unknown_village"), (7, "not_a_village_code"), (8, "out_of_scope"),
-        (9, "bad_choice"), (9, "bad_date"), (9, "bad_number"), (10, "duplicate_row"), (11, "unknown_village"),
+        (6, "unknown_village"),
+        (7, "not_a_village_code"),
+        (8, "out_of_scope"),
+        (9, "bad_choice"),
+        (9, "bad_date"),
+        (9, "bad_number"),
+        (10, "duplicate_row"),
+        (11, "unknown_village"),
     ]
     assert not Cooperative.objects.filter(village=good).exists()
     assert ImportLog.objects.get(pk=report.log.pk).outcome == "rejected"
@@ -129,13 +157,24 @@ def test_villages_by_name_when_the_file_has_no_codes(admin_user, kota_jambi_coop
     assert "Kabupaten Kerinci" in error.message
 
 
-BOARD_HEADER = ["Kode Desa", "Nama", "NIK", "Jenis Kelamin", "No. HP", "Jabatan", "Mulai Menjabat", "Akhir Masa Jabatan"]
+BOARD_HEADER = [
+    "Kode Desa",
+    "Nama",
+    "NIK",
+    "Jenis Kelamin",
+    "No. HP",
+    "Jabatan",
+    "Mulai Menjabat",
+    "Akhir Masa Jabatan",
+]
 
 
 def test_board_members_by_village_code_and_nik(admin_user, kota_jambi_cooperative):
     code = kota_jambi_cooperative.village_id
-    rows = [BOARD_HEADER, [code, "Rina Lestari", "1571014508900003", "Perempuan", "0812-1111-2222",
-                           "Anggota Pengawas", "01/05/2025", ""]]
+    rows = [
+        BOARD_HEADER,
+        [code, "Rina Lestari", "1571014508900003", "Perempuan", "0812-1111-2222", "Anggota Pengawas", "01/05/2025", ""],
+    ]
     report = run("board", xlsx(rows), admin_user)
     assert report.written and report.counts["new"] == 1
     member = BoardMember.objects.get(cooperative=kota_jambi_cooperative, nik="1571014508900003")
@@ -148,7 +187,7 @@ def test_board_rules_across_rows(admin_user, kota_jambi_cooperative):
     village_without_cooperative = VillageFactory()
     rows = [
         BOARD_HEADER,
-        [code, "Ketua Kedua", "1571010101900011", "L", "", "Ketua", "01/05/2025", ""],          # chair taken
+        [code, "Ketua Kedua", "1571010101900011", "L", "", "Ketua", "01/05/2025", ""],  # chair taken
         [code, "Ani", "1571014101900012", "P", "", "Anggota Pengawas", "01/05/2025", ""],
         [code, "Ani lagi", "1571014101900012", "P", "", "Anggota Pengawas", "01/05/2025", ""],  # same NIK
         [village_without_cooperative.code, "Budi", "1571010101900013", "L", "", "Manajer", "01/05/2025", ""],
@@ -156,7 +195,10 @@ def test_board_rules_across_rows(admin_user, kota_jambi_cooperative):
     ]
     report = run("board", xlsx(rows), admin_user)
     assert error_codes(report) == [
-        (2, "position_taken"), (4, "duplicate_row"), (5, "no_cooperative"), (6, "bad_choice"),
+        (2, "position_taken"),
+        (4, "duplicate_row"),
+        (5, "no_cooperative"),
+        (6, "bad_choice"),
     ]
     assert {e.column for e in report.rows[4].errors} == {"Jenis Kelamin", "Jabatan"}
     assert not BoardMember.objects.filter(nik="1571014101900012").exists()
@@ -177,8 +219,9 @@ def test_queries_do_not_grow_with_rows(admin_user, django_assert_max_num_queries
     existing = list(Cooperative.objects.filter(village__code__startswith="15.72.").order_by("village")[:22])
 
     def rows(villages, coops, members):
-        return [[v.code, "", "", "", 50, "rencana", ""] for v in villages] + \
-               [[c.village_id, "", "", "", members, "", ""] for c in coops]
+        return [[v.code, "", "", "", 50, "rencana", ""] for v in villages] + [
+            [c.village_id, "", "", "", members, "", ""] for c in coops
+        ]
 
     counts = [
         _query_count("cooperatives", coop_file(rows(small, existing[:2], 999)), admin_user),
@@ -194,7 +237,16 @@ def test_board_queries_do_not_grow_with_rows(admin_user, django_assert_max_num_q
 
     def rows(cooperatives, serial):
         return [BOARD_HEADER] + [
-            [c.village_id, f"Anggota {i}", f"157201010190{serial + i:04d}", "L", "", "Anggota Pengawas", "01/05/2025", ""]
+            [
+                c.village_id,
+                f"Anggota {i}",
+                f"157201010190{serial + i:04d}",
+                "L",
+                "",
+                "Anggota Pengawas",
+                "01/05/2025",
+                "",
+            ]
             for i, c in enumerate(cooperatives)
         ]
 
@@ -216,8 +268,10 @@ def test_the_downloadable_templates_read_cleanly(admin_user, kind):
 
 def test_board_members_by_names(admin_user, kota_jambi_cooperative):
     village = kota_jambi_cooperative.village
-    rows = [["Kab/Kota", "Kec.", "Desa", "Nama", "NIK", "JK", "Jabatan", "TMT"],
-            ["Kota Jambi", village.parent.name, village.name, "Dewi", "1571014101900021", "P", "Pengawas", "1 Mei 2025"]]
+    rows = [
+        ["Kab/Kota", "Kec.", "Desa", "Nama", "NIK", "JK", "Jabatan", "TMT"],
+        ["Kota Jambi", village.parent.name, village.name, "Dewi", "1571014101900021", "P", "Pengawas", "1 Mei 2025"],
+    ]
     report = run("board", csv_bytes(rows), admin_user, name="pengurus.csv")
     assert report.written and report.counts["new"] == 1
     assert BoardMember.objects.filter(cooperative=kota_jambi_cooperative, nik="1571014101900021").exists()
@@ -225,8 +279,13 @@ def test_board_members_by_names(admin_user, kota_jambi_cooperative):
 
 def test_imported_writes_are_in_the_change_history(admin_user, kota_jambi_cooperative):
     village = VillageFactory()
-    report = run("cooperatives", coop_file([[village.code, "", "", "", 10, "rencana", ""],
-                                            [kota_jambi_cooperative.village_id, "", "", "", 11, "", ""]]), admin_user)
+    report = run(
+        "cooperatives",
+        coop_file(
+            [[village.code, "", "", "", 10, "rencana", ""], [kota_jambi_cooperative.village_id, "", "", "", 11, "", ""]]
+        ),
+        admin_user,
+    )
     assert report.written, report.errors
     created = Cooperative.objects.get(village=village)
     assert [(h.history_type, h.history_user) for h in created.history.all()] == [("+", admin_user)]
@@ -240,11 +299,14 @@ def test_imported_writes_are_in_the_change_history(admin_user, kota_jambi_cooper
     assert member.history.get().history_user == admin_user
 
 
-@pytest.mark.parametrize("kind, expected", [
-    ("cooperatives", ["Kode Desa"]),  # no column is required alone: the code, or the three names
-    ("participants", ["ID Angkatan (atau Program dan Angkatan)", "NIK"]),
-    ("board", ["Nama", "NIK", "Jabatan"]),
-])
+@pytest.mark.parametrize(
+    "kind, expected",
+    [
+        ("cooperatives", ["Kode Desa"]),  # no column is required alone: the code, or the three names
+        ("participants", ["ID Angkatan (atau Program dan Angkatan)", "NIK"]),
+        ("board", ["Nama", "NIK", "Jabatan"]),
+    ],
+)
 def test_no_header_row_names_the_expected_columns(admin_user, kind, expected):
     report = run(kind, xlsx([["Daftar"], ["Baris tanpa judul kolom", 3]]), admin_user)
     ((code, text),) = report.file_errors
@@ -281,4 +343,3 @@ def test_a_confirmed_import_analyzes_the_tables_it_wrote_after_commit(admin_user
     grown = {table for table, count in after.items() if count > before.get(table, 0)}
     assert {"cooperatives_cooperative", "cooperatives_historicalcooperative", "cooperatives_businessunit"} <= grown
     assert "trainings_cohort" not in grown and "imports_importlog" not in grown
-

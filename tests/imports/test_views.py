@@ -67,7 +67,9 @@ def test_errors_then_fix_then_confirm_then_nothing_new(login):
     response = upload(client, good)
     assert response.context["counts"]["unchanged"] == 1
     assert 'id="no-changes"' in response.content.decode()
-    outcomes = list(ImportLog.objects.filter(user__username="admin.provinsi").order_by("pk").values_list("outcome", flat=True))
+    outcomes = list(
+        ImportLog.objects.filter(user__username="admin.provinsi").order_by("pk").values_list("outcome", flat=True)
+    )
     assert outcomes == ["rejected", "previewed", "imported", "previewed"]
 
 
@@ -134,8 +136,10 @@ def test_file_problems_get_their_indonesian_message_on_the_page(login, code):
 
 def test_failed_rows_file_keeps_header_formulas_as_text(login):
     client = login("admin.provinsi")
-    rows = [["Kode Desa", "Jumlah Anggota", '=HYPERLINK("http://contoh.test","klik")'],
-            ["15.71.01.9999", "3\x01", "=1+1"]]  # a control character no xlsx cell may hold, from a csv
+    rows = [
+        ["Kode Desa", "Jumlah Anggota", '=HYPERLINK("http://contoh.test","klik")'],
+        ["15.71.01.9999", "3\x01", "=1+1"],
+    ]  # a control character no xlsx cell may hold, from a csv
     response = client.post(PAGE, {"kind": "cooperatives", "file": SimpleUploadedFile("a.csv", csv_bytes(rows))})
     failed = client.get(reverse("imports:failed_rows", args=[response.context["token"]]))
     sheet = load_workbook(io.BytesIO(failed.content)).active

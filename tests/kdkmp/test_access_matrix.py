@@ -6,6 +6,7 @@ anonymous → login redirect; a role without the page's permission → 403; an o
 scope (another province: Bengkulu) → 404; a BA's login sees only its own caseload (404 beyond);
 otherwise the page works (200, or a redirect after a POST action).
 """
+
 import datetime as dt
 
 import pytest
@@ -107,25 +108,49 @@ def objects(demo):
     board_cohort = Cohort.objects.get(region_id="15.71")
     enrollment = Enrollment.objects.filter(cohort=board_cohort, board_member__cooperative=cooperative).first()
     inside = {
-        "cooperative": cooperative, "board_member": cooperative.board_members.first(),
-        "business_unit": cooperative.business_units.first(), "assistant": ba, "assignment": assignment,
-        "program": board_cohort.program, "cohort": board_cohort, "enrollment": enrollment,
+        "cooperative": cooperative,
+        "board_member": cooperative.board_members.first(),
+        "business_unit": cooperative.business_units.first(),
+        "assistant": ba,
+        "assignment": assignment,
+        "program": board_cohort.program,
+        "cohort": board_cohort,
+        "enrollment": enrollment,
         "user": User.objects.get(username="staf.kotajambi"),
     }
     load_regions([OUTSIDE_PROVINCE])
     village = "17.01.01.2001"
     from cooperatives.models import Region
 
-    far = Cooperative.objects.create(village_id=village, name="Koperasi Desa Merah Putih Luar",
-                                     kind=Cooperative.kind_for(Region.objects.get(code=village)))
-    member = BoardMember.objects.create(cooperative=far, name="Orang Luar", nik="1701014101900001", gender="P",
-                                        position="KETUA", term_start=dt.date(2025, 5, 1))
-    far_ba = Assistant.objects.create(name="BA Luar", nik="1701011505900001", gender="L", role="BA", work_area_id="17.01")
-    far_cohort = Cohort.objects.create(program=board_cohort.program, number=9, start_date=dt.date(2025, 11, 3),
-                                       end_date=dt.date(2025, 11, 4), venue="Bengkulu", organizer="Dinas", region_id="17",
-                                       capacity=10)
+    far = Cooperative.objects.create(
+        village_id=village,
+        name="Koperasi Desa Merah Putih Luar",
+        kind=Cooperative.kind_for(Region.objects.get(code=village)),
+    )
+    member = BoardMember.objects.create(
+        cooperative=far,
+        name="Orang Luar",
+        nik="1701014101900001",
+        gender="P",
+        position="KETUA",
+        term_start=dt.date(2025, 5, 1),
+    )
+    far_ba = Assistant.objects.create(
+        name="BA Luar", nik="1701011505900001", gender="L", role="BA", work_area_id="17.01"
+    )
+    far_cohort = Cohort.objects.create(
+        program=board_cohort.program,
+        number=9,
+        start_date=dt.date(2025, 11, 3),
+        end_date=dt.date(2025, 11, 4),
+        venue="Bengkulu",
+        organizer="Dinas",
+        region_id="17",
+        capacity=10,
+    )
     outside = {
-        "cooperative": far, "board_member": member,
+        "cooperative": far,
+        "board_member": member,
         "business_unit": BusinessUnit.objects.create(cooperative=far, unit_type="sembako"),
         "assistant": far_ba,
         "assignment": Assignment.objects.create(assistant=far_ba, cooperative=far, start_date=dt.date(2025, 10, 1)),
@@ -166,9 +191,9 @@ def expected(role, user, name, method, permission, key, ba_sees, where):
     if permission and not user.has_perm(permission):
         return {403}
     if key in FIXED_ARGS:
-        return {FIXED_ARGS[key][1]}
+        return {FIXED_ARGS[key][1]}  # an unknown upload token is a 404 like any missing object
     if name == "trainings:program_update" and (role != "admin.provinsi" or where == "out"):
-        return {403}  # the demo's programs are kept by the province; the outside one by Bengkulu  # an unknown upload token is a 404 like any missing object
+        return {403}  # the demo's programs are kept by the province; the outside one by Bengkulu
     if key and key != "program" and not key.startswith("program") and where == "out":
         return {404}
     if key and role == "ba.kotajambi" and not ba_sees:
@@ -188,7 +213,7 @@ def test_access_matrix(client, objects, role):
         client.force_login(user)
     mismatches = []
     for name, (method, permission, key, ba_sees) in PAGES.items():
-        for where in (["in", "out"] if key and key not in FIXED_ARGS else ["in"]):
+        for where in ["in", "out"] if key and key not in FIXED_ARGS else ["in"]:
             url = build_url(name, key, objects[where])
             response = client.post(url) if method == "POST" else client.get(url)
             want = expected(role, user, name, method, permission, key, ba_sees, where)

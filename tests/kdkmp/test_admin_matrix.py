@@ -7,6 +7,7 @@ being listed here). Outcomes: anonymous and non-staff users go to the admin's lo
 names an object outside the user's scope is a 404 whatever the view; a URL inside the scope never
 fails with a 500; a POST on a history version (a revert) is refused.
 """
+
 import datetime as dt
 import re
 
@@ -32,8 +33,9 @@ UNSCOPED = {"auth.group", "axes.accessattempt", "axes.accesslog", "axes.accessfa
 
 def admin_patterns():
     """(model label, URL template pieces) for every pattern under every registered model."""
-    admin_resolver = next(p for p in get_resolver().url_patterns
-                          if isinstance(p, URLResolver) and p.namespace == "admin")
+    admin_resolver = next(
+        p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "admin"
+    )
     prefixes = {f"{m._meta.app_label}/{m._meta.model_name}/": m._meta.label_lower for m in admin.site._registry}
     for resolver in admin_resolver.url_patterns:
         if isinstance(resolver, URLResolver) and str(resolver.pattern) in prefixes:
@@ -68,26 +70,43 @@ def admin_objects(demo):
 
     def objects_of(coop, ba_of_coop, cohort_region, person_region, username):
         member = coop.board_members.first()
-        cohort = Cohort.objects.create(program=staff_program, number=Cohort.objects.count() + 50,
-                                       start_date=dt.date(2025, 11, 3), end_date=dt.date(2025, 11, 4),
-                                       venue="Aula", organizer="Dinas", region_id=cohort_region, capacity=10)
+        cohort = Cohort.objects.create(
+            program=staff_program,
+            number=Cohort.objects.count() + 50,
+            start_date=dt.date(2025, 11, 3),
+            end_date=dt.date(2025, 11, 4),
+            venue="Aula",
+            organizer="Dinas",
+            region_id=cohort_region,
+            capacity=10,
+        )
         enrollment = Enrollment.objects.create(cohort=cohort, assistant=ba_of_coop, region_id=person_region)
-        attendance = Attendance.objects.create(enrollment=enrollment, day=cohort.start_date, present=False, note="sakit",
-                                               recorded_at=dt.datetime(2025, 11, 3, 9, tzinfo=dt.UTC))
+        attendance = Attendance.objects.create(
+            enrollment=enrollment,
+            day=cohort.start_date,
+            present=False,
+            note="sakit",
+            recorded_at=dt.datetime(2025, 11, 3, 9, tzinfo=dt.UTC),
+        )
         attendance.present, attendance.note = True, "hadir"
         attendance.save()  # a second version to revert to
         user = User.objects.filter(scope_region_id=person_region).first() or User.objects.create_user(
-            username, scope_region_id=person_region, password="x-Sandi-123")
+            username, scope_region_id=person_region, password="x-Sandi-123"
+        )
         objects = {
             "cooperatives.region": Region.objects.get(code=person_region),
-            "cooperatives.cooperative": coop, "cooperatives.boardmember": member,
+            "cooperatives.cooperative": coop,
+            "cooperatives.boardmember": member,
             "cooperatives.businessunit": coop.business_units.first(),
             "assistants.assistant": ba_of_coop,
             "assistants.assignment": Assignment.objects.active().get(cooperative=coop),
-            "trainings.cohort": cohort, "trainings.enrollment": enrollment, "trainings.attendance": attendance,
+            "trainings.cohort": cohort,
+            "trainings.enrollment": enrollment,
+            "trainings.attendance": attendance,
             "accounts.user": user,
-            "imports.importlog": ImportLog.objects.create(user=user, kind="cooperatives", channel="page",
-                                                         file_name="x.csv", outcome="imported"),
+            "imports.importlog": ImportLog.objects.create(
+                user=user, kind="cooperatives", channel="page", file_name="x.csv", outcome="imported"
+            ),
         }
         for obj in objects.values():  # demo rows are bulk-loaded: give each a version to open
             if hasattr(obj, "history") and not obj.history.exists():
@@ -96,18 +115,27 @@ def admin_objects(demo):
 
     load_regions(["17"])
     village = Region.objects.get(code="17.01.01.2001")
-    far = Cooperative.objects.create(village=village, name="Koperasi Desa Merah Putih Luar",
-                                     kind=Cooperative.kind_for(village))
-    BoardMember.objects.create(cooperative=far, name="Orang Luar", nik="1701014101900001", gender="P",
-                               position="KETUA", term_start=dt.date(2025, 5, 1))
+    far = Cooperative.objects.create(
+        village=village, name="Koperasi Desa Merah Putih Luar", kind=Cooperative.kind_for(village)
+    )
+    BoardMember.objects.create(
+        cooperative=far,
+        name="Orang Luar",
+        nik="1701014101900001",
+        gender="P",
+        position="KETUA",
+        term_start=dt.date(2025, 5, 1),
+    )
     BusinessUnit.objects.create(cooperative=far, unit_type="sembako")
-    far_ba = Assistant.objects.create(name="BA Luar", nik="1701011505900001", gender="L", role="BA",
-                                      work_area_id="17.01")
+    far_ba = Assistant.objects.create(
+        name="BA Luar", nik="1701011505900001", gender="L", role="BA", work_area_id="17.01"
+    )
     Assignment.objects.create(assistant=far_ba, cooperative=far, start_date=dt.date(2025, 10, 1))
     return {
         "in": objects_of(cooperative, ba, "15.71", "15.71", "staf.kotajambi"),
-        "regency": objects_of(kerinci, Assignment.objects.active().get(cooperative=kerinci).assistant, "15.01",
-                              "15.01", "staf.kerinci"),
+        "regency": objects_of(
+            kerinci, Assignment.objects.active().get(cooperative=kerinci).assistant, "15.01", "15.01", "staf.kerinci"
+        ),
         "province": objects_of(far, far_ba, "17", "17.01", "staf.bengkulu"),
     }
 
@@ -130,8 +158,14 @@ def test_no_role_may_open_the_unscoped_admin_models():
 
 def test_the_generated_urls_reach_library_views():
     names = {pattern.name for _label, _prefix, pattern in admin_patterns()}
-    for name in ["trainings_attendance_simple_history", "trainings_enrollment_history", "cooperatives_cooperative_import",
-                 "cooperatives_cooperative_process_import", "assistants_assistant_export", "cooperatives_boardmember_delete"]:
+    for name in [
+        "trainings_attendance_simple_history",
+        "trainings_enrollment_history",
+        "cooperatives_cooperative_import",
+        "cooperatives_cooperative_process_import",
+        "assistants_assistant_export",
+        "cooperatives_boardmember_delete",
+    ]:
         assert name in names
 
 
@@ -245,8 +279,12 @@ def test_every_autocomplete_offers_only_objects_in_scope(client, admin_objects, 
                 far = admin_objects[where].get(remote)
                 if far is None:
                     continue
-                params = {"app_label": model._meta.app_label, "model_name": model._meta.model_name,
-                          "field_name": field_name, "term": str(getattr(far, "name", "") or far.pk)}
+                params = {
+                    "app_label": model._meta.app_label,
+                    "model_name": model._meta.model_name,
+                    "field_name": field_name,
+                    "term": str(getattr(far, "name", "") or far.pk),
+                }
                 response = client.get(reverse("admin:autocomplete"), params)
                 checked += 1
                 if response.status_code == 200 and str(far.pk) in {r["id"] for r in response.json()["results"]}:

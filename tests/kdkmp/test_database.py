@@ -22,8 +22,6 @@ def test_the_configured_database_is_used():
 def test_scope_prefix_queries_can_use_an_index(demo):
     """Scoping is LIKE 'code.%' on the village code; PostgreSQL needs a pattern-ops index for it."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = %s", [Cooperative._meta.db_table]
-        )
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [Cooperative._meta.db_table])
         definitions = " ".join(row[0] for row in cursor.fetchall())
     assert "varchar_pattern_ops" in definitions

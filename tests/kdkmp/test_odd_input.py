@@ -4,6 +4,7 @@ user can mistype or forge (huge ids, superscript digits, null bytes...): the ans
 form error, a redirect or a 404, never a server error. The pages come from the access matrix, so
 a new page is covered as soon as it is listed there. (A NUL byte stops at the middleware's 400
 before any view; the other values reach the views and their forms.)"""
+
 import re
 
 import pytest
@@ -19,12 +20,18 @@ NOT_POSTED = ("delete", "resign", "cohort_action", "participant_action", "import
 
 
 def page_urls(objects):  # noqa: F811
-    return {name: build_url(name, key, objects["in"]) for name, (method, _p, key, _b) in PAGES.items()
-            if method == "GET" and not (key in FIXED_ARGS and FIXED_ARGS[key][1] != 200)}
+    return {
+        name: build_url(name, key, objects["in"])
+        for name, (method, _p, key, _b) in PAGES.items()
+        if method == "GET" and not (key in FIXED_ARGS and FIXED_ARGS[key][1] != 200)
+    }
 
 
-@pytest.mark.parametrize("value", ODD_VALUES, ids=["huge", "negative", "superscript", "overflowing-float", "null-byte",
-                                                    "bad-date", "too-long-code"])
+@pytest.mark.parametrize(
+    "value",
+    ODD_VALUES,
+    ids=["huge", "negative", "superscript", "overflowing-float", "null-byte", "bad-date", "too-long-code"],
+)
 def test_odd_values_in_every_field_get_no_server_error(client, objects, value):  # noqa: F811
     client.force_login(User.objects.get(username="admin.provinsi"))
     client.raise_request_exception = False
@@ -56,8 +63,10 @@ def test_odd_values_in_every_admin_form_get_no_server_error(client, demo, value)
     from django.contrib import admin
     from django.urls import reverse
 
-    client.force_login(User.objects.filter(is_superuser=True).first()
-                       or User.objects.create_superuser("super.uji", password="x-Sandi-123"))
+    client.force_login(
+        User.objects.filter(is_superuser=True).first()
+        or User.objects.create_superuser("super.uji", password="x-Sandi-123")
+    )
     client.raise_request_exception = False
     failures = []
     for model in admin.site._registry:
@@ -66,8 +75,13 @@ def test_odd_values_in_every_admin_form_get_no_server_error(client, demo, value)
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{page}")
             html = client.get(url).content.decode(errors="replace")
             names = set(FIELD.findall(html)) - {"csrfmiddlewaretoken", "next"}
-            response = client.get(url, {"q": value}) if page == "changelist" else client.post(
-                url, {name: value for name in names if not name.endswith(("TOTAL_FORMS", "INITIAL_FORMS"))})
+            response = (
+                client.get(url, {"q": value})
+                if page == "changelist"
+                else client.post(
+                    url, {name: value for name in names if not name.endswith(("TOTAL_FORMS", "INITIAL_FORMS"))}
+                )
+            )
             if response.status_code >= 500:
                 failures.append(f"{page} {opts.label}: {response.status_code}")
     assert failures == []

@@ -1,5 +1,6 @@
 """The login lockout counts per username and real client address, behind the documented TLS proxy
 too, and trusts X-Forwarded-For only from a configured proxy (a client can forge the header)."""
+
 import pytest
 from django.conf import settings
 from django.test import RequestFactory, override_settings
@@ -28,6 +29,7 @@ def fail_until_locked(client, remote_addr, forwarded_for=lambda i: None):
 
 # Behind the proxy: REMOTE_ADDR is always the proxy, the client is in X-Forwarded-For.
 
+
 @behind_proxy
 def test_behind_the_proxy_an_attackers_failures_do_not_lock_out_another_client(client, demo, password):
     fail_until_locked(client, PROXY, lambda i: ATTACKER)
@@ -52,6 +54,7 @@ def test_a_client_reaching_the_app_past_the_proxy_cannot_choose_its_address(clie
 
 # Without a proxy: X-Forwarded-For is the client's own text and never counts.
 
+
 def test_without_a_proxy_a_forged_header_does_not_dodge_the_lockout(client, demo, password):
     assert settings.KDKMP_TRUSTED_PROXIES == []
     fail_until_locked(client, ATTACKER, lambda i: f"192.0.2.{i}")
@@ -64,6 +67,7 @@ def test_without_a_proxy_a_forged_header_does_not_impose_the_lockout(client, dem
 
 
 # The address rule itself.
+
 
 def address(remote_addr, forwarded_for=None):
     from kdkmp.middleware import client_ip

@@ -2,6 +2,7 @@
 unreachable database is a maintenance page (503), one that never answers fails in seconds, and
 statements of the served app are bounded. And every error page a user can meet is in Indonesian,
 the 500 and 503 pages without touching the database."""
+
 import copy
 import io
 import os
@@ -26,7 +27,9 @@ from accounts.models import User
 from kdkmp import urls as app_urls
 
 pytestmark = pytest.mark.django_db
-on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (CI runs it with DATABASE_URL)")
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (CI runs it with DATABASE_URL)"
+)
 LOGIN = reverse("login")
 
 
@@ -70,8 +73,14 @@ def serve(url, cookie=""):
 def terminate(pid):
     """What a restart or an administrator's pg_terminate_backend does to a kept connection."""
     s = connection.settings_dict
-    with psycopg.connect(host=s["HOST"], port=s["PORT"] or 5432, user=s["USER"], password=s["PASSWORD"],
-                         dbname=s["NAME"], autocommit=True) as other:
+    with psycopg.connect(
+        host=s["HOST"],
+        port=s["PORT"] or 5432,
+        user=s["USER"],
+        password=s["PASSWORD"],
+        dbname=s["NAME"],
+        autocommit=True,
+    ) as other:
         assert other.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0]
         for _ in range(50):
             if not other.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone():
@@ -81,6 +90,7 @@ def terminate(pid):
 
 
 # 15. Dropped connections.
+
 
 @pytest.mark.postgres
 @on_postgres
@@ -101,6 +111,7 @@ def test_pages_keep_working_after_postgres_drops_the_kept_connection(client, dem
 
 
 # 16. An unreachable database: a maintenance page.
+
 
 def test_login_with_the_database_unreachable_is_an_indonesian_maintenance_page(client, caplog):
     client.raise_request_exception = False
@@ -128,6 +139,7 @@ def test_a_logged_in_page_with_the_database_unreachable_is_the_maintenance_page(
 def raises(error):
     def view(request):
         raise error
+
     return view
 
 
@@ -153,14 +165,24 @@ def test_database_errors_anywhere_are_the_maintenance_page(client, url):
 
 # 17. Timeouts.
 
+
 def settings_in_subprocess(code, as_gunicorn=False, **env):
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")
-                   and not k.startswith("DB_")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL") and not k.startswith("DB_")
+    }
     environment.update(SECRET_KEY=secrets.token_urlsafe(50), DJANGO_SETTINGS_MODULE="kdkmp.settings", **env)
     prelude = "import runpy; runpy.run_path('gunicorn.conf.py'); " if as_gunicorn else ""
-    return subprocess.run([sys.executable, "-c", prelude + code], cwd=settings.BASE_DIR, env=environment,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", prelude + code],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 OPTIONS = "import kdkmp.settings as s; print(s.DATABASES['default']['OPTIONS'])"
@@ -181,8 +203,9 @@ def test_the_served_app_bounds_statements_to_30_seconds():
 
 
 def test_timeouts_come_from_the_environment():
-    result = settings_in_subprocess(OPTIONS, as_gunicorn=True, DATABASE_URL=POSTGRES, DB_CONNECT_TIMEOUT="3",
-                                    DB_STATEMENT_TIMEOUT="120")
+    result = settings_in_subprocess(
+        OPTIONS, as_gunicorn=True, DATABASE_URL=POSTGRES, DB_CONNECT_TIMEOUT="3", DB_STATEMENT_TIMEOUT="120"
+    )
     assert result.returncode == 0, result.stderr
     assert "'connect_timeout': 3" in result.stdout and "statement_timeout=120s" in result.stdout
     result = settings_in_subprocess(OPTIONS, as_gunicorn=True, DATABASE_URL=POSTGRES, DB_STATEMENT_TIMEOUT="0")
@@ -203,7 +226,9 @@ def test_a_database_that_never_answers_fails_within_the_connect_timeout():
         started = time.monotonic()
         result = settings_in_subprocess(
             "import django; django.setup(); from django.db import connection; connection.ensure_connection()",
-            DATABASE_URL=f"postgres://u:p@127.0.0.1:{silent.getsockname()[1]}/kdkmp", DB_CONNECT_TIMEOUT="2")
+            DATABASE_URL=f"postgres://u:p@127.0.0.1:{silent.getsockname()[1]}/kdkmp",
+            DB_CONNECT_TIMEOUT="2",
+        )
         elapsed = time.monotonic() - started
     assert result.returncode != 0
     assert "OperationalError" in result.stderr and "timeout" in result.stderr
@@ -215,8 +240,10 @@ def test_a_database_that_never_answers_fails_within_the_connect_timeout():
 def test_postgres_reports_the_served_apps_statement_timeout():
     s = connection.settings_dict
     url = f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-    show = ("import django; django.setup(); from django.db import connection; c = connection.cursor(); "
-            "c.execute('SHOW statement_timeout'); print(c.fetchone()[0])")
+    show = (
+        "import django; django.setup(); from django.db import connection; c = connection.cursor(); "
+        "c.execute('SHOW statement_timeout'); print(c.fetchone()[0])"
+    )
     served = settings_in_subprocess(show, as_gunicorn=True, DATABASE_URL=url)
     assert served.returncode == 0, served.stderr
     assert served.stdout.strip() == "30s"
@@ -226,6 +253,7 @@ def test_postgres_reports_the_served_apps_statement_timeout():
 
 
 # 20. Every error page a user can meet is in Indonesian.
+
 
 @with_test_urls
 def test_a_server_error_is_the_indonesian_500_page_without_the_database(client):

@@ -45,7 +45,10 @@ def test_a_ba_login_page_has_no_links_it_cannot_open(login):
 
     client = login("ba.kotajambi")
     ba = Assistant.objects.get(user__username="ba.kotajambi")
-    for url in [ba.get_absolute_url(), Assignment.objects.active().filter(assistant=ba).first().cooperative.get_absolute_url()]:
+    for url in [
+        ba.get_absolute_url(),
+        Assignment.objects.active().filter(assistant=ba).first().cooperative.get_absolute_url(),
+    ]:
         html = client.get(url).content.decode()
         for link in set(re.findall(r'href="(/(?:koperasi|pendamping)/\d+/)"', html)):
             assert client.get(link).status_code == 200, (url, link)

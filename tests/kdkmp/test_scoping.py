@@ -78,9 +78,21 @@ def test_province_admin_cannot_make_superusers_or_leave_the_scope_in_the_admin(d
     form = client.get(url).context["adminform"].form
     assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
     assert "16" not in [str(c) for c, _label in form.fields["scope_region"].choices]
-    data = {"username": target.username, "first_name": "", "last_name": "", "email": "", "is_active": "on",
-            "is_staff": "", "is_superuser": "on", "scope_region": "16", "groups": [],
-            "last_login_0": "", "last_login_1": "", "date_joined_0": "2025-01-01", "date_joined_1": "00:00:00"}
+    data = {
+        "username": target.username,
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "is_active": "on",
+        "is_staff": "",
+        "is_superuser": "on",
+        "scope_region": "16",
+        "groups": [],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "00:00:00",
+    }
     client.post(url, data)
     target.refresh_from_db()
     assert not target.is_superuser and target.scope_region_id == "15.01"

@@ -17,7 +17,9 @@ def test_seed_scale_for_one_province_is_complete_and_idempotent(demo):
     bas = Assistant.objects.filter(role="BA", work_area__code__startswith="17.")
     assert abs(bas.count() - 8000 * villages / 83762) <= 1  # its share of the 8,000
     assert not Assistant.objects.with_load().filter(load__gt=10).exists()
-    assert Assignment.objects.active().filter(cooperative__village__code__startswith="17.").count() == min(villages, bas.count() * 10)
+    assert Assignment.objects.active().filter(cooperative__village__code__startswith="17.").count() == min(
+        villages, bas.count() * 10
+    )
     assert "ready" in out.getvalue()
     from trainings.models import Enrollment
 
@@ -27,4 +29,9 @@ def test_seed_scale_for_one_province_is_complete_and_idempotent(demo):
     assert enrolled.filter(board_member__isnull=False).count() > villages * 0.9
     before = (Cooperative.objects.count(), Assistant.objects.count(), Assignment.objects.count(), enrolled.count())
     call_command("seed_scale", "--province", "17", stdout=StringIO())
-    assert (Cooperative.objects.count(), Assistant.objects.count(), Assignment.objects.count(), enrolled.count()) == before
+    assert (
+        Cooperative.objects.count(),
+        Assistant.objects.count(),
+        Assignment.objects.count(),
+        enrolled.count(),
+    ) == before

@@ -10,11 +10,19 @@ KEY = secrets.token_urlsafe(50)  # a real random key
 
 
 def run_settings(**env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+    }
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import kdkmp.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])"],
-        cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, check=False,
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -42,10 +50,20 @@ def test_indonesian_is_the_default_language():
 
 
 def run_manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+    }
     environment.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=environment,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_manage_py_works_on_a_developer_machine_without_environment():
@@ -55,8 +73,13 @@ def test_manage_py_works_on_a_developer_machine_without_environment():
 
 
 def test_manage_py_with_a_production_key_stays_out_of_debug():
-    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
-                        SECRET_KEY=KEY, ALLOWED_HOSTS="example.org")
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        SECRET_KEY=KEY,
+        ALLOWED_HOSTS="example.org",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("False")
 
@@ -68,10 +91,16 @@ def env_example_key():
     raise AssertionError(".env.example has no SECRET_KEY line")
 
 
-@pytest.mark.parametrize("key", [
-    env_example_key(), "change-me-to-a-long-random-string", "CHANGEME-please-a-long-random-string-here",
-    "django-insecure-development-only", "django-insecure-" + "k3y" * 12,
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        env_example_key(),
+        "change-me-to-a-long-random-string",
+        "CHANGEME-please-a-long-random-string-here",
+        "django-insecure-development-only",
+        "django-insecure-" + "k3y" * 12,
+    ],
+)
 def test_placeholder_keys_are_refused_when_debug_is_off(key):
     result = run_settings(SECRET_KEY=key)
     assert result.returncode != 0

@@ -3,6 +3,7 @@
 Runs on a fresh database: a temporary SQLite file, or the database in BENCH_DATABASE_URL
 (e.g. a PostgreSQL database that may be dropped and recreated).
 """
+
 import os
 import statistics
 import sys
@@ -58,7 +59,9 @@ def main():
     null = open(os.devnull, "w")
     timed("migrate", lambda: call_command("migrate", verbosity=0))
     timed("load_regions --all (38 / 514 / 7,285 / 83,762)", lambda: call_command("load_regions", all=True, stdout=null))
-    timed("load_regions --all again (idempotent, no writes)", lambda: call_command("load_regions", all=True, stdout=null))
+    timed(
+        "load_regions --all again (idempotent, no writes)", lambda: call_command("load_regions", all=True, stdout=null)
+    )
     timed("load_demo (Jambi: 1,585 cooperatives, boards, units)", lambda: call_command("load_demo", stdout=null))
     timed("load_demo again (idempotent)", lambda: call_command("load_demo", stdout=null))
 
@@ -70,9 +73,17 @@ def main():
     for username in ["staf.kotajambi", "admin.provinsi"]:
         client = Client()
         client.force_login(User.objects.get(username=username))
-        for url in ["/", "/koperasi/", "/koperasi/?regency=15.01&milestone=simkopdes_date&sort=-name",
-                    "/koperasi/?q=sungai&business_unit=apotek", "/pendamping/", "/pendamping/?load=full",
-                    "/penugasan/", "/penugasan/?regency=15.01", "/perencana/?regency=15.01"]:
+        for url in [
+            "/",
+            "/koperasi/",
+            "/koperasi/?regency=15.01&milestone=simkopdes_date&sort=-name",
+            "/koperasi/?q=sungai&business_unit=apotek",
+            "/pendamping/",
+            "/pendamping/?load=full",
+            "/penugasan/",
+            "/penugasan/?regency=15.01",
+            "/perencana/?regency=15.01",
+        ]:
             median, p95, queries = page_timings(client, url)
             print(f"{username + ' ' + url:<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
 
@@ -87,10 +98,14 @@ def bench_assignments():
     regencies = list(Region.objects.filter(parent_id="15", level="regency"))
     Assignment.objects.all().delete()
     plans = timed("planner: plan all 11 Jambi regencies (preview)", lambda: [plan_regency(r) for r in regencies])
-    timed("planner: apply all 11 plans (%d assignments)" % sum(len(p.proposals) for p in plans),
-          lambda: [apply_plan(p, by=None, reason="bench") for p in plans])
-    print(f"{'planner: BAs needed / available / gap':<60} {sum(p.bas_needed for p in plans)} / "
-          f"{sum(len(p.bas) for p in plans)} / {sum(p.gap for p in plans)}")
+    timed(
+        f"planner: apply all 11 plans ({sum(len(p.proposals) for p in plans)} assignments)",
+        lambda: [apply_plan(p, by=None, reason="bench") for p in plans],
+    )
+    print(
+        f"{'planner: BAs needed / available / gap':<60} {sum(p.bas_needed for p in plans)} / "
+        f"{sum(len(p.bas) for p in plans)} / {sum(p.gap for p in plans)}"
+    )
 
     Assignment.objects.all().delete()
     jobs = []
@@ -102,8 +117,10 @@ def bench_assignments():
     for ba, cooperative in jobs:
         assign(assistant=ba, cooperative=cooperative, by=None)
     elapsed = time.perf_counter() - started
-    print(f"{'assign(): %d single assignments, one transaction each' % len(jobs):<60} {elapsed:8.2f} s"
-          f"  ({len(jobs) / elapsed:,.0f} per second)")
+    print(
+        f"{f'assign(): {len(jobs)} single assignments, one transaction each':<60} {elapsed:8.2f} s"
+        f"  ({len(jobs) / elapsed:,.0f} per second)"
+    )
 
 
 def bench_national_dashboard():

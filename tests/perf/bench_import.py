@@ -7,6 +7,7 @@ builds the national roster xlsx on the fly (one cooperative per village, 83,762 
 - a raw bulk_create of the same rows (cooperatives and their office units);
 - django-import-export's default configuration (a plain ModelResource) on a sample, as rows/s.
 """
+
 import os
 import random
 import subprocess
@@ -39,9 +40,22 @@ from cooperatives.models import BusinessUnit, Cooperative, Region  # noqa: E402
 from imports.management.commands.import_roster import _Everything  # noqa: E402
 from imports.services import import_file  # noqa: E402
 
-HEADERS = ["Kode Desa", "Kabupaten/Kota", "Kecamatan", "Desa/Kelurahan", "Nama Koperasi", "Skema Pembentukan",
-           "Tanggal Musdesus", "Tanggal Akta Notaris", "Tanggal Badan Hukum", "Jumlah Anggota", "Unit Kantor"]
+HEADERS = [
+    "Kode Desa",
+    "Kabupaten/Kota",
+    "Kecamatan",
+    "Desa/Kelurahan",
+    "Nama Koperasi",
+    "Skema Pembentukan",
+    "Tanggal Musdesus",
+    "Tanggal Akta Notaris",
+    "Tanggal Badan Hukum",
+    "Jumlah Anggota",
+    "Unit Kantor",
+]
 SAMPLE_DEFAULT = 2000
+
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus"]
 
 
 def roster_rows():
@@ -55,10 +69,17 @@ def roster_rows():
         deed = musdesus + dt.timedelta(days=rng.randint(5, 30))
         word = "Kelurahan" if village.kind == Region.VillageKind.KELURAHAN else "Desa"
         yield [
-            village.code, names[village.code[:5]], names[village.code[:8]], village.name,
-            f"Koperasi {word} Merah Putih {village.name}", "baru", musdesus,
-            f"{deed.day} {['Januari','Februari','Maret','April','Mei','Juni','Juli','Agustus'][deed.month - 1]} {deed.year}",
-            "", rng.randint(20, 400), "pembangunan",
+            village.code,
+            names[village.code[:5]],
+            names[village.code[:8]],
+            village.name,
+            f"Koperasi {word} Merah Putih {village.name}",
+            "baru",
+            musdesus,
+            f"{deed.day} {MONTHS[deed.month - 1]} {deed.year}",
+            "",
+            rng.randint(20, 400),
+            "pembangunan",
         ]
 
 
@@ -125,15 +146,24 @@ def main():
     rows = list(roster_rows())
     (n_national, t_build) = timed(lambda: write_xlsx(national, rows))
     n_jambi = write_xlsx(jambi, [r for r in rows if r[0].startswith("15.")])
-    line("built national roster xlsx (not timed below)", f"{n_national:,} rows, {national.stat().st_size / 1e6:.1f} MB, {t_build:.1f} s")
+    line(
+        "built national roster xlsx (not timed below)",
+        f"{n_national:,} rows, {national.stat().st_size / 1e6:.1f} MB, {t_build:.1f} s",
+    )
 
     print("\n== Jambi roster through the service (the page and the admin do the same)")
     data = jambi.read_bytes()
     with CaptureQueriesContext(connection) as q_preview:
-        preview, t_preview = timed(lambda: import_file(kind="cooperatives", data=data, file_name=jambi.name, user=user, dry_run=True))
+        preview, t_preview = timed(
+            lambda: import_file(kind="cooperatives", data=data, file_name=jambi.name, user=user, dry_run=True)
+        )
     with CaptureQueriesContext(connection) as q_confirm:
-        confirm, t_confirm = timed(lambda: import_file(kind="cooperatives", data=data, file_name=jambi.name, user=user, dry_run=False))
-    again, t_again = timed(lambda: import_file(kind="cooperatives", data=data, file_name=jambi.name, user=user, dry_run=True))
+        confirm, t_confirm = timed(
+            lambda: import_file(kind="cooperatives", data=data, file_name=jambi.name, user=user, dry_run=False)
+        )
+    again, t_again = timed(
+        lambda: import_file(kind="cooperatives", data=data, file_name=jambi.name, user=user, dry_run=True)
+    )
     assert confirm.written and again.counts["unchanged"] == n_jambi, (confirm.errors[:3], again.counts)
     line(f"preview ({n_jambi:,} rows, {len(q_preview)} queries)", f"{t_preview:6.2f} s")
     line(f"confirm ({confirm.counts['new']:,} new, {len(q_confirm)} queries)", f"{t_confirm:6.2f} s")
@@ -144,8 +174,21 @@ def main():
     Cooperative.objects.all().delete()
     env = dict(os.environ)
     started = time.perf_counter()
-    child = subprocess.run([sys.executable, "-c", PEAK_REPORTING_MANAGE, str(ROOT / "manage.py"), "import_roster",
-                            "cooperatives", str(national)], env=env, capture_output=True, text=True, cwd=ROOT)
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PEAK_REPORTING_MANAGE,
+            str(ROOT / "manage.py"),
+            "import_roster",
+            "cooperatives",
+            str(national),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     t_command = time.perf_counter() - started
     if child.returncode:
         print(child.stdout[-2000:], child.stderr[-2000:])
@@ -158,15 +201,30 @@ def main():
     line("throughput: import_roster", f"{ours:8,.0f} rows/s")
 
     started = time.perf_counter()
-    child = subprocess.run([sys.executable, "-c", PEAK_REPORTING_MANAGE, str(ROOT / "manage.py"), "import_roster",
-                            "cooperatives", str(national), "--dry-run"], env=env, capture_output=True, text=True,
-                           cwd=ROOT)
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PEAK_REPORTING_MANAGE,
+            str(ROOT / "manage.py"),
+            "import_roster",
+            "cooperatives",
+            str(national),
+            "--dry-run",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     if child.returncode:
         print(child.stdout[-2000:], child.stderr[-2000:])
         raise SystemExit("national dry run failed")
     line("same national file again (--dry-run, all unchanged)", f"{time.perf_counter() - started:6.2f} s")
-    line("   its peak memory (every existing cooperative compared)",
-         f"{int(child.stderr.strip().splitlines()[-1].split()[1]) / 1024:6.0f} MB")
+    line(
+        "   its peak memory (every existing cooperative compared)",
+        f"{int(child.stderr.strip().splitlines()[-1].split()[1]) / 1024:6.0f} MB",
+    )
 
     print("\n== Baselines on the same rows")
     Cooperative.objects.all().delete()
@@ -177,10 +235,16 @@ def main():
             cooperatives = []
             for row in rows:
                 village = villages[row[0]]
-                cooperatives.append(Cooperative(
-                    village=village, name=row[4], kind=Cooperative.kind_for(village), formation_scheme=row[5],
-                    musdesus_date=row[6], members_count=row[9],
-                ))
+                cooperatives.append(
+                    Cooperative(
+                        village=village,
+                        name=row[4],
+                        kind=Cooperative.kind_for(village),
+                        formation_scheme=row[5],
+                        musdesus_date=row[6],
+                        members_count=row[9],
+                    )
+                )
             Cooperative.objects.bulk_create(cooperatives, batch_size=2000)
             if any(c.pk is None for c in cooperatives):
                 ids = dict(Cooperative.objects.values_list("village_id", "pk"))
@@ -204,7 +268,10 @@ def main():
     result, t_default = timed(lambda: DefaultCooperativeResource().import_data(dataset, dry_run=False))
     assert not result.has_errors() and not result.has_validation_errors()
     default_rate = len(sample) / t_default
-    line(f"django-import-export default ModelResource ({len(sample):,}-row sample)", f"{t_default:6.2f} s  {default_rate:8,.0f} rows/s")
+    line(
+        f"django-import-export default ModelResource ({len(sample):,}-row sample)",
+        f"{t_default:6.2f} s  {default_rate:8,.0f} rows/s",
+    )
 
     print("\n== Throughput of import_roster")
     line("vs raw bulk_create (target >= 0.33)", f"{ours / raw_rate:6.2f}x")

@@ -1,4 +1,5 @@
 """Factories for training data beyond the demo's two cohorts."""
+
 import datetime as dt
 
 import factory

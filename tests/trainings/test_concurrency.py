@@ -30,7 +30,8 @@ def test_two_offices_enrolling_at_once_cannot_overfill_a_cohort(demo, monkeypatc
     staff = list(Assistant.objects.filter(role="BA").order_by("pk")[:12])
     halves = [staff[:6], staff[6:]]
     ok, full, errors = run_together(
-        [lambda half=half: services.enroll_many(cohort=cohort, people=half) for half in halves], refusal=ValidationError)
+        [lambda half=half: services.enroll_many(cohort=cohort, people=half) for half in halves], refusal=ValidationError
+    )
     assert errors == []
     assert (ok, full) == (1, 1)
     assert cohort.enrollments.count() == 6

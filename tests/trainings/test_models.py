@@ -39,8 +39,9 @@ def test_certificate_only_for_completion_and_unique(demo):
         Enrollment.objects.create(cohort=cohort, assistant=a, region_id="15", certificate_number="X/1")
     Enrollment.objects.create(cohort=cohort, assistant=a, region_id="15", status="completed", certificate_number="X/1")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Enrollment.objects.create(cohort=cohort, assistant=b, region_id="15", status="completed",
-                                  certificate_number="X/1")
+        Enrollment.objects.create(
+            cohort=cohort, assistant=b, region_id="15", status="completed", certificate_number="X/1"
+        )
     # Many enrollments without a certificate are fine.
     Enrollment.objects.create(cohort=cohort, assistant=b, region_id="15")
 

@@ -1,4 +1,5 @@
 """Import kinds `participants` and `attendance`, and the participant list export."""
+
 import io
 
 import pytest
@@ -63,17 +64,25 @@ def test_participant_errors_in_one_pass(staff_kota_jambi, cohort):
     outside = staff_of("15.01", 1)[0]
     board_cohort = CohortFactory(program=ProgramFactory(audience=TrainingProgram.Audience.BOARD))
     provincial = CohortFactory(region_id="15")
-    rows = [PARTICIPANTS,
-            [cohort.pk, people[0].nik, ""],            # 2 fine
-            [cohort.pk, resigned.nik, ""],             # 3 enroll_many: no longer active
-            [cohort.pk, outside.nik, ""],              # 4 outside the user's region
-            [cohort.pk, "1571999999999999", ""],       # 5 nobody
-            [99999, people[1].nik, ""],                # 6 no such cohort
-            [provincial.pk, people[1].nik, ""],        # 7 a cohort the user may not fill
-            [board_cohort.pk, people[1].nik, ""]]      # 8 staff NIK for a board programme
+    rows = [
+        PARTICIPANTS,
+        [cohort.pk, people[0].nik, ""],  # 2 fine
+        [cohort.pk, resigned.nik, ""],  # 3 enroll_many: no longer active
+        [cohort.pk, outside.nik, ""],  # 4 outside the user's region
+        [cohort.pk, "1571999999999999", ""],  # 5 nobody
+        [99999, people[1].nik, ""],  # 6 no such cohort
+        [provincial.pk, people[1].nik, ""],  # 7 a cohort the user may not fill
+        [board_cohort.pk, people[1].nik, ""],
+    ]  # 8 staff NIK for a board programme
     report = run("participants", rows, staff_kota_jambi)
-    assert error_codes(report) == [(3, "enroll_refused"), (4, "person_out_of_scope"), (5, "unknown_participant"),
-                                   (6, "unknown_cohort"), (7, "cohort_out_of_scope"), (8, "unknown_participant")]
+    assert error_codes(report) == [
+        (3, "enroll_refused"),
+        (4, "person_out_of_scope"),
+        (5, "unknown_participant"),
+        (6, "unknown_cohort"),
+        (7, "cohort_out_of_scope"),
+        (8, "unknown_participant"),
+    ]
     assert not Enrollment.objects.filter(cohort=cohort).exists()
 
 
@@ -91,11 +100,11 @@ def test_participant_queries_do_not_grow_with_rows(staff_kota_jambi, django_asse
     people = staff_of("15.71", 25)
     small, large = CohortFactory(), CohortFactory(number=2, program=ProgramFactory())
     with django_assert_max_num_queries(26) as few:
-        assert run("participants", [PARTICIPANTS] + [[small.pk, p.nik, ""] for p in people[:2]],
-                   staff_kota_jambi).written
+        assert run(
+            "participants", [PARTICIPANTS] + [[small.pk, p.nik, ""] for p in people[:2]], staff_kota_jambi
+        ).written
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert run("participants", [PARTICIPANTS] + [[large.pk, p.nik, ""] for p in people],
-                   staff_kota_jambi).written
+        assert run("participants", [PARTICIPANTS] + [[large.pk, p.nik, ""] for p in people], staff_kota_jambi).written
 
 
 def test_participant_list_export_is_filtered_scoped_and_reimports(login, staff_kota_jambi, cohort):
@@ -105,10 +114,13 @@ def test_participant_list_export_is_filtered_scoped_and_reimports(login, staff_k
     response = login("staf.kotajambi").get(url, {"cohort": cohort.pk})
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert len(rows) - 1 == 3 and {r[rows[0].index("NIK")] for r in rows[1:]} == {p.nik for p in people}
-    report = import_file(kind="participants", data=response.content, file_name="x.xlsx", user=staff_kota_jambi,
-                         dry_run=True)
+    report = import_file(
+        kind="participants", data=response.content, file_name="x.xlsx", user=staff_kota_jambi, dry_run=True
+    )
     assert report.ok and report.counts["unchanged"] == 3, report.errors
-    masked = list(load_workbook(io.BytesIO(login("kepala.dinas").get(url, {"cohort": cohort.pk}).content)).active.values)
+    masked = list(
+        load_workbook(io.BytesIO(login("kepala.dinas").get(url, {"cohort": cohort.pk}).content)).active.values
+    )
     assert all("********" in r[masked[0].index("NIK")] for r in masked[1:]) and len(masked) == 4
     page = login("staf.kotajambi").get(reverse("trainings:participant_list"), {"cohort": cohort.pk}).content.decode()
     assert f"{url}?cohort={cohort.pk}" in page
@@ -143,9 +155,12 @@ def enrolled(staff_kota_jambi, cohort):
 def test_attendance_marked_with_history_then_unchanged_then_updated(staff_kota_jambi, cohort, enrolled):
     from trainings.models import Attendance
 
-    rows = [ATTENDANCE, [cohort.pk, enrolled[0].nik, "02/03/2026", "Ya", ""],
-            [cohort.pk, enrolled[1].nik, "2 Maret 2026", "Tidak", "Sakit"],
-            [cohort.pk, enrolled[0].nik, "03/03/2026", "Ya", ""]]
+    rows = [
+        ATTENDANCE,
+        [cohort.pk, enrolled[0].nik, "02/03/2026", "Ya", ""],
+        [cohort.pk, enrolled[1].nik, "2 Maret 2026", "Tidak", "Sakit"],
+        [cohort.pk, enrolled[0].nik, "03/03/2026", "Ya", ""],
+    ]
     report = run("attendance", rows, staff_kota_jambi)
     assert report.written and report.counts["new"] == 3, report.errors
     absent = Attendance.objects.get(enrollment__assistant=enrolled[1], day="2026-03-02")
@@ -160,14 +175,21 @@ def test_attendance_marked_with_history_then_unchanged_then_updated(staff_kota_j
 
 def test_attendance_errors(staff_kota_jambi, cohort, enrolled):
     stranger = AssistantFactory()
-    rows = [ATTENDANCE, [cohort.pk, enrolled[0].nik, "01/03/2026", "Ya", ""],   # 2 not a cohort day
-            [cohort.pk, stranger.nik, "02/03/2026", "Ya", ""],                    # 3 not enrolled
-            [cohort.pk, enrolled[1].nik, "02/03/2026", "Mungkin", ""],            # 4 not yes/no
-            [cohort.pk, enrolled[2].nik, "02/03/2026", "Ya", ""],                 # 5 fine
-            [cohort.pk, enrolled[2].nik, "2026-03-02", "Tidak", ""]]              # 6 the same mark twice
+    rows = [
+        ATTENDANCE,
+        [cohort.pk, enrolled[0].nik, "01/03/2026", "Ya", ""],  # 2 not a cohort day
+        [cohort.pk, stranger.nik, "02/03/2026", "Ya", ""],  # 3 not enrolled
+        [cohort.pk, enrolled[1].nik, "02/03/2026", "Mungkin", ""],  # 4 not yes/no
+        [cohort.pk, enrolled[2].nik, "02/03/2026", "Ya", ""],  # 5 fine
+        [cohort.pk, enrolled[2].nik, "2026-03-02", "Tidak", ""],
+    ]  # 6 the same mark twice
     report = run("attendance", rows, staff_kota_jambi)
-    assert error_codes(report) == [(2, "not_a_cohort_day"), (3, "not_enrolled"), (4, "bad_yes_no"),
-                                   (6, "duplicate_row")]
+    assert error_codes(report) == [
+        (2, "not_a_cohort_day"),
+        (3, "not_enrolled"),
+        (4, "bad_yes_no"),
+        (6, "duplicate_row"),
+    ]
 
 
 def test_attendance_queries_do_not_grow_with_rows(staff_kota_jambi, cohort, enrolled, django_assert_max_num_queries):

@@ -106,8 +106,9 @@ def test_attendance_only_on_cohort_days_and_records_who(cohort, kota_jambi_staff
 def _attend(cohort, days_absent_by_pk=None):
     days_absent_by_pk = days_absent_by_pk or {}
     for day in cohort.days:
-        services.mark_attendance(cohort=cohort, day=day,
-                                 absent=[pk for pk, days in days_absent_by_pk.items() if day in days])
+        services.mark_attendance(
+            cohort=cohort, day=day, absent=[pk for pk, days in days_absent_by_pk.items() if day in days]
+        )
 
 
 def test_completion_needs_the_attendance_threshold(cohort, kota_jambi_staff):
@@ -164,7 +165,9 @@ def test_every_attendance_change_is_kept_with_who_and_when(cohort, kota_jambi_st
     services.mark_attendance(cohort=cohort, day=cohort.start_date, absent=[], recorded_by=admin)
     changes = Attendance.history.filter(enrollment_id=first.pk).order_by("history_date", "history_id")
     assert [(c.history_type, c.present, c.history_user.username) for c in changes] == [
-        ("+", False, "staf.kotajambi"), ("~", True, "admin.provinsi")]
+        ("+", False, "staf.kotajambi"),
+        ("~", True, "admin.provinsi"),
+    ]
     assert Attendance.history.filter(enrollment_id=second.pk).count() == 1
 
 

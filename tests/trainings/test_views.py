@@ -35,9 +35,14 @@ def test_anonymous_goes_to_login(client):
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("username, regions", [
-    ("kepala.dinas", {"15", "15.71"}), ("staf.kotajambi", {"15", "15.71"}), ("staf.kerinci", {"15"}),
-])
+@pytest.mark.parametrize(
+    "username, regions",
+    [
+        ("kepala.dinas", {"15", "15.71"}),
+        ("staf.kotajambi", {"15", "15.71"}),
+        ("staf.kerinci", {"15"}),
+    ],
+)
 def test_cohort_list_scope(login, username, regions):
     response = login(username).get(COHORTS)
     assert response.status_code == 200
@@ -70,8 +75,10 @@ def test_participant_filters(login, province_cohort):
     assert count(client.get(url, {"regency": "15.01", "role": "PMO"})) == 2
     completed = province_cohort.enrollments.filter(status="completed").count()
     assert count(client.get(url, {"status": "completed"})) == completed
-    assert count(client.get(PARTICIPANTS, {"position": "KETUA", "status": "completed"})) == Enrollment.objects.filter(
-        board_member__position="KETUA", status="completed").count()
+    assert (
+        count(client.get(PARTICIPANTS, {"position": "KETUA", "status": "completed"}))
+        == Enrollment.objects.filter(board_member__position="KETUA", status="completed").count()
+    )
 
 
 def test_out_of_scope_is_404(login, board_cohort, province_cohort):
@@ -94,17 +101,26 @@ def test_head_reads_but_gets_403_on_writes(login, board_cohort):
     client = login("kepala.dinas")
     enrollment = board_cohort.enrollments.first()
     assert client.get(board_cohort.get_absolute_url()).status_code == 200
-    assert client.get(reverse("trainings:certificate", args=[
-        board_cohort.enrollments.exclude(certificate_number="").first().pk])).status_code == 200
-    for url in [reverse("trainings:cohort_create"), reverse("trainings:program_create"),
-                reverse("trainings:cohort_update", args=[board_cohort.pk]),
-                reverse("trainings:enroll", args=[board_cohort.pk])]:
+    assert (
+        client.get(
+            reverse("trainings:certificate", args=[board_cohort.enrollments.exclude(certificate_number="").first().pk])
+        ).status_code
+        == 200
+    )
+    for url in [
+        reverse("trainings:cohort_create"),
+        reverse("trainings:program_create"),
+        reverse("trainings:cohort_update", args=[board_cohort.pk]),
+        reverse("trainings:enroll", args=[board_cohort.pk]),
+    ]:
         assert client.get(url).status_code == 403, url
     before = Attendance.objects.filter(present=True).count()
-    for url in [reverse("trainings:attendance_day", args=[board_cohort.pk, "2025-11-17"]),
-                reverse("trainings:cohort_action", args=[board_cohort.pk, "certificates"]),
-                reverse("trainings:participant_action", args=[enrollment.pk, "withdraw"]),
-                reverse("trainings:participant_detail", args=[enrollment.pk])]:
+    for url in [
+        reverse("trainings:attendance_day", args=[board_cohort.pk, "2025-11-17"]),
+        reverse("trainings:cohort_action", args=[board_cohort.pk, "certificates"]),
+        reverse("trainings:participant_action", args=[enrollment.pk, "withdraw"]),
+        reverse("trainings:participant_detail", args=[enrollment.pk]),
+    ]:
         assert client.post(url, {}).status_code == 403, url
     assert Attendance.objects.filter(present=True).count() == before
 
@@ -118,10 +134,19 @@ def test_attendance_day_outside_the_cohort_is_404(login, board_cohort):
 def test_staff_flow_create_enroll_attend_complete_certificate(login):
     client = login("staf.kotajambi")
     program = ProgramFactory()
-    response = client.post(reverse("trainings:cohort_create"), {
-        "program": program.pk, "number": 1, "region": "15.71", "capacity": 12,
-        "start_date": "2026-03-02", "end_date": "2026-03-03", "venue": "Aula", "organizer": "Dinas Kota Jambi",
-    })
+    response = client.post(
+        reverse("trainings:cohort_create"),
+        {
+            "program": program.pk,
+            "number": 1,
+            "region": "15.71",
+            "capacity": 12,
+            "start_date": "2026-03-02",
+            "end_date": "2026-03-03",
+            "venue": "Aula",
+            "organizer": "Dinas Kota Jambi",
+        },
+    )
     assert response.status_code == 302
     cohort = Cohort.objects.get(program=program)
     response = client.post(reverse("trainings:enroll", args=[cohort.pk]), {"roles": ["BA", "PMO"], "areas": ["15.71"]})
@@ -130,8 +155,10 @@ def test_staff_flow_create_enroll_attend_complete_certificate(login):
     absent = cohort.enrollments.order_by("pk").first()
     present = [e.pk for e in cohort.enrollments.exclude(pk=absent.pk)]
     for day in ("2026-03-02", "2026-03-03"):
-        response = client.post(reverse("trainings:attendance_day", args=[cohort.pk, day]),
-                               {"present": present, f"note-{absent.pk}": "sakit"})
+        response = client.post(
+            reverse("trainings:attendance_day", args=[cohort.pk, day]),
+            {"present": present, f"note-{absent.pk}": "sakit"},
+        )
         assert response.status_code == 302
     assert Attendance.objects.filter(enrollment=absent, present=False, note="sakit").count() == 2
     with pytest.MonkeyPatch.context() as patch:
@@ -158,8 +185,9 @@ def test_enroll_errors_are_shown_and_nothing_is_written(login):
 def test_board_enrollment_by_position_and_regency(login):
     client = login("staf.kotajambi")
     cohort = CohortFactory(program=ProgramFactory(audience="board", positions=["KETUA", "SEKRETARIS"]), capacity=200)
-    response = client.post(reverse("trainings:enroll", args=[cohort.pk]),
-                           {"positions": ["KETUA", "SEKRETARIS"], "regencies": ["15.71"]})
+    response = client.post(
+        reverse("trainings:enroll", args=[cohort.pk]), {"positions": ["KETUA", "SEKRETARIS"], "regencies": ["15.71"]}
+    )
     assert response.status_code == 302
     assert cohort.enrollments.count() == 68 * 2
 
@@ -182,18 +210,20 @@ def test_participant_actions_and_scores(login):
     assert enrollment.post_test == 80
 
 
-@pytest.mark.parametrize("url", [COHORTS, PROGRAMS, PARTICIPANTS, COVERAGE, "cohort", "attendance_list",
-                                 "attendance_day"])
+@pytest.mark.parametrize(
+    "url", [COHORTS, PROGRAMS, PARTICIPANTS, COVERAGE, "cohort", "attendance_list", "attendance_day"]
+)
 @pytest.mark.parametrize("size", [5, 100])
-def test_pages_run_a_fixed_number_of_queries(login, settings, django_assert_max_num_queries, url, size,
-                                             board_cohort):
+def test_pages_run_a_fixed_number_of_queries(login, settings, django_assert_max_num_queries, url, size, board_cohort):
     """The same ceiling for a page of 5 rows and of 100 (and for 68 or 340 participants)."""
     settings.KDKMP_PAGE_SIZE = size
     for n in range(3):  # more programs and cohorts than fit on a page of 5
         CohortFactory(number=n + 2, program=board_cohort.program)
-    url = {"cohort": board_cohort.get_absolute_url(),
-           "attendance_list": reverse("trainings:attendance_list", args=[board_cohort.pk]),
-           "attendance_day": reverse("trainings:attendance_day", args=[board_cohort.pk, "2025-11-18"])}.get(url, url)
+    url = {
+        "cohort": board_cohort.get_absolute_url(),
+        "attendance_list": reverse("trainings:attendance_list", args=[board_cohort.pk]),
+        "attendance_day": reverse("trainings:attendance_day", args=[board_cohort.pk, "2025-11-18"]),
+    }.get(url, url)
     client = login("staf.kotajambi")
     with django_assert_max_num_queries(12):
         response = client.get(url)
@@ -205,8 +235,11 @@ def test_attendance_sheet_posts_plain_ids(login):
     cohort = CohortFactory()
     person = Assistant.objects.filter(work_area_id="15.71").first()
     enrollment = Enrollment.objects.create(pk=123456, cohort=cohort, assistant=person, region_id="15.71")
-    html = login("staf.kotajambi").get(
-        reverse("trainings:attendance_day", args=[cohort.pk, cohort.start_date.isoformat()])).content.decode()
+    html = (
+        login("staf.kotajambi")
+        .get(reverse("trainings:attendance_day", args=[cohort.pk, cohort.start_date.isoformat()]))
+        .content.decode()
+    )
     assert f'value="{enrollment.pk}"' in html and f'name="note-{enrollment.pk}"' in html
 
 
@@ -224,17 +257,30 @@ def test_hand_picked_staff_and_people_outside_scope(login):
 
 def test_program_create_and_edit(login):
     client = login("admin.provinsi")
-    response = client.post(reverse("trainings:program_create"), {
-        "title": "Pelatihan Bendahara", "audience": "board", "positions": ["BENDAHARA"], "hours": 8,
-        "attendance_threshold": 100, "topics": "Pembukuan",
-    })
+    response = client.post(
+        reverse("trainings:program_create"),
+        {
+            "title": "Pelatihan Bendahara",
+            "audience": "board",
+            "positions": ["BENDAHARA"],
+            "hours": 8,
+            "attendance_threshold": 100,
+            "topics": "Pembukuan",
+        },
+    )
     assert response.status_code == 302
     program = ProgramFactory._meta.model.objects.get(title="Pelatihan Bendahara")
     assert program.positions == ["BENDAHARA"]
-    response = client.post(reverse("trainings:program_update", args=[program.pk]), {
-        "title": "Pelatihan Bendahara", "audience": "staff", "positions": ["BENDAHARA"], "hours": 8,
-        "attendance_threshold": 100,
-    })
+    response = client.post(
+        reverse("trainings:program_update", args=[program.pk]),
+        {
+            "title": "Pelatihan Bendahara",
+            "audience": "staff",
+            "positions": ["BENDAHARA"],
+            "hours": 8,
+            "attendance_threshold": 100,
+        },
+    )
     assert response.status_code == 200  # positions only for a board program
 
 
@@ -280,13 +326,18 @@ def test_a_regency_cannot_change_the_program_other_regions_use(login, board_coho
     assert reverse("trainings:program_update", args=[program.pk]) not in client.get(PROGRAMS).content.decode()
     program.refresh_from_db()
     assert (program.audience, program.attendance_threshold) == ("board", 80)
-    client.post(reverse("trainings:program_create"), {"title": "Pelatihan Kota", "audience": "board", "hours": 4,
-                                                        "attendance_threshold": 75})
+    client.post(
+        reverse("trainings:program_create"),
+        {"title": "Pelatihan Kota", "audience": "board", "hours": 4, "attendance_threshold": 75},
+    )
     own = ProgramFactory._meta.model.objects.get(title="Pelatihan Kota")
     assert own.owner_region_id == "15.71"
     assert client.get(reverse("trainings:program_update", args=[own.pk])).status_code == 200
     client = login("admin.provinsi")
-    assert client.post(reverse("trainings:program_update", args=[program.pk]), {**data, "audience": "board"}).status_code == 302
+    assert (
+        client.post(reverse("trainings:program_update", args=[program.pk]), {**data, "audience": "board"}).status_code
+        == 302
+    )
 
 
 def test_a_regency_cannot_change_a_shared_program_in_the_admin(client, board_cohort):
@@ -300,7 +351,10 @@ def test_a_regency_cannot_change_a_shared_program_in_the_admin(client, board_coh
     client.post(url, {"title": program.title, "audience": "staff", "hours": 1, "attendance_threshold": 1})
     program.refresh_from_db()
     assert (program.audience, program.attendance_threshold) == ("board", 80)
-    assert client.post(reverse("admin:trainings_trainingprogram_delete", args=[program.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:trainings_trainingprogram_delete", args=[program.pk]), {"post": "yes"}).status_code
+        == 403
+    )
 
 
 def test_a_ba_counts_only_its_own_enrollments_in_the_cohort_list(login, province_cohort):

@@ -9,8 +9,9 @@ class Command(BaseCommand):
     help = "Propose BA assignments for every unassigned cooperative of a regency; --apply writes them."
 
     def add_arguments(self, parser):
-        parser.add_argument("--regency", action="append", default=[], metavar="CODE",
-                            help="regency/city code, e.g. 15.01 (repeatable)")
+        parser.add_argument(
+            "--regency", action="append", default=[], metavar="CODE", help="regency/city code, e.g. 15.01 (repeatable)"
+        )
         parser.add_argument("--province", metavar="CODE", help="every regency/city of a province, e.g. 15")
         parser.add_argument("--apply", action="store_true", help="write the proposals (all or nothing per regency)")
 
@@ -41,8 +42,10 @@ class Command(BaseCommand):
             totals["needed"] += plan.bas_needed
             totals["available"] += len(plan.bas)
         verb = "applied" if apply else "proposed (dry run; add --apply to write)"
-        self.stdout.write(self.style.SUCCESS(
-            f"{totals['proposed']:,} assignments {verb}; {totals['unplaced']:,} cooperatives left without a BA; "
-            f"BAs needed {totals['needed']:,}, available {totals['available']:,}, "
-            f"gap {max(0, totals['needed'] - totals['available']):,}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{totals['proposed']:,} assignments {verb}; {totals['unplaced']:,} cooperatives left without a BA; "
+                f"BAs needed {totals['needed']:,}, available {totals['available']:,}, "
+                f"gap {max(0, totals['needed'] - totals['available']):,}."
+            )
+        )

@@ -11,8 +11,13 @@ class Command(BaseCommand):
     help = "Load the Kemendagri region list (fixtures/wilayah): some provinces or the whole nation."
 
     def add_arguments(self, parser):
-        parser.add_argument("--province", action="append", default=[], metavar="CODE",
-                            help="province code, e.g. 15 for Jambi (repeatable)")
+        parser.add_argument(
+            "--province",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help="province code, e.g. 15 for Jambi (repeatable)",
+        )
         parser.add_argument("--all", action="store_true", help="load all 38 provinces")
 
     def handle(self, *args, province, all, **options):

@@ -3,6 +3,7 @@
 The same validation and writing as the page and the admin (imports.services). Exits non-zero
 when anything is wrong, and then writes nothing.
 """
+
 import sys
 import time
 from pathlib import Path
@@ -26,7 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
         parser.add_argument("--user", help="import as this user (scoped to their region); default: everything")
-        parser.add_argument("--failed-rows", metavar="OUT.xlsx", help="write the rows with errors, plus an error column, here")
+        parser.add_argument(
+            "--failed-rows", metavar="OUT.xlsx", help="write the rows with errors, plus an error column, here"
+        )
 
     def handle(self, *args, kind, file, dry_run, user=None, failed_rows=None, **options):
         path = Path(file)
@@ -42,8 +45,13 @@ class Command(BaseCommand):
             account = _Everything()
         started = time.perf_counter()
         report = import_file(
-            kind=kind, data=path.read_bytes(), file_name=path.name, user=account, dry_run=dry_run,
-            channel=ImportLog.Channel.COMMAND, progress=self._progress,
+            kind=kind,
+            data=path.read_bytes(),
+            file_name=path.name,
+            user=account,
+            dry_run=dry_run,
+            channel=ImportLog.Channel.COMMAND,
+            progress=self._progress,
         )
         elapsed = time.perf_counter() - started
         for code, text in report.file_errors:

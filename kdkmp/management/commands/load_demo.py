@@ -15,13 +15,17 @@ JAMBI = "15"
 
 
 class Command(BaseCommand):
-    help = "Load the Jambi demo: regions, 1,585 cooperatives with units and boards, staff, trainings, demo logins (idempotent)."
+    help = (
+        "Load the Jambi demo: regions, 1,585 cooperatives with units and boards, staff, trainings, "
+        "demo logins (idempotent)."
+    )
 
     def handle(self, *args, **options):
         started = time.monotonic()
         report = load_regions([JAMBI])
-        self.stdout.write(f"Regions of Jambi: {report.total(Region.Level.VILLAGE):,} villages "
-                          f"({sum(report.created.values()):,} new).")
+        self.stdout.write(
+            f"Regions of Jambi: {report.total(Region.Level.VILLAGE):,} villages ({sum(report.created.values()):,} new)."
+        )
         created = seed_cooperatives(JAMBI)
         total = Cooperative.objects.filter(village__code__startswith=f"{JAMBI}.").count()
         self.stdout.write(f"Cooperatives: {total:,} ({created:,} new).")
@@ -30,12 +34,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Program staff (PMO, BA, other pendamping): {staff:,} ({created:,} new).")
         created = seed_assignments(JAMBI)
         active = Assignment.objects.active().filter(cooperative__village__code__startswith=f"{JAMBI}.").count()
-        self.stdout.write(f"Active BA assignments: {active:,} ({created:,} new); "
-                          f"{total - active:,} cooperatives still without a BA.")
+        self.stdout.write(
+            f"Active BA assignments: {active:,} ({created:,} new); {total - active:,} cooperatives still without a BA."
+        )
         created = seed_trainings(JAMBI)
         self.stdout.write(f"Training cohorts: {Cohort.objects.count():,} ({created:,} new).")
         seed_demo_users()
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f} s."))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
-        for username, full_name, scope, group, _staff in DEMO_USERS:
+        for username, _full_name, scope, group, _staff in DEMO_USERS:
             self.stdout.write(f"  {username:<16} {group:<27} {Region.objects.get(code=scope).name}")

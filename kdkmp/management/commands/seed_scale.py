@@ -13,8 +13,13 @@ class Command(BaseCommand):
     help = "National-scale synthetic data over the real region list (idempotent; for benchmarks)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--province", action="append", default=[], metavar="CODE",
-                            help="only these provinces (default: the whole nation)")
+        parser.add_argument(
+            "--province",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help="only these provinces (default: the whole nation)",
+        )
 
     def handle(self, *args, province, **options):
         started = time.monotonic()
