@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Region
 from kdkmp.forms import IdMultipleChoiceField
-from kdkmp.scoping import scope_q
 
 from .models import User
 from .roles import ROLE_PERMISSIONS
@@ -22,8 +21,8 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email")
 
     def get_queryset(self, request):
-        # Admins see the users whose scope lies inside their own.
-        return super().get_queryset(request).filter(scope_q(request.user, "scope_region__code"))
+        # The same rule as the user pages: inside one's scope, superusers only for superusers.
+        return super().get_queryset(request) & User.objects.manageable_by(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser makes superusers or grants permissions one by one; province admins

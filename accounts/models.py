@@ -1,9 +1,20 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Region
+
+
+class ScopedUserManager(UserManager):
+    def manageable_by(self, admin):
+        """The logins an administrator may see and change: those whose scope lies inside the
+        admin's own, and never a superuser unless the admin is one (a province admin who could
+        set a superuser's password would hold the whole nation)."""
+        from kdkmp.scoping import scope_q
+
+        users = self.filter(scope_q(admin, "scope_region__code"))
+        return users if admin.is_superuser else users.exclude(is_superuser=True)
 
 
 class User(AbstractUser):
@@ -19,6 +30,8 @@ class User(AbstractUser):
         verbose_name=_("region scope"),
         help_text=_("The province or regency/city whose data this user sees."),
     )
+
+    objects = ScopedUserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -5,16 +5,15 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, ListView, UpdateView
 
 from cooperatives.views import FormPageMixin
-from kdkmp.scoping import scope_q
 
 from .forms import UserCreateForm, UserUpdateForm
 from .models import User
 
 
 def users_for(admin):
-    """The logins whose scope lies inside the admin's own (superusers: all)."""
+    """The logins the admin may manage (User.objects.manageable_by)."""
     return (
-        User.objects.filter(scope_q(admin, "scope_region__code"))
+        User.objects.manageable_by(admin)
         .select_related("scope_region")
         .prefetch_related("groups")
     )

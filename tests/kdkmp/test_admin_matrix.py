@@ -290,3 +290,18 @@ def test_every_autocomplete_offers_only_objects_in_scope(client, admin_objects, 
                 if response.status_code == 200 and str(far.pk) in {r["id"] for r in response.json()["results"]}:
                     leaks.append(f"{model._meta.label}.{field_name} offers {remote} {far.pk} ({where})")
     assert checked >= 6 and leaks == []
+
+
+def test_a_province_admin_cannot_touch_a_superuser_in_its_province(client, demo):
+    """A superuser with a Jambi scope: the province admin must not reset its password (and so
+    hold a superuser), neither in the admin nor on the user pages."""
+    root = User.objects.create_superuser("root.jambi", password="Sandi-Awal-123", scope_region_id="15")
+    client.force_login(User.objects.get(username="admin.provinsi"))
+    password_url = reverse("admin:auth_user_password_change", args=[root.pk])
+    data = {"password1": "Sandi-Baru-456!x", "password2": "Sandi-Baru-456!x", "usable_password": "true"}
+    assert client.post(password_url, data).status_code == 404
+    assert client.get(reverse("admin:accounts_user_change", args=[root.pk])).status_code == 404
+    assert client.get(reverse("accounts:update", args=[root.pk])).status_code == 404
+    assert "root.jambi" not in client.get(reverse("accounts:list")).content.decode()
+    root.refresh_from_db()
+    assert root.check_password("Sandi-Awal-123")
