@@ -12,11 +12,7 @@ from .models import User
 
 def users_for(admin):
     """The logins the admin may manage (User.objects.manageable_by)."""
-    return (
-        User.objects.manageable_by(admin)
-        .select_related("scope_region")
-        .prefetch_related("groups")
-    )
+    return User.objects.manageable_by(admin).select_related("scope_region").prefetch_related("groups")
 
 
 class UserListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):

@@ -14,15 +14,17 @@ from cooperatives.resources import GENDER_OPTIONS, REGION_COLUMNS, VillageKeyedR
 from imports import reading
 from imports.messages import WriteRefused, message
 from imports.registry import register
-from imports.resources import BulkResource, Column, RowError
+from imports.resources import IN_LIST_LIMIT, BulkResource, Column, RowError
 from kdkmp.scoping import in_scope, scope_code
 
 from .models import Assignment, Assistant
-from .services import AssignmentRefused, active_loads, create_active_assignments, lock_assistants
-
-# Above this many keys an `__in` list would pass SQLite's parameter cap: read the table instead
-# (still one query; the national staff is about 9,000 people).
-IN_LIST_LIMIT = 900
+from .services import (
+    AssignmentRefused,
+    active_loads,
+    caseload_blocks_change,
+    create_active_assignments,
+    lock_assistants,
+)
 
 ROLE_OPTIONS = {reading.normalize_header(v): v for v in Assistant.Role.values} | {
     "pmo": "PMO",
@@ -203,9 +205,11 @@ class AssistantResource(BulkResource):
             if not in_scope(self.user, stored.work_area_id):
                 row.error("nik", "person_out_of_scope", nik=nik)
                 return None
-            load = self.loads.get(stored.pk, 0) if stored.role == Assistant.Role.BA else 0
-            resigning = values.get("status") == Assistant.Status.RESIGNED != stored.status
-            if load and (values["role"] != stored.role or values["work_area_id"] != stored.work_area_id or resigning):
+            load = self.loads.get(stored.pk, 0)
+            status = values.get("status", stored.status)
+            if caseload_blocks_change(
+                stored, role=values["role"], work_area_id=values["work_area_id"], status=status, load=load
+            ):
                 row.error("role", "has_caseload", name=stored.name, load=load)
                 return None
         return nik, values, {"supervisor_nik": supervisor_nik}
@@ -310,12 +314,30 @@ class AssistantResource(BulkResource):
                 if outcome.extra["supervisor_nik"]:
                     outcome.instance.supervisor_id = pks[outcome.extra["supervisor_nik"]]
                 changed.append(outcome.instance)
+        self.recheck_caseloads(changed)
         if changed:
             bulk_update_with_history(
                 changed, Assistant, self.compare_fields, batch_size=self.batch_size, default_user=user
             )
         if progress:
             progress("write", len(outcomes), len(outcomes))
+
+    @staticmethod
+    def recheck_caseloads(changed):
+        """The caseload rule again, under the BA row locks that assign() takes: a cooperative
+        assigned between this file's validation and its write must not end up on a BA the file
+        resigns, re-roles or moves (the same rule as the pages, services.caseload_blocks_change)."""
+        bas = [a for a in changed if a.pk]
+        if not bas:
+            return
+        locked = lock_assistants(bas)
+        loads = active_loads(list(locked))
+        for assistant in bas:
+            stored, load = locked[assistant.pk], loads[assistant.pk]
+            if caseload_blocks_change(
+                stored, role=assistant.role, work_area_id=assistant.work_area_id, status=assistant.status, load=load
+            ):
+                raise WriteRefused(message("has_caseload", name=stored.name, load=load))
 
     # --- export -------------------------------------------------------------------------------
 

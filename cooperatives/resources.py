@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from imports import reading
-from imports.messages import message
+from imports.messages import WriteRefused, message
 from imports.registry import register
-from imports.resources import BulkResource, Column, RowError, record_history
+from imports.resources import IN_LIST_LIMIT, BulkResource, Column, RowError, record_history
 
 from .models import BoardMember, BusinessUnit, Cooperative
 
@@ -492,6 +492,38 @@ class BoardMemberResource(VillageKeyedResource):
                     outcome.errors.append(
                         RowError(outcome.number, "Jabatan", "position_taken", message("position_taken", position=label))
                     )
+
+    def write(self, outcomes, progress=None):
+        self.recheck_single_holders(outcomes)
+        return super().write(outcomes, progress)
+
+    def recheck_single_holders(self, outcomes):
+        """`check` saw the board as it was when the file was validated. Under the cooperative row
+        locks that the page takes (services.save_board_member), a single-holder seat filled
+        meanwhile by someone this file does not know is a refusal of the whole file."""
+        today = timezone.localdate()
+        wanted = set()
+        for outcome in outcomes:
+            if outcome.action in ("new", "update"):
+                position, end = self.value_of(outcome, "position"), self.value_of(outcome, "term_end")
+                if position in BoardMember.SINGLE_HOLDER and (end is None or end >= today):
+                    wanted.add((self.cooperatives[outcome.key[0]].pk, position))
+        if not wanted:
+            return
+        pks = sorted({pk for pk, _position in wanted})
+        known = {m.pk for m in self.members.values()}
+        for start in range(0, len(pks), IN_LIST_LIMIT):
+            chunk = pks[start : start + IN_LIST_LIMIT]
+            list(Cooperative.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
+            holders = (
+                BoardMember.objects.filter(cooperative_id__in=chunk, position__in=BoardMember.SINGLE_HOLDER)
+                .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
+                .values_list("pk", "cooperative_id", "position")
+            )
+            for pk, cooperative_id, position in holders:
+                if pk not in known and (cooperative_id, position) in wanted:
+                    label = str(BoardMember.Position(position).label)
+                    raise WriteRefused(message("position_taken_meanwhile", position=label))
 
     def village_for_export(self, instance):
         return instance.cooperative.village

@@ -61,6 +61,10 @@ MESSAGES = {
     ),
     "no_cooperative": "Belum ada koperasi di desa/kelurahan {value}; impor koperasinya dahulu.",
     "position_taken": "Jabatan {position} sudah dipegang orang lain di koperasi ini.",
+    "position_taken_meanwhile": (
+        "Sementara berkas ini diperiksa, jabatan {position} di salah satu koperasinya diisi pengguna lain. "
+        "Tidak ada yang disimpan; unggah ulang berkas untuk memeriksanya lagi."
+    ),
     # assistants
     "not_a_work_area": "“{value}” bukan kode provinsi atau kabupaten/kota.",
     "unknown_region": "Wilayah dengan kode {value} tidak ada.",

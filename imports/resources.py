@@ -27,6 +27,9 @@ from . import reading
 from .messages import message
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Above this many keys an `__in` list would pass SQLite's parameter cap: read in chunks, or read
+# the table instead (the national staff is about 9,000 people).
+IN_LIST_LIMIT = 900
 # Control characters an xlsx cell cannot hold (openpyxl refuses them); a csv may carry them.
 XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 

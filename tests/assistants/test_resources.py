@@ -316,3 +316,26 @@ def test_assistant_list_export_in_a_fixed_number_of_queries(login, django_assert
     assert (
         response.content.decode().count("\n") == 1 + Assistant.objects.filter(work_area__code__startswith="15").count()
     )
+
+
+def test_a_ba_given_a_cooperative_between_validation_and_write_is_not_resigned(admin_user, monkeypatch):
+    """The import is a door too (review of issue 11, finding 8): a cooperative assigned while the
+    file was being checked must not be left on a BA the file resigns."""
+    from assistants import services
+
+    ba = AssistantFactory(work_area_id="15.01")
+    cooperative = Cooperative.objects.filter(village__code__startswith="15.01.").order_by("village").first()
+    Assignment.objects.filter(cooperative=cooperative).delete()
+    original = AssistantResource.write
+
+    def write_after_a_concurrent_assign(self, outcomes, progress=None):
+        services.assign(assistant=ba, cooperative=cooperative, by=None)  # what another request commits meanwhile
+        return original(self, outcomes, progress)
+
+    monkeypatch.setattr(AssistantResource, "write", write_after_a_concurrent_assign)
+    rows = [PEOPLE, person(ba.nik, area="15.01", name=ba.name, status="berhenti")]
+    report = run("assistants", rows, admin_user)
+    assert not report.written
+    assert [code for code, _text in report.file_errors] == ["invalid"] and ba.name in report.file_errors[0][1]
+    ba.refresh_from_db()
+    assert ba.status == "active"

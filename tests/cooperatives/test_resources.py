@@ -94,3 +94,49 @@ def test_board_export_in_a_fixed_number_of_queries(demo, django_assert_max_num_q
     with django_assert_max_num_queries(3):
         dataset = BoardMemberResource(user=user).export()
     assert len(dataset) == 5 * 287
+
+
+def test_a_seat_filled_between_validation_and_write_refuses_the_board_file(demo, monkeypatch):
+    """The board import is a door too: a Ketua added on the page while the file was being checked
+    (a dated term, which the open-term constraint does not cover) refuses the whole file."""
+    import datetime as dt
+
+    from cooperatives.models import BoardMember
+    from cooperatives.services import save_board_member
+    from tests.imports.files import xlsx
+
+    cooperative = Cooperative.objects.filter(village__code__startswith="15.71.").order_by("village")[3]
+    BoardMember.objects.filter(cooperative=cooperative, position="KETUA").update(
+        term_start=dt.date(2020, 1, 1), term_end=dt.date(2025, 10, 31)
+    )
+    original = BoardMemberResource.write
+
+    def write_after_a_concurrent_page(self, outcomes, progress=None):
+        save_board_member(
+            BoardMember(
+                cooperative=cooperative,
+                name="Ketua Dari Halaman",
+                nik="1571014101900055",
+                gender="L",
+                position="KETUA",
+                term_start=dt.date(2025, 11, 1),
+                term_end=dt.date(2030, 11, 1),
+            ),
+            by=None,
+        )
+        return original(self, outcomes, progress)
+
+    monkeypatch.setattr(BoardMemberResource, "write", write_after_a_concurrent_page)
+    rows = [
+        ["Kode Desa", "Nama", "NIK", "Jenis Kelamin", "Jabatan", "Mulai Menjabat", "Akhir Masa Jabatan"],
+        [cooperative.village_id, "Ketua Dari Berkas", "1571014101900056", "P", "Ketua", "01/11/2025", "01/11/2030"],
+    ]
+    report = import_file(
+        kind="board",
+        data=xlsx(rows),
+        file_name="f.xlsx",
+        user=User.objects.get(username="admin.provinsi"),
+        dry_run=False,
+    )
+    assert not report.written and "Ketua" in report.file_errors[0][1]
+    assert not BoardMember.objects.filter(nik="1571014101900056").exists()
