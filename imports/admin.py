@@ -1,8 +1,12 @@
 import logging
+import re
+import secrets
 
 import tablib
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.tmp_storages import BaseStorage
 
 from kdkmp.scoping import scope_q
 
@@ -46,6 +50,46 @@ class RosterCSV(RosterFormatMixin, CSV):
     pass
 
 
+class UploadGone(Exception):
+    """The upload to confirm was already taken (confirmed) or never was one of ours."""
+
+
+class ClaimOnceStorage(BaseStorage):
+    """Where the admin keeps an upload between preview and confirm. django-import-export's
+    default writes to the shared temp folder under a name the confirm form posts back, and reads
+    (then deletes) whatever file that name points to there; a second click imported the file
+    again or failed with a 500. Here the file lives in the import folder under a random name of
+    our own shape, and the confirm claims it by an atomic rename: it is imported exactly once."""
+
+    NAME = re.compile(r"admin-[A-Za-z0-9_-]{16,64}\.upload")
+
+    def save(self, data):
+        from .views import upload_dir
+
+        self.name = f"admin-{secrets.token_urlsafe(16)}.upload"
+        (upload_dir() / self.name).write_bytes(data)
+        self.saved = data  # the preview reads back what it just saved
+
+    def read(self):
+        from .views import upload_dir
+
+        if getattr(self, "saved", None) is not None:
+            return self.saved
+        if not self.NAME.fullmatch(self.name or ""):
+            raise UploadGone
+        source = upload_dir() / self.name
+        self.claimed = source.with_name(f"{source.name}.confirming-{secrets.token_hex(8)}")
+        try:
+            source.rename(self.claimed)
+        except FileNotFoundError:
+            raise UploadGone from None
+        return self.claimed.read_bytes()
+
+    def remove(self):
+        if getattr(self, "claimed", None):
+            self.claimed.unlink(missing_ok=True)
+
+
 class RosterAdminMixin:
     """django-import-export in a ModelAdmin, on the shared import path: resources get the
     requesting user (so imports and exports are scoped), and only holders of
@@ -54,6 +98,16 @@ class RosterAdminMixin:
     import_formats = [RosterXLSX, RosterCSV]
     export_formats = [XLSX, CSV]
     skip_admin_log = True  # every import is in ImportLog instead
+    tmp_storage_class = ClaimOnceStorage
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except UploadGone:
+            name = request.POST.get("original_file_name", "")[:200]
+            messages.info(request, message("already_imported", file=name))
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
     def add_data_read_fail_error_to_form(self, form, exc):
         if isinstance(exc, FileError):

@@ -137,3 +137,26 @@ def test_admin_file_problems_are_answered_in_indonesian(login, data, words):
     errors = str(response.context["form"].errors)
     assert words in errors and "encountered" not in errors and "No valid data" not in errors
     assert Cooperative.objects.count() == before
+
+
+def test_an_admin_confirm_imports_once_and_a_forged_file_name_reads_nothing(login, tmp_path, settings):
+    """Review of issue 11, finding 10: the admin's confirm imported the same upload again (or
+    answered 500), and its file name, posted back by the client, named a file in the shared
+    temp folder."""
+    settings.KDKMP_IMPORT_DIR = str(tmp_path)
+    client = login("admin.provinsi")
+    village = VillageFactory()
+    data = xlsx([["Kode Desa", "Jumlah Anggota"], [village.code, "77"]])
+    response = client.post(
+        IMPORT, {"format": xlsx_format_index(), "import_file": SimpleUploadedFile("a.xlsx", data), "resource": 0}
+    )
+    confirm = {**response.context["confirm_form"].initial, "resource": 0}
+    assert client.post(PROCESS, confirm).status_code == 302
+    again = client.post(PROCESS, confirm, follow=True)
+    assert again.status_code == 200 and "sudah diimpor" in again.content.decode()
+    assert ImportLog.objects.filter(channel="admin", outcome="imported").count() == 1
+    outside = tmp_path.parent / "bukan-unggahan.txt"
+    outside.write_text("rahasia")
+    forged = client.post(PROCESS, {**confirm, "import_file_name": "../bukan-unggahan.txt"}, follow=True)
+    assert forged.status_code == 200 and outside.exists()
+    assert ImportLog.objects.filter(channel="admin", outcome="imported").count() == 1
