@@ -1,4 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 
 from imports.admin import RosterAdminMixin
@@ -7,7 +11,20 @@ from kdkmp.scoping import ScopedAdminMixin
 from .forms import CooperativeAdminForm
 from .models import BoardMember, BusinessUnit, Cooperative, Region
 from .resources import BoardMemberResource, CooperativeResource
-from .services import save_board_member
+from .services import save_board_member, seats_held_twice
+
+
+class SeatRefusalMixin:
+    """A seat taken by another user between the form's check and its save (under the lock) is an
+    error message on the same page, not a 500; nothing is saved (the admin's transaction)."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(Region)
@@ -25,13 +42,27 @@ class BusinessUnitInline(admin.TabularInline):
     extra = 0
 
 
+class BoardSeatsFormSet(BaseInlineFormSet):
+    """Each row is checked against the stored board by BoardMember.clean(); this checks the rows
+    against each other (two new Ketua in one submission)."""
+
+    def clean(self):
+        super().clean()
+        rows = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        twice = seats_held_twice((0, row.get("position"), row.get("term_end")) for row in rows)
+        for _cooperative, position in sorted(twice):
+            label = BoardMember.Position(position).label
+            raise ValidationError(_("%(position)s is filled twice in this form.") % {"position": label})
+
+
 class BoardMemberInline(admin.TabularInline):
     model = BoardMember
+    formset = BoardSeatsFormSet
     extra = 0
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(RosterAdminMixin, ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+class CooperativeAdmin(SeatRefusalMixin, RosterAdminMixin, ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = CooperativeAdminForm
     resource_classes = [CooperativeResource]
     list_display = ("name", "village", "kind", "formation_scheme", "legal_entity_date", "members_count")
@@ -62,7 +93,7 @@ class BusinessUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(BoardMember)
-class BoardMemberAdmin(RosterAdminMixin, ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+class BoardMemberAdmin(SeatRefusalMixin, RosterAdminMixin, ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [BoardMemberResource]
     list_display = ("name", "masked_nik", "position", "cooperative", "term_start", "term_end")
     list_filter = ("position", "gender")

@@ -13,6 +13,7 @@ from imports.registry import register
 from imports.resources import IN_LIST_LIMIT, BulkResource, Column, RowError, record_history
 
 from .models import BoardMember, BusinessUnit, Cooperative
+from .services import seats_held_twice
 
 REGION_COLUMNS = [
     Column(
@@ -475,19 +476,15 @@ class BoardMemberResource(VillageKeyedResource):
     def check(self, outcomes):
         """One active holder per single-holder position and cooperative, the file applied over
         what is stored."""
-        today = timezone.localdate()
         state = {key: (m.position, m.term_end) for key, m in self.members.items()}
         for outcome in outcomes:
             if outcome.key is not None and not outcome.errors:
                 state[outcome.key] = (self.value_of(outcome, "position"), self.value_of(outcome, "term_end"))
-        holders = defaultdict(set)
-        for key, (position, end) in state.items():
-            if position in BoardMember.SINGLE_HOLDER and (end is None or end >= today):
-                holders[(key[0], position)].add(key)
+        twice = seats_held_twice((key[0], position, end) for key, (position, end) in state.items())
         for outcome in outcomes:
             if outcome.action in ("new", "update") and not outcome.errors:
                 position = self.value_of(outcome, "position")
-                if len(holders.get((outcome.key[0], position), ())) > 1:
+                if (outcome.key[0], position) in twice:
                     label = str(BoardMember.Position(position).label)
                     outcome.errors.append(
                         RowError(outcome.number, "Jabatan", "position_taken", message("position_taken", position=label))

@@ -1,13 +1,17 @@
 """Writes that carry rules: loading the Kemendagri region list, creating cooperatives, board seats."""
 
 import csv
+import datetime as dt
 import gzip
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from .models import BoardMember, Cooperative, Region
 
@@ -127,6 +131,19 @@ def create_cooperative(*, village, **fields):
     cooperative.full_clean()
     cooperative.save()
     return cooperative
+
+
+def seats_held_twice(seats: Iterable[tuple[object, str, dt.date | None]]) -> set[tuple[object, str]]:
+    """The single-holder rule over a whole set of seats at once (a file, an admin form with
+    several rows): the (cooperative, position) pairs that more than one active holder would hold.
+    `seats` are (cooperative key, position, term end)."""
+    today = timezone.localdate()
+    active = Counter(
+        (cooperative, position)
+        for cooperative, position, end in seats
+        if position in BoardMember.SINGLE_HOLDER and (end is None or end >= today)
+    )
+    return {pair for pair, holders in active.items() if holders > 1}
 
 
 @transaction.atomic
