@@ -28,12 +28,12 @@ def capacity():
 
 
 def lock_assistants(assistants):
-    """Lock BA rows in a fixed order (no deadlocks) and return them by pk."""
+    """Lock BA rows in pk order and return them by pk. Every operation takes its BA locks first
+    and its assignment row locks after, always in this order, so two operations never wait on
+    each other in a circle (a deadlock)."""
     pks = sorted({a.pk for a in assistants})
-    return {
-        a.pk: a
-        for a in Assistant.objects.select_for_update(of=("self",)).filter(pk__in=pks).select_related("work_area")
-    }
+    locked = Assistant.objects.select_for_update(of=("self",)).filter(pk__in=pks).select_related("work_area")
+    return {a.pk: a for a in locked.order_by("pk")}
 
 
 def active_loads(assistant_pks):
@@ -190,6 +190,9 @@ def transfer(*, cooperative, to_assistant, by, reason, date=None, expected_from=
     `expected_from` is the BA the user saw on the page: if another user moved the cooperative
     meanwhile, the refusal says so and to whom (not that it has no BA)."""
     date = date or timezone.localdate()
+    # BA rows first (both ends of the move), then the assignment row: the order hand_over uses.
+    seen = Assignment.objects.active().filter(cooperative=cooperative).values_list("assistant_id", flat=True).first()
+    lock_assistants([to_assistant] + ([Assistant(pk=seen)] if seen else []))
     current = Assignment.objects.active().select_for_update().filter(cooperative=cooperative).first()
     if current is None:
         # The locked row may have been ended by a transfer that committed while we waited:

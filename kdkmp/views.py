@@ -125,12 +125,27 @@ def audit(request):
     )
 
 
+# SQLSTATE classes of a lost or refused connection (PostgreSQL): 08 connection exception,
+# 57P01-57P03 the server shutting down or starting. Deadlocks (40P01), lock and statement
+# timeouts (55P03, 57014) are ordinary server errors: the database is up.
+UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def database_unreachable(error) -> bool:
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    sqlstate = getattr(error.__cause__, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(UNREACHABLE_SQLSTATES)
+
+
 def server_error(request):
     """handler500. A database that cannot be reached (down, restarting, refusing or timing out)
     is a maintenance page, 503: rendered without a request context, so no context processor,
     session or user touches the database again. Anything else is the Indonesian 500 page."""
     error = sys.exception()  # Django calls this handler while handling the exception
-    if isinstance(error, (OperationalError, InterfaceError)):
+    if database_unreachable(error):
         logger.warning("Database unavailable, maintenance page for %s: %s", request.path, error)
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = "60"

@@ -110,3 +110,61 @@ def test_an_import_and_the_assign_page_racing_for_one_cooperative(kerinci_free):
         assert not report.written and refused == 0
         codes, text = refusals(report)
         assert codes in (["cooperative_taken"], ["invalid"]) and second.name in text
+
+
+def test_a_transfer_and_a_hand_over_of_the_same_ba_never_deadlock(kerinci_free, monkeypatch):
+    """Review of issue 11: transfer locked the assignment row, then the BA; hand_over the BAs,
+    then the assignments: opposite orders, a deadlock on PostgreSQL. Both now take BA locks
+    first. The hold inside lock_assistants forces the interleaving that deadlocked (SQLite runs
+    one writer at a time and must give a valid outcome too)."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    first, second = AssistantFactory(work_area_id="15.01"), AssistantFactory(work_area_id="15.01")
+    cooperative = kerinci_free[0]
+    services.assign(assistant=first, cooperative=cooperative, by=None)
+    original = services.lock_assistants
+
+    def lock_slowly(assistants):
+        if threading.current_thread().name == "transfer":
+            time.sleep(0.5)  # the transfer's reads done, its locks late
+            return original(assistants)
+        locked = original(assistants)
+        time.sleep(0.5)  # the hand-over holds its BA locks a while
+        return locked
+
+    monkeypatch.setattr(services, "lock_assistants", lock_slowly)
+    outcomes = []
+
+    def run(job):
+        try:
+            job()
+            outcomes.append("ok")
+        except services.AssignmentRefused:
+            outcomes.append("refused")
+        except Exception as error:  # noqa: BLE001 - reported below
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    transfer = threading.Thread(
+        name="transfer",
+        target=run,
+        args=(lambda: services.transfer(cooperative=cooperative, to_assistant=second, by=None, reason="mutasi"),),
+    )
+    hand_over = threading.Thread(
+        name="hand_over",
+        target=run,
+        args=(
+            lambda: services.hand_over(from_assistant=first, to_assistants=[second], by=None, reason="serah terima"),
+        ),
+    )
+    transfer.start()
+    time.sleep(0.1)
+    hand_over.start()
+    transfer.join(60)
+    hand_over.join(60)
+    assert sorted(outcomes) in (["ok", "ok"], ["ok", "refused"]), outcomes
+    assert Assignment.objects.active().get(cooperative=cooperative).assistant == second

@@ -143,11 +143,26 @@ def raises(error):
     return view
 
 
+def with_sqlstate(error, sqlstate):
+    """A Django database error as the PostgreSQL driver raises it (its cause carries the code)."""
+
+    class DriverError(Exception):
+        pass
+
+    cause = DriverError(str(error))
+    cause.sqlstate = sqlstate
+    error.__cause__ = cause
+    return error
+
+
 handler500 = getattr(app_urls, "handler500", None)  # the app's own handler (None: Django's)
 urlpatterns = [
     path("uji/operational/", raises(OperationalError("connection to server failed"))),
     path("uji/interface/", raises(InterfaceError("connection already closed"))),
     path("uji/bug/", raises(ValueError("a bug"))),
+    path("uji/refused/", raises(with_sqlstate(OperationalError("connection refused"), "08001"))),
+    path("uji/deadlock/", raises(with_sqlstate(OperationalError("deadlock detected"), "40P01"))),
+    path("uji/timeout/", raises(with_sqlstate(OperationalError("canceling statement"), "57014"))),
     path("uji/forbidden/", raises(PermissionDenied())),
     path("uji/bad/", raises(BadRequest())),
     *app_urls.urlpatterns,
@@ -156,11 +171,20 @@ with_test_urls = override_settings(ROOT_URLCONF=__name__)
 
 
 @with_test_urls
-@pytest.mark.parametrize("url", ["/uji/operational/", "/uji/interface/"])
+@pytest.mark.parametrize("url", ["/uji/operational/", "/uji/interface/", "/uji/refused/"])
 def test_database_errors_anywhere_are_the_maintenance_page(client, url):
     client.raise_request_exception = False
     response = client.get(url)
     assert response.status_code == 503 and "sedang dalam pemeliharaan" in response.content.decode()
+
+
+@with_test_urls
+@pytest.mark.parametrize("url", ["/uji/deadlock/", "/uji/timeout/"])
+def test_a_deadlock_or_a_timeout_is_a_server_error_not_maintenance(client, url):
+    """The database is up: telling the user it is under maintenance would be false."""
+    client.raise_request_exception = False
+    response = client.get(url)
+    assert response.status_code == 500 and "pemeliharaan" not in response.content.decode()
 
 
 # 17. Timeouts.
