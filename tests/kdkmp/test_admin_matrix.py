@@ -305,3 +305,32 @@ def test_a_province_admin_cannot_touch_a_superuser_in_its_province(client, demo)
     assert "root.jambi" not in client.get(reverse("accounts:list")).content.decode()
     root.refresh_from_db()
     assert root.check_password("Sandi-Awal-123")
+
+
+@pytest.mark.parametrize("role", ["admin.provinsi", "staf.kotajambi"])
+def test_every_changelist_action_ignores_ids_outside_the_scope(client, admin_objects, role):
+    """Admin actions (delete selected, and whatever a library adds) act on the changelist's
+    scoped queryset: a forged id of an outside object is never acted on."""
+    from django.test import RequestFactory
+
+    user = User.objects.get(username=role)
+    User.objects.filter(pk=user.pk).update(is_staff=True)
+    user.refresh_from_db()
+    client.force_login(user)
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    outside = ["province"] if role == "admin.provinsi" else ["regency", "province"]
+    tried = 0
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        if label in UNSCOPED:
+            continue
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for action in model_admin.get_actions(request):
+            for where in outside:
+                far = admin_objects[where][label]
+                before = model._default_manager.filter(pk=far.pk).values().first()
+                client.post(url, {"action": action, "_selected_action": [far.pk], "post": "yes", "index": 0})
+                tried += 1
+                assert model._default_manager.filter(pk=far.pk).values().first() == before, (label, action, where)
+    assert tried >= 3  # delete selected on the three models the roles may delete
