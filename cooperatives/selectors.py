@@ -1,8 +1,5 @@
 """Reads for pages: scoped querysets and small aggregates."""
 
-from django.db.models import Count
-from django.db.models.functions import Substr
-
 from .models import Cooperative, Region
 
 REGENCY_CODE_LENGTH = len("15.71")
@@ -28,18 +25,6 @@ def free_villages_for(user):
     return Region.objects.for_user(user).filter(
         level=Region.Level.VILLAGE, cooperative__isnull=True, shared_cooperatives__isnull=True
     )
-
-
-def counts_by_regency(user):
-    """[(regency, number of cooperatives)] for the user's scope: two queries at any size."""
-    counts = dict(
-        Cooperative.objects.for_user(user)
-        .annotate(regency_code=Substr("village_id", 1, REGENCY_CODE_LENGTH))
-        .values("regency_code")
-        .annotate(n=Count("pk"))
-        .values_list("regency_code", "n")
-    )
-    return [(regency, counts.get(regency.code, 0)) for regency in regencies_for(user)]
 
 
 def breadcrumb_regions(region):

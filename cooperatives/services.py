@@ -119,20 +119,6 @@ def load_regions(provinces=None, directory=WILAYAH_DIR, progress=None):
     return report
 
 
-@transaction.atomic
-def create_cooperative(*, village, **fields):
-    """Create a cooperative for a village, named and typed by the official rule unless given."""
-    cooperative = Cooperative(
-        village=village,
-        name=fields.pop("name", None) or Cooperative.official_name(village),
-        kind=Cooperative.kind_for(village),
-        **fields,
-    )
-    cooperative.full_clean()
-    cooperative.save()
-    return cooperative
-
-
 def seats_held_twice(seats: Iterable[tuple[object, str, dt.date | None]]) -> set[tuple[object, str]]:
     """The single-holder rule over a whole set of seats at once (a file, an admin form with
     several rows): the (cooperative, position) pairs that more than one active holder would hold.

@@ -8,7 +8,6 @@ code column, with no join and an index-friendly LIKE 'prefix%'.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.http import Http404
 
 from .forms import IdMultipleChoiceField, SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
 
@@ -132,10 +131,3 @@ def scoped_choices(db_field, request, kwargs):
     elif "queryset" not in kwargs and db_field.related_model._meta.label == settings.AUTH_USER_MODEL:
         kwargs["queryset"] = db_field.related_model._default_manager.filter(scope_q(request.user, "scope_region__code"))
     return kwargs
-
-
-def get_scoped_or_404(queryset, user, **lookup):
-    try:
-        return queryset.for_user(user).get(**lookup)
-    except queryset.model.DoesNotExist:
-        raise Http404 from None

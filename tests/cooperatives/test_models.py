@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
-from cooperatives.services import create_cooperative
 from tests.factories import BoardMemberFactory, BusinessUnitFactory, CooperativeFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,16 +17,29 @@ def errors_of(instance):
     return error.value.message_dict
 
 
+def create_through_the_form(village):
+    """The one way a cooperative is created from a page: the create form names and types it."""
+    from accounts.models import User
+    from cooperatives.forms import CooperativeCreateForm
+
+    form = CooperativeCreateForm(
+        {"village": village.code, "name": "", "formation_scheme": "baru", "members_count": 20},
+        user=User.objects.get(username="admin.provinsi"),
+    )
+    assert form.is_valid(), form.errors
+    return form.save()
+
+
 def test_create_follows_the_naming_rule(demo):
     village = VillageFactory(name="Uji Coba")
-    cooperative = create_cooperative(village=village)
+    cooperative = create_through_the_form(village)
     assert cooperative.name == "Koperasi Kelurahan Merah Putih Uji Coba"
     assert cooperative.kind == Cooperative.Kind.KKMP
 
 
 def test_desa_gets_kdmp(demo):
     desa = VillageFactory(code="15.01.01.2999", parent_id="15.01.01", kind=Region.VillageKind.DESA, name="Uji")
-    assert create_cooperative(village=desa).name == "Koperasi Desa Merah Putih Uji"
+    assert create_through_the_form(desa).name == "Koperasi Desa Merah Putih Uji"
 
 
 def test_kind_must_match_village(demo):
