@@ -1,11 +1,14 @@
 """Reads for the assistant and assignment pages: scoped, annotated, a fixed number of queries."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 
+from accounts.models import User
 from cooperatives.models import Cooperative
 from cooperatives.selectors import REGENCY_CODE_LENGTH, cooperatives_for, regencies_for
 
@@ -14,11 +17,11 @@ from .planner import unassigned_cooperatives
 from .services import capacity
 
 
-def assistants_for(user):
+def assistants_for(user: User) -> QuerySet[Assistant]:
     return Assistant.objects.for_user(user).with_load().select_related("work_area", "supervisor")
 
 
-def business_assistants_of(regency_code):
+def business_assistants_of(regency_code: str) -> QuerySet[Assistant]:
     """Active BAs of a regency with their load, most room first (for the BA pickers)."""
     return (
         Assistant.objects.filter(work_area_id=regency_code)
@@ -29,11 +32,11 @@ def business_assistants_of(regency_code):
     )
 
 
-def unassigned_for(user):
+def unassigned_for(user: User) -> QuerySet[Cooperative]:
     return unassigned_cooperatives(cooperatives_for(user))
 
 
-def caseload_of(assistant):
+def caseload_of(assistant: Assistant) -> QuerySet[Assignment]:
     return (
         Assignment.objects.active()
         .filter(assistant=assistant)
@@ -42,7 +45,7 @@ def caseload_of(assistant):
     )
 
 
-def history_of_assistant(assistant):
+def history_of_assistant(assistant: Assistant) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(assistant=assistant)
         .select_related("cooperative", "assigned_by", "ended_by")
@@ -50,7 +53,7 @@ def history_of_assistant(assistant):
     )
 
 
-def history_of_cooperative(cooperative):
+def history_of_cooperative(cooperative: Cooperative) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(cooperative=cooperative)
         .select_related("assistant", "assigned_by", "ended_by")
@@ -58,7 +61,7 @@ def history_of_cooperative(cooperative):
     )
 
 
-def area_bas_of_pmo(pmo):
+def area_bas_of_pmo(pmo: Assistant) -> QuerySet[Assistant]:
     """The BAs of a PMO's work area (the whole province for a provincial PMO), with loads."""
     bas = Assistant.objects.business_assistants().with_load().select_related("work_area")
     if len(pmo.work_area_id) == 2:  # provincial PMO
@@ -75,23 +78,23 @@ class StaffingRow:
     capacity: int
 
     @property
-    def without_ba(self):
+    def without_ba(self) -> int:
         return self.cooperatives - self.with_ba
 
     @property
-    def bas_needed(self):
+    def bas_needed(self) -> int:
         return math.ceil(self.cooperatives / self.capacity) if self.capacity else 0
 
     @property
-    def gap(self):
+    def gap(self) -> int:
         return max(0, self.bas_needed - self.bas_available)
 
     @property
-    def coverage(self):
+    def coverage(self) -> float:
         return 100 * self.with_ba / self.cooperatives if self.cooperatives else 0
 
 
-def _by_regency(queryset, code_field):
+def _by_regency(queryset: QuerySet[Any], code_field: str) -> dict[str, int]:
     return dict(
         queryset.annotate(regency_code=Substr(code_field, 1, REGENCY_CODE_LENGTH))
         .values("regency_code")
@@ -100,7 +103,7 @@ def _by_regency(queryset, code_field):
     )
 
 
-def staffing_by_regency(user):
+def staffing_by_regency(user: User) -> list[StaffingRow]:
     """Per regency in scope: cooperatives, with an active BA, BAs needed at the cap, available,
     gap. Four queries whatever the size."""
     cap = capacity()
@@ -122,7 +125,7 @@ def staffing_by_regency(user):
     ]
 
 
-def staffing_total(rows):
+def staffing_total(rows: Sequence[StaffingRow]) -> tuple[StaffingRow, int, int]:
     total = StaffingRow(None, 0, 0, 0, capacity())
     for row in rows:
         total.cooperatives += row.cooperatives

@@ -7,6 +7,10 @@ database write lock at BEGIN, see settings) before counting their caseload. "One
 cooperative" is a partial unique index, so two requests for one cooperative cannot both win.
 """
 
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
+from typing import NoReturn
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +20,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from accounts.models import User
+from cooperatives.models import Cooperative
+
 from .models import Assignment, Assistant
 
 
@@ -23,11 +30,11 @@ class AssignmentRefused(ValidationError):
     """A rule refused the operation; the message names the cooperative and the BA."""
 
 
-def capacity():
+def capacity() -> int:
     return settings.KDKMP_BA_CAPACITY
 
 
-def lock_assistants(assistants):
+def lock_assistants(assistants: Iterable[Assistant]) -> dict[int, Assistant]:
     """Lock BA rows in pk order and return them by pk. Every operation takes its BA locks first
     and its assignment row locks after, always in this order, so two operations never wait on
     each other in a circle (a deadlock)."""
@@ -36,14 +43,14 @@ def lock_assistants(assistants):
     return {a.pk: a for a in locked.order_by("pk")}
 
 
-def active_loads(assistant_pks):
+def active_loads(assistant_pks: Collection[int]) -> dict[int, int]:
     loads = dict.fromkeys(assistant_pks, 0)
     for pk in Assignment.objects.active().filter(assistant_id__in=assistant_pks).values_list("assistant_id", flat=True):
         loads[pk] += 1
     return loads
 
 
-def _check_can_take(assistant, cooperative):
+def _check_can_take(assistant: Assistant, cooperative: Cooperative) -> None:
     names = {"assistant": assistant.name, "cooperative": cooperative.name}
     if assistant.role != Assistant.Role.BA:
         raise AssignmentRefused(
@@ -58,7 +65,7 @@ def _check_can_take(assistant, cooperative):
         )
 
 
-def _refuse_full(assistant, cooperative, load):
+def _refuse_full(assistant: Assistant, cooperative: Cooperative, load: int) -> NoReturn:
     raise AssignmentRefused(
         _(
             "%(assistant)s already accompanies %(load)s cooperatives (the limit is %(capacity)s), "
@@ -68,7 +75,7 @@ def _refuse_full(assistant, cooperative, load):
     )
 
 
-def _check_dates(start_date, end_date, cooperative):
+def _check_dates(start_date: dt.date, end_date: dt.date, cooperative: Cooperative) -> None:
     if end_date < start_date:
         raise AssignmentRefused(
             _("The end date for %(cooperative)s cannot be before its start date (%(start)s).")
@@ -76,7 +83,7 @@ def _check_dates(start_date, end_date, cooperative):
         )
 
 
-def create_active_assignments(rows):
+def create_active_assignments(rows: Sequence[Assignment]) -> list[Assignment]:
     """Insert new active assignments (with their history rows: who and why); a cooperative that
     meanwhile got a BA is refused by name."""
     try:
@@ -103,7 +110,7 @@ def create_active_assignments(rows):
         ) from None
 
 
-def _active_of(cooperatives):
+def _active_of(cooperatives: Iterable[Cooperative]) -> dict[int, Assignment]:
     return {
         a.cooperative_id: a
         for a in Assignment.objects.active().filter(cooperative__in=cooperatives).select_related("assistant")
@@ -111,7 +118,14 @@ def _active_of(cooperatives):
 
 
 @transaction.atomic
-def bulk_assign(*, assistant, cooperatives, by, reason="", start_date=None):
+def bulk_assign(
+    *,
+    assistant: Assistant,
+    cooperatives: Iterable[Cooperative],
+    by: User,
+    reason: str = "",
+    start_date: dt.date | None = None,
+) -> list[Assignment]:
     """Assign many cooperatives to one BA at once; all or none."""
     start_date = start_date or timezone.localdate()
     cooperatives = list(cooperatives)
@@ -148,12 +162,14 @@ def bulk_assign(*, assistant, cooperatives, by, reason="", start_date=None):
     )
 
 
-def assign(*, assistant, cooperative, by, reason="", start_date=None):
+def assign(
+    *, assistant: Assistant, cooperative: Cooperative, by: User, reason: str = "", start_date: dt.date | None = None
+) -> Assignment:
     """Assign one cooperative to a BA."""
     return bulk_assign(assistant=assistant, cooperatives=[cooperative], by=by, reason=reason, start_date=start_date)[0]
 
 
-def _end(assignment, *, by, reason, end_date):
+def _end(assignment: Assignment, *, by: User, reason: str, end_date: dt.date) -> Assignment:
     _check_dates(assignment.start_date, end_date, assignment.cooperative)
     assignment.end_date = end_date
     assignment.end_reason = reason
@@ -166,7 +182,7 @@ def _end(assignment, *, by, reason, end_date):
 
 
 @transaction.atomic
-def end_assignment(*, assignment, by, reason, end_date=None):
+def end_assignment(*, assignment: Assignment, by: User, reason: str, end_date: dt.date | None = None) -> Assignment:
     """End an active assignment (history is kept: the row stays with its end date)."""
     assignment = Assignment.objects.select_for_update().select_related("cooperative").get(pk=assignment.pk)
     if assignment.end_date is not None:
@@ -174,7 +190,7 @@ def end_assignment(*, assignment, by, reason, end_date=None):
     return _end(assignment, by=by, reason=reason, end_date=end_date or timezone.localdate())
 
 
-def _moved_meanwhile(cooperative, now_with):
+def _moved_meanwhile(cooperative: Cooperative, now_with: Assistant) -> AssignmentRefused:
     return AssignmentRefused(
         _(
             "Another user has just moved %(cooperative)s to %(assistant)s. Check the cooperative's page and "
@@ -185,7 +201,15 @@ def _moved_meanwhile(cooperative, now_with):
 
 
 @transaction.atomic
-def transfer(*, cooperative, to_assistant, by, reason, date=None, expected_from=None):
+def transfer(
+    *,
+    cooperative: Cooperative,
+    to_assistant: Assistant,
+    by: User,
+    reason: str,
+    date: dt.date | None = None,
+    expected_from: Assistant | None = None,
+) -> Assignment:
     """Move a cooperative to another BA: the current assignment ends, a new one starts.
     `expected_from` is the BA the user saw on the page: if another user moved the cooperative
     meanwhile, the refusal says so and to whom (not that it has no BA)."""
@@ -216,7 +240,14 @@ def transfer(*, cooperative, to_assistant, by, reason, date=None, expected_from=
 
 
 @transaction.atomic
-def hand_over(*, from_assistant, to_assistants, by, reason, date=None):
+def hand_over(
+    *,
+    from_assistant: Assistant,
+    to_assistants: Iterable[Assistant],
+    by: User,
+    reason: str,
+    date: dt.date | None = None,
+) -> list[Assignment]:
     """Hand a BA's whole caseload to one BA or spread it over several (each in turn, never
     past the cap); all or nothing. Returns the new assignments."""
     date = date or timezone.localdate()
@@ -283,7 +314,7 @@ def check_caseload_change(assistant_pk: int, *, role: str, work_area_id: str, st
 
 
 @transaction.atomic
-def save_assistant(assistant: Assistant, *, by) -> Assistant:
+def save_assistant(assistant: Assistant, *, by: User | None) -> Assistant:
     """Create or change an assistant (the edit page, the admin): the caseload rule holds under
     concurrency (a BA set to resigned while being given a cooperative ends one way or the other)."""
     if assistant.pk:
@@ -296,7 +327,7 @@ def save_assistant(assistant: Assistant, *, by) -> Assistant:
 
 
 @transaction.atomic
-def resign(*, assistant, by, date=None):
+def resign(*, assistant: Assistant, by: User, date: dt.date | None = None) -> Assistant:
     """Mark an assistant resigned; refused while they still accompany cooperatives."""
     assistant = lock_assistants([assistant])[assistant.pk]
     load = active_loads([assistant.pk])[assistant.pk]

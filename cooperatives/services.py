@@ -4,7 +4,7 @@ import csv
 import datetime as dt
 import gzip
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from accounts.models import User
 
 from .models import BoardMember, Cooperative, Region
 
@@ -31,18 +33,18 @@ class LoadReport:
     updated: dict = field(default_factory=dict)
     unchanged: dict = field(default_factory=dict)
 
-    def total(self, level):
+    def total(self, level: str) -> int:
         return self.created.get(level, 0) + self.updated.get(level, 0) + self.unchanged.get(level, 0)
 
 
-def read_region_rows(level, directory=WILAYAH_DIR):
+def read_region_rows(level: str, directory: Path = WILAYAH_DIR) -> Iterator[dict[str, str]]:
     """Rows of one level's file as dicts (code, name, parent_code, kind)."""
     filename = dict(LEVEL_FILES)[level]
     with gzip.open(directory / filename, "rt", encoding="utf-8", newline="") as handle:
         yield from csv.DictReader(handle)
 
 
-def _validate_row(level, row, known_parents, line):
+def _validate_row(level: str, row: dict[str, str], known_parents: Container[str], line: int) -> Region:
     code = (row.get("code") or "").strip()
     name = (row.get("name") or "").strip()
     parent = (row.get("parent_code") or "").strip() or None
@@ -64,7 +66,11 @@ def _validate_row(level, row, known_parents, line):
     return Region(code=code, name=name, level=level, parent_id=parent, kind=kind)
 
 
-def load_regions(provinces=None, directory=WILAYAH_DIR, progress=None):
+def load_regions(
+    provinces: Iterable[str] | None = None,
+    directory: Path = WILAYAH_DIR,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> LoadReport:
     """Load (insert or update) the region list, all of it or only the given provinces.
 
     Idempotent: rows already equal are left alone. Every code and parent is validated before
@@ -133,7 +139,7 @@ def seats_held_twice(seats: Iterable[tuple[object, str, dt.date | None]]) -> set
 
 
 @transaction.atomic
-def save_board_member(member: BoardMember, *, by) -> BoardMember:
+def save_board_member(member: BoardMember, *, by: User | None) -> BoardMember:
     """Add or change a board seat (the page, the admin). The cooperative row is locked first, so
     two staff adding a Ketua at once are served one after the other and the second is told the
     seat is taken (the open-term unique constraint is the database's backstop)."""

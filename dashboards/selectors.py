@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 
+from accounts.models import User
 from assistants.models import Assignment, Assistant
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
 from kdkmp.history import change_fingerprint
@@ -53,19 +54,19 @@ class Row:
     bas_needed: int = 0  # at the cap, summed over regencies (a BA works inside one regency)
 
     @property
-    def without_ba(self):
+    def without_ba(self) -> int:
         return self.cooperatives - self.with_ba
 
     @property
-    def coverage(self):
+    def coverage(self) -> float:
         return 100 * self.with_ba / self.cooperatives if self.cooperatives else 0
 
     @property
-    def average_load(self):
+    def average_load(self) -> float:
         return self.ba_load_total / self.ba if self.ba else 0
 
     @property
-    def gap(self):
+    def gap(self) -> int:
         return max(0, self.bas_needed - self.ba)
 
 
@@ -83,20 +84,20 @@ class Dashboard:
     training_composition: list = field(default_factory=list)  # [(role value or "board", people completed)]
 
     @property
-    def trained_staff_share(self):
+    def trained_staff_share(self) -> float:
         staff = self.total.pmo + self.total.ba
         return 100 * self.trained_staff / staff if staff else 0
 
     @property
-    def trained_board_share(self):
+    def trained_board_share(self) -> float:
         return 100 * self.trained_board_cooperatives / self.total.cooperatives if self.total.cooperatives else 0
 
     @property
-    def child_level(self):
+    def child_level(self) -> str | None:
         return self.rows[0].region.level if self.rows and self.rows[0].region else None
 
 
-def resolve_region(user, code):
+def resolve_region(user: User, code: str | None) -> tuple[bool, Region | None, list[Region], list[Region]]:
     """(allowed, region or None for the nation, breadcrumbs, child regions): the requested region
     if it lies in the user's scope (not allowed otherwise), or the scope itself when none is
     asked. One query."""
@@ -122,11 +123,11 @@ def resolve_region(user, code):
     )
 
 
-def _prefix_q(field, code):
+def _prefix_q(field: str, code: str) -> Q:
     return Q(**{f"{field}__startswith": f"{code}."}) if code else Q()
 
 
-def dashboard_for(user, code=None):
+def dashboard_for(user: User, code: str | None = None) -> Dashboard | None:
     """The dashboard of a region in the user's scope (None if it is not), from the cache while
     no change has been recorded since it was computed."""
     allowed, region, breadcrumbs, children = resolve_region(user, code)
@@ -148,7 +149,7 @@ def dashboard_for(user, code=None):
     return dashboard
 
 
-def compute_dashboard(region, breadcrumbs, children):
+def compute_dashboard(region: Region | None, breadcrumbs: list[Region], children: list[Region]) -> Dashboard:
     """Figures of a region (None: the nation) grouped by its child regions, in four queries."""
     code = region.code if region else ""
     child_length = CHILD_LENGTH[len(code)]
@@ -236,7 +237,7 @@ def compute_dashboard(region, breadcrumbs, children):
     return dashboard
 
 
-def _add_training(dashboard, code, trained_by_role):
+def _add_training(dashboard: Dashboard, code: str, trained_by_role: Counter[str]) -> None:
     """Staff trained come with the staff query; boards: one query over completed board
     enrollments (board members only ever enroll in board programs)."""
     boards = (

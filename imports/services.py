@@ -3,24 +3,36 @@ nothing. The one code path behind the admin, the "Impor data" page and `import_r
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from typing import Any
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import translation
 
+from accounts.models import User
+
 from . import reading, registry
 from .messages import FileError, WriteRefused, message
 from .models import ImportLog
-from .resources import ImportReport, RowContext, RowOutcome
+from .resources import BulkResource, ImportReport, RowContext, RowOutcome
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 2000
 KEEP_CELLS_UP_TO = 20_000  # beyond, a valid row's raw cells are dropped once validated
 
 
-def import_file(*, kind, data, file_name, user, dry_run, channel=ImportLog.Channel.PAGE, progress=None):
+def import_file(
+    *,
+    kind: str,
+    data: bytes,
+    file_name: str,
+    user: User,
+    dry_run: bool,
+    channel: str = ImportLog.Channel.PAGE,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> ImportReport:
     """Import the bytes of an xlsx/csv file as `kind` on behalf of `user` (scoped to them)."""
     resource = registry.get(kind)(user=user)
     try:
@@ -41,7 +53,16 @@ def import_file(*, kind, data, file_name, user, dry_run, channel=ImportLog.Chann
     )
 
 
-def import_grid(*, resource, grid, file_name, user, dry_run, channel=ImportLog.Channel.PAGE, progress=None):
+def import_grid(
+    *,
+    resource: BulkResource,
+    grid: list[list[Any]],
+    file_name: str,
+    user: User,
+    dry_run: bool,
+    channel: str = ImportLog.Channel.PAGE,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> ImportReport:
     """Validate all rows of a grid (lists of cells, title rows allowed), then write them all in
     one transaction unless `dry_run` or any error. Returns an ImportReport; always logged.
     The grid is consumed (emptied) to keep memory flat on national files."""
@@ -77,7 +98,7 @@ def import_grid(*, resource, grid, file_name, user, dry_run, channel=ImportLog.C
                 rows.append((offset, cells, values))
         grid.clear()  # consumed: rows now hold the cells (memory on national files)
 
-        def validate():
+        def validate() -> None:
             _validate(resource, report, rows, progress)
 
         if dry_run:
@@ -124,7 +145,7 @@ def tables_written() -> Iterator[set[str]]:
         yield tables
         return
 
-    def record(execute, sql, params, many, context):
+    def record(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
         if match := WRITE_STATEMENT.match(sql):
             tables.add(match.group(1))
         return execute(sql, params, many, context)
@@ -148,7 +169,12 @@ def analyze(tables: Iterable[str]) -> None:
         logger.warning("ANALYZE after an import failed", exc_info=True)
 
 
-def _validate(resource, report, rows, progress):
+def _validate(
+    resource: BulkResource,
+    report: ImportReport,
+    rows: list[tuple[int, list[Any], dict[str, Any]] | None],
+    progress: Callable[[str, int, int], object] | None,
+) -> None:
     resource.prepare([values for _n, _c, values in rows])
     headers = resource.headers_by_key()
     seen = {}
@@ -177,7 +203,7 @@ def _validate(resource, report, rows, progress):
             outcome.action = ""
 
 
-def _classify(resource, row, key, fields, extra):
+def _classify(resource: BulkResource, row: RowContext, key: Any, fields: dict[str, Any], extra: dict[str, Any]) -> None:
     """New, update (with the differences) or unchanged; then model validation."""
     outcome = row.outcome
     existing = resource.existing(key)
@@ -204,7 +230,7 @@ def _classify(resource, row, key, fields, extra):
         outcome.values, outcome.instance = resource.snapshot(outcome.instance), None
 
 
-def _log(report, user, channel):
+def _log(report: ImportReport, user: User, channel: str) -> None:
     if report.file_errors:
         outcome = ImportLog.Outcome.REFUSED if not report.rows else ImportLog.Outcome.REJECTED
     elif not report.ok:

@@ -1,11 +1,13 @@
 """Reads for the training pages: scoped querysets and aggregates in a fixed number of queries."""
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 
+from accounts.models import User
 from assistants.models import Assistant
 from cooperatives.models import BoardMember, Cooperative, Region
 from kdkmp.scoping import caseload_assistant_id, scope_q
@@ -26,11 +28,11 @@ COVERAGE_POSITIONS = [
 ]
 
 
-def programs_for(user):
+def programs_for(user: User) -> QuerySet[TrainingProgram]:
     return TrainingProgram.objects.for_user(user).annotate(cohort_count=Count("cohorts"))
 
 
-def cohorts_for(user):
+def cohorts_for(user: User) -> QuerySet[Cohort]:
     """Cohorts the user may see, with the number of (non-withdrawn) participants the user may see:
     the counts follow the rows' scope (a BA's own login counts only its own enrollments)."""
     if caseload_assistant_id(user) is None:
@@ -48,7 +50,7 @@ def cohorts_for(user):
     )
 
 
-def participants_for(user):
+def participants_for(user: User) -> QuerySet[Enrollment]:
     """Enrollments in the user's scope with person, cohort and days present, for tables."""
     return (
         Enrollment.objects.for_user(user)
@@ -74,11 +76,11 @@ class Composition:
     groups: list = field(default_factory=list)  # [(label, n)] e.g. PMO 24, BA 156, others 38
 
     @property
-    def free(self):
+    def free(self) -> int:
         return max(self.capacity - self.total, 0)
 
 
-def cohort_composition(cohort, user):
+def cohort_composition(cohort: Cohort, user: User) -> Composition:
     """Two queries at any size: counts grouped by (regency, role), then the regions' names.
     Counts only the participants the user may see (all of them for a province user)."""
     counts = (
@@ -113,7 +115,7 @@ def cohort_composition(cohort, user):
     )
 
 
-def attendance_sheet(cohort, user):
+def attendance_sheet(cohort: Cohort, user: User) -> tuple[list[Enrollment], dict[int, dict[dt.date, Attendance]]]:
     """(participants, {enrollment pk: {day: Attendance}}) in two queries, for the day sheet and
     the printable attendance list."""
     participants = list(
@@ -137,7 +139,7 @@ class CoverageRow:
     boards: dict  # {position: cooperatives whose holder of that position completed a board training}
 
 
-def _completed(program_audience, person_field):
+def _completed(program_audience: str, person_field: str) -> Exists:
     return Exists(
         Enrollment.objects.filter(
             status=Enrollment.Status.COMPLETED,
@@ -147,7 +149,7 @@ def _completed(program_audience, person_field):
     )
 
 
-def training_coverage(user):
+def training_coverage(user: User) -> list[CoverageRow]:
     """Per regency in scope: PMO and BA trained (completed a staff training) of active ones, and
     per board position the cooperatives whose holder completed a board training. Four queries
     at any size (regencies, staff counts, cooperative counts, board counts)."""
@@ -199,7 +201,7 @@ def training_coverage(user):
     ]
 
 
-def board_trainings_for_cooperative(cooperative):
+def board_trainings_for_cooperative(cooperative: Cooperative) -> QuerySet[Enrollment]:
     """A cooperative's board members' trainings, newest first (for the cooperative page's
     "Trainings" card). The caller has already found the cooperative in the user's scope, and
     these enrollments all belong to it. One query."""

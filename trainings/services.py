@@ -5,18 +5,21 @@ transaction: it either fully applies or raises a ValidationError that names ever
 The cohort row is locked while it changes, so two offices enrolling at once cannot overfill it.
 """
 
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.models import User
 from assistants.models import Assistant
-from cooperatives.models import BoardMember, Cooperative
+from cooperatives.models import BoardMember, Cooperative, Region
 
 from .models import Attendance, Cohort, Enrollment, TrainingProgram
 
@@ -27,12 +30,12 @@ class EnrollResult:
     skipped: list = field(default_factory=list)  # people already enrolled in the cohort
 
 
-def _locked(cohort):
+def _locked(cohort: Cohort) -> Cohort:
     """Re-read the cohort with its row locked for the rest of the transaction."""
     return Cohort.objects.select_for_update().select_related("program").get(pk=cohort.pk)
 
 
-def _participant_problem(program, person):
+def _participant_problem(program: TrainingProgram, person: Assistant | BoardMember) -> str | None:
     """Why this person cannot take this program, or None."""
     if isinstance(person, Assistant):
         if program.audience != TrainingProgram.Audience.STAFF:
@@ -53,7 +56,9 @@ def _participant_problem(program, person):
     raise TypeError(f"cannot enroll a {type(person).__name__}")
 
 
-def _new_enrollment(cohort, person, enrolled_by, villages):
+def _new_enrollment(
+    cohort: Cohort, person: Assistant | BoardMember, enrolled_by: User | None, villages: Mapping[int, str]
+) -> Enrollment:
     if isinstance(person, Assistant):
         return Enrollment(cohort=cohort, assistant=person, region_id=person.work_area_id, enrolled_by=enrolled_by)
     return Enrollment(
@@ -62,7 +67,13 @@ def _new_enrollment(cohort, person, enrolled_by, villages):
 
 
 @transaction.atomic
-def enroll_many(*, cohort, people, enrolled_by=None, skip_enrolled=True):
+def enroll_many(
+    *,
+    cohort: Cohort,
+    people: Iterable[Assistant | BoardMember],
+    enrolled_by: User | None = None,
+    skip_enrolled: bool = True,
+) -> EnrollResult:
     """Enroll assistants and/or board members in a cohort, all or none.
 
     People already in the cohort are skipped (so a list or a spreadsheet can be sent again) or,
@@ -126,13 +137,13 @@ def enroll_many(*, cohort, people, enrolled_by=None, skip_enrolled=True):
     return result
 
 
-def enroll(*, cohort, person, enrolled_by=None):
+def enroll(*, cohort: Cohort, person: Assistant | BoardMember, enrolled_by: User | None = None) -> Enrollment:
     """Enroll one person; enrolling someone already in the cohort is an error."""
     return enroll_many(cohort=cohort, people=[person], enrolled_by=enrolled_by, skip_enrolled=False).created[0]
 
 
 @transaction.atomic
-def withdraw(*, enrollment, by=None):
+def withdraw(*, enrollment: Enrollment, by: User | None = None) -> Enrollment:
     """A participant leaves the cohort: the place is freed, the record and attendance stay."""
     if enrollment.status == Enrollment.Status.COMPLETED:
         raise ValidationError(_("A participant who completed cannot withdraw."))
@@ -145,7 +156,15 @@ def withdraw(*, enrollment, by=None):
 
 
 @transaction.atomic
-def mark_attendance(*, cohort, day, absent=(), notes=None, participants=None, recorded_by=None):
+def mark_attendance(
+    *,
+    cohort: Cohort,
+    day: dt.date,
+    absent: Iterable[int | str] = (),
+    notes: Mapping[int, str | None] | None = None,
+    participants: Iterable[Enrollment | int] | None = None,
+    recorded_by: User | None = None,
+) -> int:
     """Record one day's sheet: everyone registered is present except the enrollments in
     `absent` ("mark all present, then the exceptions"). `participants` limits the sheet to
     some enrollments (the ones the recording user can see); by default all registered ones.
@@ -193,7 +212,13 @@ def mark_attendance(*, cohort, day, absent=(), notes=None, participants=None, re
 
 
 @transaction.atomic
-def set_scores(*, enrollment, pre_test=None, post_test=None, by=None):
+def set_scores(
+    *,
+    enrollment: Enrollment,
+    pre_test: Decimal | None = None,
+    post_test: Decimal | None = None,
+    by: User | None = None,
+) -> Enrollment:
     enrollment.pre_test, enrollment.post_test = pre_test, post_test
     enrollment._history_user = by
     enrollment.full_clean(exclude=["cohort", "assistant", "board_member", "region"])
@@ -201,12 +226,12 @@ def set_scores(*, enrollment, pre_test=None, post_test=None, by=None):
     return enrollment
 
 
-def attendance_share(*, days_present, cohort_days):
+def attendance_share(*, days_present: int, cohort_days: int) -> int:
     """Whole percent of cohort days attended (rounded down: 3 of 4 days is 75%)."""
     return (100 * days_present) // cohort_days if cohort_days else 0
 
 
-def completion_problems(enrollment, *, days_present, cohort_days):
+def completion_problems(enrollment: Enrollment, *, days_present: int, cohort_days: int) -> list[str]:
     """[reasons] why an enrollment does not meet its program's rules ([] = it completes)."""
     program = enrollment.cohort.program
     problems = []
@@ -227,7 +252,7 @@ def completion_problems(enrollment, *, days_present, cohort_days):
     return problems
 
 
-def _days_present(enrollments):
+def _days_present(enrollments: Collection[Enrollment]) -> dict[int, int]:
     counts = dict(
         Attendance.objects.filter(enrollment__in=enrollments, present=True)
         .values("enrollment_id")
@@ -238,7 +263,7 @@ def _days_present(enrollments):
 
 
 @transaction.atomic
-def complete(*, enrollment, by=None):
+def complete(*, enrollment: Enrollment, by: User | None = None) -> Enrollment:
     """Mark one participant as having completed; refuses (and says why) if the program's
     attendance threshold or post-test pass mark is not met."""
     cohort = _locked(enrollment.cohort)
@@ -265,7 +290,7 @@ class CohortResult:
 
 
 @transaction.atomic
-def complete_cohort(*, cohort, by=None, today=None):
+def complete_cohort(*, cohort: Cohort, by: User | None = None, today: dt.date | None = None) -> CohortResult:
     """Close a cohort after its last day: every registered participant who meets the rules
     completes, everyone else is marked not completed (one pass, in bulk)."""
     cohort = _locked(cohort)
@@ -294,13 +319,19 @@ def complete_cohort(*, cohort, by=None, today=None):
     return result
 
 
-def certificate_prefix(cohort):
+def certificate_prefix(cohort: Cohort) -> str:
     """Numbers read like "15/P3-1/2025/0001": region, program and cohort, year, serial."""
     return f"{cohort.region_id}/P{cohort.program_id}-{cohort.number}/{cohort.end_date.year}/"
 
 
 @transaction.atomic
-def issue_certificates(*, cohort, enrollments=None, date=None, by=None):
+def issue_certificates(
+    *,
+    cohort: Cohort,
+    enrollments: Iterable[Enrollment] | None = None,
+    date: dt.date | None = None,
+    by: User | None = None,
+) -> list[Enrollment]:
     """Give a numbered certificate to every completed participant (or the given ones) that has
     none yet. Numbers are unique, serial within the cohort, and only for completions."""
     cohort = _locked(cohort)
@@ -325,14 +356,18 @@ def issue_certificates(*, cohort, enrollments=None, date=None, by=None):
     return pending
 
 
-def issue_certificate(*, enrollment, date=None, by=None):
+def issue_certificate(
+    *, enrollment: Enrollment, date: dt.date | None = None, by: User | None = None
+) -> Enrollment | None:
     """One participant's certificate (they must have completed)."""
     issued = issue_certificates(cohort=enrollment.cohort, enrollments=[enrollment], date=date, by=by)
     enrollment.refresh_from_db()
     return enrollment if issued or enrollment.certificate_number else None
 
 
-def board_members_for(*, user, regencies=(), positions=()):
+def board_members_for(
+    *, user: User, regencies: Iterable[Region | str] = (), positions: Iterable[str] = ()
+) -> QuerySet[BoardMember]:
     """Current board members (term not ended) of cooperatives in the given regencies, in scope."""
     today = timezone.localdate()
     members = BoardMember.objects.for_user(user).filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
@@ -346,7 +381,7 @@ def board_members_for(*, user, regencies=(), positions=()):
     return members.select_related("cooperative")
 
 
-def assistants_for(*, user, roles=(), areas=()):
+def assistants_for(*, user: User, roles: Iterable[str] = (), areas: Iterable[Region] = ()) -> QuerySet[Assistant]:
     """Active staff of the given roles working in the given areas (a province's own staff, or a
     regency's), in scope."""
     staff = Assistant.objects.for_user(user).active()
