@@ -21,6 +21,7 @@ from .models import Assignment, Assistant
 from .services import (
     AssignmentRefused,
     active_loads,
+    assignment_problem,
     caseload_blocks_change,
     create_active_assignments,
     lock_assistants,
@@ -361,6 +362,16 @@ class AssistantResource(BulkResource):
         return queryset.select_related("supervisor")
 
 
+# The column each assignment problem is reported under.
+PROBLEM_COLUMNS = {
+    "not_a_ba": "assistant_nik",
+    "assistant_inactive": "assistant_nik",
+    "outside_work_area": "village_code",
+    "cooperative_taken": "village_code",
+    "starts_before_previous_end": "start_date",
+}
+
+
 @register
 class AssignmentResource(VillageKeyedResource):
     kind = "assignments"
@@ -427,38 +438,20 @@ class AssignmentResource(VillageKeyedResource):
             row.error("assistant_nik", "unknown_assistant", value=nik)
         elif not in_scope(self.user, assistant.work_area_id):
             row.error("assistant_nik", "person_out_of_scope", nik=nik)  # before any message that names them
-        elif assistant.role != Assistant.Role.BA:
-            row.error("assistant_nik", "not_a_ba", name=assistant.name)
-        elif assistant.status != Assistant.Status.ACTIVE:
-            row.error("assistant_nik", "assistant_inactive", name=assistant.name)
         if cooperative is None:
             row.error("village_code", "no_cooperative", value=village_code)
         if row.outcome.errors:
             return None
-        if not village_code.startswith(assistant.work_area_id + "."):
-            row.error(
-                "village_code",
-                "outside_work_area",
-                cooperative=cooperative.name,
-                name=assistant.name,
-                area=assistant.work_area.name,
-            )
-            return None
         current = self.active.get(cooperative.pk)
-        if current is not None and current.assistant_id != assistant.pk:
-            row.error(
-                "village_code",
-                "cooperative_taken",
-                cooperative=cooperative.name,
-                other=current.assistant.name,
-                name=assistant.name,
-            )
-            return None
-        last_end = self.previous_end.get(cooperative.pk)
-        if current is None and last_end and start_date < last_end:
-            row.error(
-                "start_date", "starts_before_previous_end", cooperative=cooperative.name, end=date_format(last_end)
-            )
+        problem = assignment_problem(
+            assistant,
+            cooperative,
+            current=current,
+            previous_end=self.previous_end.get(cooperative.pk),
+            start_date=start_date,
+        )
+        if problem is not None:  # the same rules as the pages, on the state loaded for the whole file
+            row.error(PROBLEM_COLUMNS[problem.code], problem.code, **problem.params)
             return None
         # An active pair is left as it is (an import never rewrites a running assignment).
         fields = {} if current is not None else {"start_date": start_date, "reason": reason}

@@ -9,6 +9,7 @@ cooperative" is a partial unique index, so two requests for one cooperative cann
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from typing import NoReturn
 
 from django.conf import settings
@@ -50,19 +51,63 @@ def active_loads(assistant_pks: Collection[int]) -> dict[int, int]:
     return loads
 
 
-def _check_can_take(assistant: Assistant, cooperative: Cooperative) -> None:
-    names = {"assistant": assistant.name, "cooperative": cooperative.name}
+@dataclass(frozen=True)
+class Problem:
+    """A rule's refusal as data: a code and the parameters its message needs. The import names
+    it by row with imports/messages.py; the pages raise it as AssignmentRefused."""
+
+    code: str
+    params: dict
+
+
+def assignment_problem(
+    assistant: Assistant,
+    cooperative: Cooperative,
+    *,
+    current: Assignment | None = None,
+    previous_end: dt.date | None = None,
+    start_date: dt.date | None = None,
+) -> Problem | None:
+    """The rules for giving `cooperative` to `assistant`, on state the caller has loaded (no
+    query, so a national import checks 80,000 rows at memory speed): only an active BA, only in
+    its own regency, one BA per cooperative (`current`: its active assignment), no start before
+    the previous assignment ended. The cap counts a whole set, so callers apply it."""
+    params = {
+        "assistant": assistant.name,
+        "name": assistant.name,
+        "cooperative": cooperative.name,
+        "area": assistant.work_area.name,
+    }
     if assistant.role != Assistant.Role.BA:
-        raise AssignmentRefused(
-            _("%(assistant)s is not a Business Assistant, so cannot accompany %(cooperative)s.") % names
-        )
+        return Problem("not_a_ba", params)
     if assistant.status != Assistant.Status.ACTIVE:
-        raise AssignmentRefused(_("%(assistant)s is no longer active, so cannot accompany %(cooperative)s.") % names)
+        return Problem("assistant_inactive", params)
     if not cooperative.village_id.startswith(assistant.work_area_id + "."):
-        raise AssignmentRefused(
-            _("%(cooperative)s is outside the work area of %(assistant)s (%(area)s).")
-            % (names | {"area": assistant.work_area.name})
-        )
+        return Problem("outside_work_area", params)
+    if current is not None and current.assistant_id != assistant.pk:
+        return Problem("cooperative_taken", params | {"other": current.assistant.name})
+    if current is None and previous_end and start_date and start_date < previous_end:
+        return Problem("starts_before_previous_end", params | {"end": date_format(previous_end)})
+    return None
+
+
+# The pages' wording of each problem (translated; English selectable).
+PAGE_MESSAGES = {
+    "not_a_ba": lambda p: _("%(assistant)s is not a Business Assistant, so cannot accompany %(cooperative)s.") % p,
+    "assistant_inactive": lambda p: _("%(assistant)s is no longer active, so cannot accompany %(cooperative)s.") % p,
+    "outside_work_area": lambda p: _("%(cooperative)s is outside the work area of %(assistant)s (%(area)s).") % p,
+    "cooperative_taken": lambda p: (
+        _("%(cooperative)s is already accompanied by %(assistant)s.") % (p | {"assistant": p["other"]})
+    ),
+    "starts_before_previous_end": lambda p: (
+        _("%(cooperative)s was accompanied until %(end)s: a new assignment cannot start before that.") % p
+    ),
+}
+
+
+def refuse(problem: Problem | None) -> None:
+    if problem is not None:
+        raise AssignmentRefused(PAGE_MESSAGES[problem.code](problem.params), code=problem.code)
 
 
 def _refuse_full(assistant: Assistant, cooperative: Cooperative, load: int) -> NoReturn:
@@ -132,13 +177,6 @@ def bulk_assign(
     assistant = lock_assistants([assistant])[assistant.pk]
     load = active_loads([assistant.pk])[assistant.pk]
     already = _active_of(cooperatives)
-    for cooperative in cooperatives:
-        _check_can_take(assistant, cooperative)
-        if cooperative.pk in already:
-            raise AssignmentRefused(
-                _("%(cooperative)s is already accompanied by %(assistant)s.")
-                % {"cooperative": cooperative.name, "assistant": already[cooperative.pk].assistant.name}
-            )
     previous_end = dict(
         Assignment.objects.filter(cooperative__in=cooperatives, end_date__isnull=False)
         .values("cooperative_id")
@@ -146,11 +184,18 @@ def bulk_assign(
         .values_list("cooperative_id", "last")
     )
     for cooperative in cooperatives:
-        if previous_end.get(cooperative.pk) and start_date < previous_end[cooperative.pk]:
-            raise AssignmentRefused(
-                _("%(cooperative)s was accompanied until %(end)s: a new assignment cannot start before that.")
-                % {"cooperative": cooperative.name, "end": date_format(previous_end[cooperative.pk])}
+        current = already.get(cooperative.pk)
+        if current is not None and current.assistant_id == assistant.pk:  # already this BA's
+            refuse(Problem("cooperative_taken", {"cooperative": cooperative.name, "other": assistant.name}))
+        refuse(
+            assignment_problem(
+                assistant,
+                cooperative,
+                current=current,
+                previous_end=previous_end.get(cooperative.pk),
+                start_date=start_date,
             )
+        )
     for position, cooperative in enumerate(cooperatives):
         if load + position >= capacity():
             _refuse_full(assistant, cooperative, load + position)
@@ -273,7 +318,7 @@ def hand_over(
         cooperative = assignment.cooperative
         # The receiver with the most room takes the next cooperative (keeps loads balanced).
         receiver = min(receivers, key=lambda a: (loads[a.pk], a.pk))
-        _check_can_take(receiver, cooperative)
+        refuse(assignment_problem(receiver, cooperative))  # its current assignment is the one ending
         if loads[receiver.pk] >= capacity():
             _refuse_full(receiver, cooperative, loads[receiver.pk])
         loads[receiver.pk] += 1
