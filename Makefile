@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format bench messages clean
+.PHONY: install run test test-fast lint format bench messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] >= (3, 11), sys.version" || { echo "Python 3.11 is needed"; exit 1; }
@@ -23,6 +23,10 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# The inner loop: everything but the browser tests (CI runs the whole suite with `make test`).
+test-fast: install
+	$(PY) -m pytest -m "not browser"
 
 # Lint and formatting (ruff, configured in pyproject.toml); CI fails on either.
 lint: install
