@@ -59,41 +59,31 @@ class CaseloadRuleFormMixin:
         return instance
 
 
+ASSISTANT_FIELDS = [
+    "name",
+    "nik",
+    "gender",
+    "phone",
+    "email",
+    "role",
+    "work_area",
+    "supervisor",
+    "contract_start",
+    "contract_end",
+    "status",
+]
+
+
 class AssistantAdminForm(CaseloadRuleFormMixin, forms.ModelForm):
     class Meta:
         model = Assistant
-        fields = [
-            "name",
-            "nik",
-            "gender",
-            "phone",
-            "email",
-            "role",
-            "work_area",
-            "supervisor",
-            "user",
-            "contract_start",
-            "contract_end",
-            "status",
-        ]
+        fields = [*ASSISTANT_FIELDS, "user"]  # the admin also links the BA's login
 
 
 class AssistantForm(CaseloadRuleFormMixin, forms.ModelForm):
     class Meta:
         model = Assistant
-        fields = [
-            "name",
-            "nik",
-            "gender",
-            "phone",
-            "email",
-            "role",
-            "work_area",
-            "supervisor",
-            "contract_start",
-            "contract_end",
-            "status",
-        ]
+        fields = ASSISTANT_FIELDS
         widgets = {"contract_start": DATE_WIDGET, "contract_end": DATE_WIDGET}
         field_classes = {"nik": SeparatedDigitsField, "phone": SeparatedDigitsField}
 

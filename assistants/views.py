@@ -11,7 +11,7 @@ from django.views.generic import CreateView, DetailView, UpdateView, View
 
 from cooperatives.models import Region
 from cooperatives.selectors import cooperatives_for, districts_for, regencies_for
-from cooperatives.views import FormPageMixin
+from cooperatives.views import FormPageMixin, SaveThroughServiceMixin
 from kdkmp.forms import posted_ids
 from kdkmp.history import readable_changes
 from kdkmp.list_pages import ListExportMixin, ListPageMixin
@@ -74,17 +74,11 @@ class AssistantDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailVie
         return context
 
 
-class AssistantSaveMixin:
-    """Saves through services.save_assistant; a refusal under the lock (a BA given a cooperative
-    while this form was open) is shown on the form, nothing saved."""
+class AssistantSaveMixin(SaveThroughServiceMixin):
+    """Through services.save_assistant: a BA given a cooperative while this form was open keeps
+    its role, regency and status."""
 
-    def form_valid(self, form):
-        try:
-            self.object = form.save(by=self.request.user)
-        except services.AssignmentRefused as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        return redirect(self.get_success_url())
+    success_message = None
 
 
 class AssistantCreateView(LoginRequiredMixin, PermissionRequiredMixin, AssistantSaveMixin, FormPageMixin, CreateView):

@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 
 from kdkmp.history import readable_changes
@@ -73,6 +74,24 @@ class FormPageMixin:
         return context
 
 
+class SaveThroughServiceMixin:
+    """For forms whose save(by=...) goes through a service that checks its rule under a lock:
+    a refusal there (another user was faster) is an error on the same form, nothing saved; a
+    {"field": ...} refusal lands on its field."""
+
+    success_message = _lazy("Saved.")
+
+    def form_valid(self, form):
+        try:
+            self.object = form.save(by=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+
 class CooperativeCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormPageMixin, CreateView):
     permission_required = "cooperatives.add_cooperative"
     model = Cooperative
@@ -134,26 +153,13 @@ class CooperativeChildMixin(LoginRequiredMixin, PermissionRequiredMixin, FormPag
         return response
 
 
-class BoardMemberSaveMixin:
-    """Saves through services.save_board_member; a position taken meanwhile is a form error."""
-
-    def form_valid(self, form):
-        try:
-            self.object = form.save(by=self.request.user)
-        except ValidationError as error:
-            form.add_error(None, error)  # a {"position": ...} error lands on its field
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect(self.get_success_url())
-
-
-class BoardMemberCreateView(BoardMemberSaveMixin, CooperativeChildMixin, CreateView):
+class BoardMemberCreateView(SaveThroughServiceMixin, CooperativeChildMixin, CreateView):
     permission_required = "cooperatives.add_boardmember"
     model = BoardMember
     form_class = BoardMemberForm
 
 
-class BoardMemberUpdateView(BoardMemberSaveMixin, CooperativeChildMixin, UpdateView):
+class BoardMemberUpdateView(SaveThroughServiceMixin, CooperativeChildMixin, UpdateView):
     permission_required = "cooperatives.change_boardmember"
     model = BoardMember
     form_class = BoardMemberForm

@@ -71,18 +71,15 @@ class ClaimOnceStorage(BaseStorage):
         self.saved = data  # the preview reads back what it just saved
 
     def read(self):
-        from .views import upload_dir
+        from .views import claim, upload_dir
 
         if getattr(self, "saved", None) is not None:
             return self.saved
         if not self.NAME.fullmatch(self.name or ""):
             raise UploadGone
-        source = upload_dir() / self.name
-        self.claimed = source.with_name(f"{source.name}.confirming-{secrets.token_hex(8)}")
-        try:
-            source.rename(self.claimed)
-        except FileNotFoundError:
-            raise UploadGone from None
+        self.claimed = claim(upload_dir() / self.name)
+        if self.claimed is None:
+            raise UploadGone
         return self.claimed.read_bytes()
 
     def remove(self):

@@ -77,7 +77,7 @@ class ConfirmView(ImportPermissionMixin, View):
             raise Http404
         # A token is confirmed exactly once: the upload is claimed by an atomic rename, so a second
         # click (or a second tab) arriving meanwhile or later finds nothing to import.
-        claimed = _claim(token)
+        claimed = claim(_path(token))
         if claimed is None:
             messages.info(request, message("already_imported", file=entry["file_name"]))
             return redirect("imports:import")
@@ -162,11 +162,12 @@ def _recall(request, token):
     return entry
 
 
-def _claim(token):
-    """The upload renamed to a name only this request knows, or None if another took it."""
-    claimed = _path(token, f".confirming-{secrets.token_hex(8)}")
+def claim(upload: Path) -> Path | None:
+    """The upload renamed (atomically) to a name only this request knows, or None if another
+    request took it first: a preview is confirmed exactly once, on the page and in the admin."""
+    claimed = upload.with_name(f"{upload.name}.confirming-{secrets.token_hex(8)}")
     try:
-        _path(token).rename(claimed)
+        upload.rename(claimed)
     except FileNotFoundError:
         return None
     return claimed

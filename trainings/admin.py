@@ -20,11 +20,11 @@ class TrainingProgramAdmin(admin.ModelAdmin):
     # The shared catalogue is seen by all; only the owning office changes or deletes a program.
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or TrainingProgram.objects.editable_by(request.user).filter(pk=obj.pk).exists())
+        return allowed and (obj is None or obj.is_editable_by(request.user))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or TrainingProgram.objects.editable_by(request.user).filter(pk=obj.pk).exists())
+        return allowed and (obj is None or obj.is_editable_by(request.user))
 
     def get_readonly_fields(self, request, obj=None):
         return () if request.user.is_superuser else ("owner_region",)

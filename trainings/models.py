@@ -101,6 +101,9 @@ class TrainingProgram(models.Model):
     def get_absolute_url(self):
         return reverse("trainings:cohort_list") + f"?program={self.pk}"
 
+    def is_editable_by(self, user) -> bool:
+        return TrainingProgram.objects.editable_by(user).filter(pk=self.pk).exists()
+
     def clean(self):
         if self.positions:
             if not isinstance(self.positions, list) or not all(isinstance(p, str) for p in self.positions):

@@ -88,7 +88,7 @@ class ProgramUpdateView(ProgramFormMixin, UpdateView):
     def get_object(self, queryset=None):
         program = super().get_object(queryset)
         # Everyone sees the shared catalogue; only the owning office changes a program.
-        if not TrainingProgram.objects.editable_by(self.request.user).filter(pk=program.pk).exists():
+        if not program.is_editable_by(self.request.user):
             raise PermissionDenied(_("This program is kept by another office; only its staff can change it."))
         return program
 
