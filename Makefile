@@ -28,10 +28,11 @@ test: install
 test-fast: install
 	$(PY) -m pytest -m "not browser"
 
-# Lint and formatting (ruff, configured in pyproject.toml); CI fails on either.
+# Lint, formatting and the layer contract (ruff, import-linter; configured in pyproject.toml); CI fails on any.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

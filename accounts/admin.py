@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Region
-from kdkmp.forms import IdMultipleChoiceField
+from core.forms import IdMultipleChoiceField
 
 from .models import User
 from .roles import ROLE_PERMISSIONS

@@ -11,7 +11,7 @@ class ScopedUserManager(UserManager):
         """The logins an administrator may see and change: those whose scope lies inside the
         admin's own, and never a superuser unless the admin is one (a province admin who could
         set a superuser's password would hold the whole nation)."""
-        from kdkmp.scoping import scope_q
+        from core.scoping import scope_q
 
         users = self.filter(scope_q(admin, "scope_region__code"))
         return users if admin.is_superuser else users.exclude(is_superuser=True)

@@ -32,7 +32,7 @@ ROLE_PERMISSIONS = {
     REGENCY_STAFF: _VIEW + _EDIT + _FULL_NIK,
     HEAD: _VIEW,
     # PMO: the area's BAs and cooperatives, read-only. BA: read-only and narrowed to the
-    # BA's own caseload (the user linked to the BA; see kdkmp.scoping).
+    # BA's own caseload (the user linked to the BA; see core.scoping).
     PMO: _VIEW,
     BA: _VIEW + ["accounts.caseload_only"],
 }

@@ -4,7 +4,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, ListView, UpdateView
 
-from cooperatives.views import FormPageMixin
+from core.views import FormPageMixin
 
 from .forms import UserCreateForm, UserUpdateForm
 from .models import User

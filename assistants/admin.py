@@ -1,8 +1,8 @@
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
 
+from core.scoping import ScopedAdminMixin
 from imports.admin import RosterAdminMixin
-from kdkmp.scoping import ScopedAdminMixin
 
 from . import services
 from .forms import AssistantAdminForm

@@ -5,9 +5,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperatives.forms import DATE_WIDGET, SeparatedDigitsField
 from cooperatives.models import Region
-from kdkmp.forms import IdMultipleChoiceField, is_id
+from core.forms import DATE_WIDGET, IdMultipleChoiceField, SeparatedDigitsField, is_id
 
 from .models import Assistant
 from .selectors import business_assistants_of

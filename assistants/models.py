@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperatives.models import Cooperative, Region
-from cooperatives.validators import mask_nik, validate_nik, validate_phone
-from kdkmp.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet
+from core.validators import mask_nik, validate_nik, validate_phone
 
 ACTIVE = Q(end_date__isnull=True)
 

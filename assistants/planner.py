@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative, Region
+from core import regions
 
 from .models import Assignment, Assistant
 from .services import AssignmentRefused, active_loads, capacity, create_active_assignments, lock_assistants
@@ -78,7 +79,7 @@ def plan_regency(regency, cap=None):
     for pk, village in (
         Assignment.objects.active().filter(assistant__in=bas).values_list("assistant_id", "cooperative__village_id")
     ):
-        district = village.rsplit(".", 1)[0]
+        district = regions.parent_of(village)
         first_district[pk] = min(first_district.get(pk, district), district)
     ordered = sorted(bas, key=lambda ba: (first_district.get(ba.pk, "~"), ba.load, ba.pk))
     quota = _balanced_quotas(ordered, len(waiting), cap)

@@ -11,11 +11,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from cooperatives.models import Cooperative, Region
 from cooperatives.resources import GENDER_OPTIONS, REGION_COLUMNS, VillageKeyedResource
+from core import regions
+from core.scoping import in_scope, scope_code
 from imports import reading
 from imports.messages import WriteRefused, message
 from imports.registry import register
 from imports.resources import IN_LIST_LIMIT, BulkResource, Column, RowError
-from kdkmp.scoping import in_scope, scope_code
 
 from .models import Assignment, Assistant
 from .services import (
@@ -138,7 +139,7 @@ class AssistantResource(BulkResource):
         self.area_index = reading.RegionIndex(self.areas.values())
         scope = scope_code(self.user) or ""
         provinces = [c for c, r in self.areas.items() if r.level == Region.Level.PROVINCE]
-        self.name_provinces = [scope.split(".")[0]] if scope else provinces
+        self.name_provinces = [regions.province_of(scope)] if scope else provinces
 
     def work_area_of(self, row):
         """A province or regency by code (dotted, undotted, Excel number) or by name."""

@@ -1,20 +1,25 @@
 """Reads for the assistant and assignment pages: scoped, annotated, a fixed number of queries."""
 
+from __future__ import annotations
+
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 
-from accounts.models import User
 from cooperatives.models import Cooperative
 from cooperatives.selectors import REGENCY_CODE_LENGTH, cooperatives_for, regencies_for
+from core import regions
 
 from .models import Assignment, Assistant
 from .planner import unassigned_cooperatives
 from .services import capacity
+
+if TYPE_CHECKING:  # annotations only: accounts sits above the domain apps
+    from accounts.models import User
 
 
 def assistants_for(user: User) -> QuerySet[Assistant]:
@@ -64,8 +69,8 @@ def history_of_cooperative(cooperative: Cooperative) -> QuerySet[Assignment]:
 def area_bas_of_pmo(pmo: Assistant) -> QuerySet[Assistant]:
     """The BAs of a PMO's work area (the whole province for a provincial PMO), with loads."""
     bas = Assistant.objects.business_assistants().with_load().select_related("work_area")
-    if len(pmo.work_area_id) == 2:  # provincial PMO
-        return bas.filter(work_area__code__startswith=f"{pmo.work_area_id}.")
+    if regions.is_province(pmo.work_area_id):  # provincial PMO
+        return bas.filter(regions.beneath_q("work_area__code", pmo.work_area_id))
     return bas.filter(work_area_id=pmo.work_area_id)
 
 

@@ -7,10 +7,12 @@ database write lock at BEGIN, see settings) before counting their caseload. "One
 cooperative" is a partial unique index, so two requests for one cooperative cannot both win.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,10 +23,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from accounts.models import User
 from cooperatives.models import Cooperative
 
 from .models import Assignment, Assistant
+
+if TYPE_CHECKING:  # annotations only: accounts sits above the domain apps
+    from accounts.models import User
 
 
 class AssignmentRefused(ValidationError):

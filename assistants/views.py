@@ -11,11 +11,12 @@ from django.views.generic import CreateView, DetailView, UpdateView, View
 
 from cooperatives.models import Region
 from cooperatives.selectors import cooperatives_for, districts_for, regencies_for
-from cooperatives.views import FormPageMixin, SaveThroughServiceMixin
-from kdkmp.forms import posted_ids
-from kdkmp.history import readable_changes
-from kdkmp.list_pages import ListExportMixin, ListPageMixin
-from kdkmp.scoping import ScopedViewMixin, caseload_assistant_id, scope_code
+from core import regions
+from core.forms import posted_ids
+from core.history import readable_changes
+from core.list_pages import ListExportMixin, ListPageMixin
+from core.scoping import ScopedViewMixin, caseload_assistant_id, scope_code
+from core.views import FormPageMixin, SaveThroughServiceMixin
 
 from . import services
 from .filters import AssistantFilter
@@ -139,7 +140,7 @@ class CooperativeAssignView(OperationView):
     def form(self, data=None):
         return AssignForm(
             data,
-            regency_code=self.cooperative.village_id[:5],
+            regency_code=regions.regency_of(self.cooperative.village_id),
             exclude=self.current.assistant if self.current else None,
             reason_required=self.current is not None,
             submit_label=_("Transfer") if self.current else _("Assign"),
@@ -287,10 +288,10 @@ def _chosen_regency(request, user):
     """The regency the Penugasan page works in: the user's own, or the one chosen in the filter
     (`regency`, or the regency part of a dashboard link's `wilayah`)."""
     code = scope_code(user)
-    if code and len(code) == 5:
+    if regions.is_regency(code):
         return Region.objects.get(code=code)
     area = request.GET.get("wilayah") or ""
-    chosen = request.GET.get("regency") or request.POST.get("regency") or (area[:5] if len(area) >= 5 else "")
+    chosen = request.GET.get("regency") or request.POST.get("regency") or regions.regency_of(area)
     if chosen:
         return regencies_for(user).filter(code=chosen).first()
     return None
@@ -305,7 +306,7 @@ def assignment_board(request):
         raise PermissionDenied  # a BA's own login works on its caseload, not the regency's
     regency = _chosen_regency(request, user)
     area = request.GET.get("wilayah") or ""
-    district = request.GET.get("district") or (area[:8] if len(area) >= 8 else "")
+    district = request.GET.get("district") or regions.district_of(area)
     text = (request.GET.get("q") or "").strip()
     waiting = unassigned_for(user).order_by("village_id")
     if regency:
@@ -367,7 +368,7 @@ def assignment_board(request):
             "total": total,
             "bas_needed": needed,
             "gap": gap,
-            "regency_locked": bool(scope_code(user)) and len(scope_code(user)) == 5,
+            "regency_locked": regions.is_regency(scope_code(user)),
         },
     )
 

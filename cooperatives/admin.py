@@ -5,8 +5,8 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 
+from core.scoping import ScopedAdminMixin
 from imports.admin import RosterAdminMixin
-from kdkmp.scoping import ScopedAdminMixin
 
 from .forms import CooperativeAdminForm
 from .models import BoardMember, BusinessUnit, Cooperative, Region

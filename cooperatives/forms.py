@@ -3,15 +3,15 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_WIDGET, SeparatedDigitsField
+
 from .models import BoardMember, BusinessUnit, Cooperative
 from .selectors import free_villages_for
 from .services import save_board_member
-from .validators import strip_separators
 
 # Above this many free villages a select is too heavy for a slow link: type the code instead.
 MAX_VILLAGE_OPTIONS = 3000
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MILESTONE_FIELDS = [field for field, _label in Cooperative.MILESTONES]
 EDITABLE_FIELDS = [
     "name",
@@ -26,14 +26,6 @@ EDITABLE_FIELDS = [
     "npwp",
     *MILESTONE_FIELDS,
 ]
-
-
-class SeparatedDigitsField(forms.CharField):
-    """Accepts numbers typed with spaces, dots, dashes or brackets ("0812-3456-7890",
-    "1571 0101 0190 0001") and keeps only what matters, before length checks run."""
-
-    def to_python(self, value):
-        return strip_separators(super().to_python(value))
 
 
 class CooperativeForm(forms.ModelForm):

@@ -1,5 +1,3 @@
-import re
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -8,26 +6,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kdkmp.scoping import ScopedQuerySet
+from core import regions
+from core.scoping import ScopedQuerySet
+from core.validators import mask_nik, validate_nib, validate_nik, validate_npwp, validate_phone
 
-from .validators import mask_nik, validate_nib, validate_nik, validate_npwp, validate_phone
 
 # Kemendagri code forms per level: 15 / 15.71 / 15.71.01 / 15.71.01.1001
-CODE_PATTERNS = {
-    "province": re.compile(r"^\d{2}$"),
-    "regency": re.compile(r"^\d{2}\.\d{2}$"),
-    "district": re.compile(r"^\d{2}\.\d{2}\.\d{2}$"),
-    "village": re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"),
-}
-
-
 class RegionQuerySet(ScopedQuerySet):
     scope_field = "code"
     caseload_exempt = True  # region names are public; a BA still needs them for filters
 
     def under(self, code):
         """Everything beneath a region (prefix query on the materialized path)."""
-        return self.filter(code__startswith=f"{code}.")
+        return self.filter(regions.beneath_q("code", code))
 
 
 class Region(models.Model):
@@ -74,10 +65,7 @@ class Region(models.Model):
 
     @staticmethod
     def level_of(code):
-        for level, pattern in CODE_PATTERNS.items():
-            if pattern.match(code):
-                return level
-        return None
+        return regions.level_of(code)
 
     @staticmethod
     def kind_of(village_code):
@@ -85,8 +73,7 @@ class Region(models.Model):
         return Region.VillageKind.KELURAHAN if village_code[-4] == "1" else Region.VillageKind.DESA
 
     def ancestor_codes(self):
-        parts = self.code.split(".")
-        return [".".join(parts[:i]) for i in range(1, len(parts))]
+        return regions.ancestors_of(self.code)
 
     def clean(self):
         level = self.level_of(self.code or "")
@@ -94,14 +81,14 @@ class Region(models.Model):
             raise ValidationError({"code": _("“%(code)s” is not a Kemendagri region code.") % {"code": self.code}})
         if self.level != level:
             raise ValidationError({"level": _("The code's form does not match the level.")})
-        expected_parent = self.code.rpartition(".")[0] or None
+        expected_parent = regions.parent_of(self.code) or None
         if self.parent_id != expected_parent:
             raise ValidationError({"parent": _("The parent must be the code without its last part.")})
 
 
 class CooperativeQuerySet(ScopedQuerySet):
     scope_field = "village__code"
-    caseload_cooperative_field = "pk"
+    caseload_assignments = "assignments"
 
     def with_regions(self):
         """Village, district and regency in the same query (for lists and breadcrumbs)."""
@@ -286,7 +273,7 @@ class Cooperative(models.Model):
 
 class BusinessUnitQuerySet(ScopedQuerySet):
     scope_field = "cooperative__village__code"
-    caseload_cooperative_field = "cooperative_id"
+    caseload_assignments = "cooperative__assignments"
 
 
 class BusinessUnit(models.Model):
@@ -341,7 +328,7 @@ class BusinessUnit(models.Model):
 
 class BoardMemberQuerySet(ScopedQuerySet):
     scope_field = "cooperative__village__code"
-    caseload_cooperative_field = "cooperative_id"
+    caseload_assignments = "cooperative__assignments"
 
     def in_position_order(self):
         """Ketua first, as a board is read, then by name."""

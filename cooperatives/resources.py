@@ -7,12 +7,14 @@ from collections import defaultdict
 from django.db.models import Q
 from django.utils import timezone
 
+from core import regions
+from core.scoping import in_scope, scope_code
 from imports import reading
 from imports.messages import WriteRefused, message
 from imports.registry import register
 from imports.resources import IN_LIST_LIMIT, BulkResource, Column, RowError, record_history
 
-from .models import BoardMember, BusinessUnit, Cooperative
+from .models import BoardMember, BusinessUnit, Cooperative, Region
 from .services import seats_held_twice
 
 REGION_COLUMNS = [
@@ -130,13 +132,113 @@ def _unit_status(value):
 def _province_q(field, codes):
     """Rows under the provinces of the given codes: one query whatever the number of rows."""
     query = Q()
-    for province in {c.split(".")[0] for c in codes}:
+    for province in {regions.province_of(c) for c in codes}:
         query |= Q(**{f"{field}__startswith": f"{province}."})
     return query
 
 
 class VillageKeyedResource(BulkResource):
     """Kinds whose rows name a village by code, or by regency/district/village names."""
+
+    def load_villages(self, rows, code_key="village_code"):
+        """Villages of every province named in the file's codes, in one query; the user's scope
+        is checked per row so that "outside your region" differs from "no such village"."""
+        provinces = set()
+        for values in rows:
+            code = reading.text(values.get(code_key))
+            digits = code.replace(".", "")[:2]
+            if len(digits) == 2 and digits.isdigit():
+                provinces.add(digits)
+        # code -> (name, kind): tuples, not model instances, to keep national files small in
+        # memory; `village_instance` builds a Region when a row needs one.
+        self.villages = {}
+        if provinces:
+            query = Q()
+            for province in provinces:
+                query |= regions.beneath_q("code", province)
+            kinds = {k: k for k in Region.VillageKind.values}
+            self.villages = {
+                code: (name, kinds.get(kind, kind))
+                for code, name, kind in Region.objects.filter(query, level=Region.Level.VILLAGE).values_list(
+                    "code", "name", "kind"
+                )
+            }
+        self.region_index = None
+        if any(values.get("village_name") and not values.get(code_key) for values in rows):
+            # Names without codes: the user's scope only (one query).
+            in_reach = (
+                Region.objects.for_user(self.user)
+                .exclude(level=Region.Level.PROVINCE)
+                .only("code", "name", "parent_id", "kind", "level")
+            )
+            self.region_index = reading.RegionIndex(in_reach)
+            scope = scope_code(self.user) or ""
+            self.name_provinces = (
+                [regions.province_of(scope)]
+                if scope
+                else sorted(
+                    {r.parent_id for r in self.region_index.by_code.values() if r.level == Region.Level.REGENCY}
+                )
+            )
+
+    def village_instance(self, code):
+        if self.region_index is not None and code in self.region_index.by_code:
+            return self.region_index.by_code[code]
+        name, kind = self.villages[code]
+        # Positional arguments in field order (code, name, level, parent, kind): Django's fast path.
+        return Region(code, name, Region.Level.VILLAGE, regions.parent_of(code), kind)
+
+    def village_of(self, row):
+        """The code of the row's village, from its code or from regency/district/village names
+        (None after recording the error)."""
+        if row.raw("village_code") not in (None, ""):
+            code = row.parse("village_code", reading.region_code)
+            if not code:
+                return None
+            if Region.level_of(code) != Region.Level.VILLAGE:
+                row.error("village_code", "not_a_village_code", value=code)
+                return None
+            if code not in self.villages:
+                row.error("village_code", "unknown_village", value=code)
+                return None
+            if not in_scope(self.user, code):
+                row.error("village_code", "out_of_scope", value=code)
+                return None
+            return code
+        if self.region_index is None or not row.raw("village_name"):
+            row.error("village_code", "required")
+            return None
+        return self._village_by_names(row)
+
+    def _village_by_names(self, row):
+        index = self.region_index
+        scope = scope_code(self.user) or ""
+        try:
+            if Region.level_of(scope) == Region.Level.REGENCY:
+                regency_codes = [scope]
+                if row.raw("regency_name"):
+                    regency_codes = [index.match(row.raw("regency_name"), self.name_provinces).code]
+            else:
+                if not row.raw("regency_name"):
+                    row.error("regency_name", "required")
+                    return None
+                regency_codes = [index.match(row.raw("regency_name"), self.name_provinces).code]
+        except reading.CellError as exc:
+            row.error("regency_name", exc.code, **exc.params)
+            return None
+        try:
+            if row.raw("district_name"):
+                district_codes = [index.match(row.raw("district_name"), regency_codes).code]
+            else:
+                district_codes = [r.code for r in index.children(regency_codes[0])]
+        except reading.CellError as exc:
+            row.error("district_name", exc.code, **exc.params)
+            return None
+        try:
+            return index.match(row.raw("village_name"), district_codes).code
+        except reading.CellError as exc:
+            row.error("village_name", exc.code, **exc.params)
+            return None
 
     def file_cooperatives_q(self, path=""):
         """The cooperatives the file's rows may name (with path "cooperative__": the rows pointing

@@ -1,10 +1,16 @@
 """Reads for pages: scoped querysets and small aggregates."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
-from accounts.models import User
-
 from .models import Cooperative, Region
+
+if TYPE_CHECKING:  # annotations only: accounts sits above the domain apps
+    from accounts.models import User
+
 
 REGENCY_CODE_LENGTH = len("15.71")
 

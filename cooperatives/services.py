@@ -1,5 +1,7 @@
 """Writes that carry rules: loading the Kemendagri region list, creating cooperatives, board seats."""
 
+from __future__ import annotations
+
 import csv
 import datetime as dt
 import gzip
@@ -7,15 +9,20 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from core import regions
 
 from .models import BoardMember, Cooperative, Region
+
+if TYPE_CHECKING:  # annotations only: accounts sits above the domain apps
+    from accounts.models import User
+
 
 WILAYAH_DIR = Path(settings.BASE_DIR) / "fixtures" / "wilayah"
 LEVEL_FILES = [
@@ -84,7 +91,7 @@ def load_regions(
         rows = []
         for line, row in enumerate(read_region_rows(level, directory), start=2):
             code = (row.get("code") or "").strip()
-            if wanted is not None and code[:2] not in wanted:
+            if wanted is not None and regions.province_of(code) not in wanted:
                 continue
             rows.append(_validate_row(level, row, known, line))
         seen = set()

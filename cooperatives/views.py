@@ -1,16 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 
-from kdkmp.history import readable_changes
-from kdkmp.list_pages import ListExportMixin, ListPageMixin
-from kdkmp.scoping import ScopedViewMixin
+from core.history import readable_changes
+from core.list_pages import ListExportMixin, ListPageMixin
+from core.scoping import ScopedViewMixin
+from core.views import FormPageMixin, SaveThroughServiceMixin
 
 from .filters import CooperativeFilter
 from .forms import BoardMemberForm, BusinessUnitForm, CooperativeCreateForm, CooperativeForm
@@ -47,49 +46,12 @@ class CooperativeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailV
         )
 
     def get_context_data(self, **kwargs):
-        # The page composes the cooperative with its BA history and its board's trainings.
-        from assistants.selectors import history_of_cooperative
-        from trainings.selectors import board_trainings_for_cooperative
-
-        history = list(history_of_cooperative(self.object))
+        # The BA card and the board's trainings come from their own apps' template tags.
         return super().get_context_data(**kwargs) | {
             "breadcrumbs": breadcrumb_regions(self.object.village),
-            "history": history,
-            "current_assignment": next((a for a in history if a.is_active), None),
-            "board_trainings": board_trainings_for_cooperative(self.object),
             "changes": readable_changes(self.object.history.all()),
             "board_changes": readable_changes(BoardMember.history.filter(cooperative_id=self.object.pk)),
         }
-
-
-class FormPageMixin:
-    """Title "Add <thing>" or "Edit: <object>" for the shared form template."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if getattr(self, "object", None) and self.object.pk:
-            context["page_title"] = _("Edit: %(object)s") % {"object": self.object}
-        else:
-            context["page_title"] = _("Add %(thing)s") % {"thing": self.model._meta.verbose_name}
-        return context
-
-
-class SaveThroughServiceMixin:
-    """For forms whose save(by=...) goes through a service that checks its rule under a lock:
-    a refusal there (another user was faster) is an error on the same form, nothing saved; a
-    {"field": ...} refusal lands on its field."""
-
-    success_message = _lazy("Saved.")
-
-    def form_valid(self, form):
-        try:
-            self.object = form.save(by=self.request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return redirect(self.get_success_url())
 
 
 class CooperativeCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormPageMixin, CreateView):

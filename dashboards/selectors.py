@@ -8,22 +8,29 @@ the result is cached, keyed on the newest change records: one cheap query tells 
 changed since.
 """
 
+from __future__ import annotations
+
 import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 
-from accounts.models import User
 from assistants.models import Assignment, Assistant
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
-from kdkmp.history import change_fingerprint
-from kdkmp.scoping import scope_code
+from core import regions
+from core.history import change_fingerprint
+from core.scoping import scope_code
 from trainings.models import Enrollment
+
+if TYPE_CHECKING:  # annotations only: accounts sits above the domain apps
+    from accounts.models import User
+
 
 # Child code length for each parent code length: nation → province → regency → district → village.
 CHILD_LENGTH = {0: 2, 2: 5, 5: 8, 8: 13}
@@ -104,13 +111,12 @@ def resolve_region(user: User, code: str | None) -> tuple[bool, Region | None, l
     scope = scope_code(user)
     if scope is None:
         return False, None, [], []
-    if code and not (scope == "" or code == scope or code.startswith(scope + ".")):
+    if code and not regions.lies_in(code, scope):
         return False, None, [], []  # outside the scope: a 404, like any other page
     target = code if code and Region.level_of(code) not in (None, Region.Level.VILLAGE) else scope
     if not target:
         return True, None, [], list(Region.objects.filter(parent__isnull=True).order_by("code"))
-    parts = target.split(".")
-    codes = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    codes = regions.ancestors_of(target, including_self=True)
     found = list(Region.objects.filter(Q(code__in=codes) | Q(parent_id=target)).order_by("code"))
     by_code = {r.code: r for r in found}
     if target not in by_code:
@@ -191,7 +197,7 @@ def compute_dashboard(region: Region | None, breadcrumbs: list[Region], children
             target.with_ba += item["with_ba"]
             for m in DASHBOARD_MILESTONES:
                 target.milestones[m] = target.milestones.get(m, 0) + item[m]
-        cooperatives_by_regency[item["group"][:5]] += item["total"]
+        cooperatives_by_regency[regions.regency_of(item["group"])] += item["total"]
     histogram = Counter()
     trained_by_role = Counter()
     for role, work_area, load, trained in staff_rows:

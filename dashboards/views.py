@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from assistants.models import Assistant
 from cooperatives.models import Cooperative
-from kdkmp.exports import xlsx_response
-from kdkmp.scoping import caseload_assistant_id
+from core import regions
+from core.exports import xlsx_response
+from core.scoping import caseload_assistant_id
 
 from .charts import bar_chart
 from .selectors import DASHBOARD_MILESTONES, dashboard_for
@@ -113,7 +114,7 @@ def dashboard(request):
                         "trainings:participant_list",
                         status="completed",
                         **({"role": role} if role != "board" else {"audience": "board"}),
-                        regency=here if len(here) == 5 else "",
+                        regency=here if regions.is_regency(here) else "",
                     ),
                 )
                 for role, n in data.training_composition

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.tmp_storages import BaseStorage
 
-from kdkmp.scoping import scope_q
+from core.scoping import scope_q
 
 from . import reading
 from .messages import FileError, message

@@ -507,7 +507,7 @@ class CellError(ValueError):
 
 def text(value):
     """Trimmed text; numbers Excel made of codes lose their ".0"; the ' our exports put before
-    formula-like cells (see resources.neutralise) is taken off again."""
+    formula-like cells (see core.exports.neutralise) is taken off again."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -14,19 +14,17 @@ from dataclasses import dataclass, field
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
-from django.db.models import CharField, DateTimeField, IntegerField, Q, Value
+from django.db.models import CharField, DateTimeField, IntegerField, Value
 from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
 from import_export.results import Result, RowResult
 
-from cooperatives.models import Region
-from kdkmp.scoping import in_scope, scope_code
+from core.exports import neutralise
 
 from . import reading
 from .messages import message
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Above this many keys an `__in` list would pass SQLite's parameter cap: read in chunks, or read
 # the table instead (the national staff is about 9,000 people).
 IN_LIST_LIMIT = 900
@@ -56,14 +54,6 @@ def record_history(model, pks, *, user, history_type):
     columns = [f.column for f in tracked] + ["history_date", "history_type", "history_user_id"]
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(map(quote, columns))}) {sql}", params)
-
-
-def neutralise(value):
-    """Spreadsheet formula injection: a text cell starting with = + - @ or a tab is prefixed
-    with ' so that Excel shows it as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -324,108 +314,6 @@ class BulkResource(resources.ModelResource):
                 column = field_columns.get(field_name, "" if field_name == NON_FIELD_ERRORS else field_name)
                 for text in messages:
                     row.outcome.errors.append(RowError(row.outcome.number, column, "invalid", text))
-
-    # --- region lookups (shared by kinds keyed on a village) --------------------------------
-
-    def load_villages(self, rows, code_key="village_code"):
-        """Villages of every province named in the file's codes, in one query; the user's scope
-        is checked per row so that "outside your region" differs from "no such village"."""
-        provinces = set()
-        for values in rows:
-            code = reading.text(values.get(code_key))
-            digits = code.replace(".", "")[:2]
-            if len(digits) == 2 and digits.isdigit():
-                provinces.add(digits)
-        # code -> (name, kind): tuples, not model instances, to keep national files small in
-        # memory; `village_instance` builds a Region when a row needs one.
-        self.villages = {}
-        if provinces:
-            query = Q()
-            for province in provinces:
-                query |= Q(code__startswith=f"{province}.")
-            kinds = {k: k for k in Region.VillageKind.values}
-            self.villages = {
-                code: (name, kinds.get(kind, kind))
-                for code, name, kind in Region.objects.filter(query, level=Region.Level.VILLAGE).values_list(
-                    "code", "name", "kind"
-                )
-            }
-        self.region_index = None
-        if any(values.get("village_name") and not values.get(code_key) for values in rows):
-            # Names without codes: the user's scope only (one query).
-            regions = (
-                Region.objects.for_user(self.user)
-                .exclude(level=Region.Level.PROVINCE)
-                .only("code", "name", "parent_id", "kind", "level")
-            )
-            self.region_index = reading.RegionIndex(regions)
-            scope = scope_code(self.user) or ""
-            self.name_provinces = (
-                [scope.split(".")[0]]
-                if scope
-                else sorted(
-                    {r.parent_id for r in self.region_index.by_code.values() if r.level == Region.Level.REGENCY}
-                )
-            )
-
-    def village_instance(self, code):
-        if self.region_index is not None and code in self.region_index.by_code:
-            return self.region_index.by_code[code]
-        name, kind = self.villages[code]
-        # Positional arguments in field order (code, name, level, parent, kind): Django's fast path.
-        return Region(code, name, Region.Level.VILLAGE, code[:8], kind)
-
-    def village_of(self, row):
-        """The code of the row's village, from its code or from regency/district/village names
-        (None after recording the error)."""
-        if row.raw("village_code") not in (None, ""):
-            code = row.parse("village_code", reading.region_code)
-            if not code:
-                return None
-            if Region.level_of(code) != Region.Level.VILLAGE:
-                row.error("village_code", "not_a_village_code", value=code)
-                return None
-            if code not in self.villages:
-                row.error("village_code", "unknown_village", value=code)
-                return None
-            if not in_scope(self.user, code):
-                row.error("village_code", "out_of_scope", value=code)
-                return None
-            return code
-        if self.region_index is None or not row.raw("village_name"):
-            row.error("village_code", "required")
-            return None
-        return self._village_by_names(row)
-
-    def _village_by_names(self, row):
-        index = self.region_index
-        scope = scope_code(self.user) or ""
-        try:
-            if Region.level_of(scope) == Region.Level.REGENCY:
-                regency_codes = [scope]
-                if row.raw("regency_name"):
-                    regency_codes = [index.match(row.raw("regency_name"), self.name_provinces).code]
-            else:
-                if not row.raw("regency_name"):
-                    row.error("regency_name", "required")
-                    return None
-                regency_codes = [index.match(row.raw("regency_name"), self.name_provinces).code]
-        except reading.CellError as exc:
-            row.error("regency_name", exc.code, **exc.params)
-            return None
-        try:
-            if row.raw("district_name"):
-                district_codes = [index.match(row.raw("district_name"), regency_codes).code]
-            else:
-                district_codes = [r.code for r in index.children(regency_codes[0])]
-        except reading.CellError as exc:
-            row.error("district_name", exc.code, **exc.params)
-            return None
-        try:
-            return index.match(row.raw("village_name"), district_codes).code
-        except reading.CellError as exc:
-            row.error("village_name", exc.code, **exc.params)
-            return None
 
     # --- django-import-export integration ----------------------------------------------------
 

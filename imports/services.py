@@ -1,22 +1,26 @@
 """Importing a roster: read, validate every row, then write everything in one transaction or
 nothing. The one code path behind the admin, the "Impor data" page and `import_roster`."""
 
+from __future__ import annotations
+
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import translation
-
-from accounts.models import User
 
 from . import reading, registry
 from .messages import FileError, WriteRefused, message
 from .models import ImportLog
 from .resources import BulkResource, ImportReport, RowContext, RowOutcome
+
+if TYPE_CHECKING:  # annotations only: accounts sits above the domain apps
+    from accounts.models import User
+
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 2000

@@ -18,8 +18,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.exports import dataset_response, file_response
+
 from . import registry
-from .exporting import dataset_response, file_response
 from .forms import ImportForm
 from .messages import message
 from .models import ImportLog

@@ -1,4 +1,4 @@
-from .scoping import caseload_assistant_id
+from core.scoping import caseload_assistant_id
 
 
 def roles(request):

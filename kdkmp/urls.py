@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core.admin_urls import scoped_admin_urls
 from dashboards.views import dashboard
 
-from .admin_urls import scoped_admin_urls
 from .views import audit, server_error
 
 admin.site.site_header = "KDKMP Admin"

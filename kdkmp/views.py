@@ -13,10 +13,9 @@ from django.views import defaults
 
 from assistants.models import Assignment, Assistant
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative
+from core.history import readable_changes
+from core.scoping import scope_q
 from trainings.models import Attendance, Enrollment
-
-from .history import readable_changes
-from .scoping import scope_q
 
 logger = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ session; tests run inside transactions on top of it."""
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
 from cooperatives.models import Cooperative
+from demo.users import DEMO_PASSWORD
 
 
 def _ensure_demo():

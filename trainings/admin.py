@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kdkmp.scoping import ScopedAdminMixin
+from core.scoping import ScopedAdminMixin
 
 from .forms import ProgramForm
 from .models import Attendance, Cohort, Enrollment, TrainingProgram

@@ -6,11 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from assistants.models import Assistant
 from cooperatives.models import BoardMember, Region
 from cooperatives.selectors import regencies_for
-from kdkmp.forms import IdMultipleChoiceField
+from core.forms import DATE_WIDGET, IdMultipleChoiceField
 
 from .models import Cohort, Enrollment, TrainingProgram
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _helper(label=_("Save")):

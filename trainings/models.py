@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from assistants.models import Assistant
 from cooperatives.models import BoardMember, Region
-from kdkmp.scoping import ScopedQuerySet, scope_code, scope_q
+from core.scoping import ScopedQuerySet, scope_code, scope_q
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 

@@ -13,11 +13,11 @@ from django.utils import timezone
 from assistants.models import Assistant
 from assistants.resources import by_niks
 from cooperatives.models import BoardMember
+from core.scoping import in_scope
 from imports import reading
 from imports.messages import WriteRefused, message
 from imports.registry import register
 from imports.resources import BulkResource, Column, RowError
-from kdkmp.scoping import in_scope
 
 from . import services
 from .models import Attendance, Cohort, Enrollment, TrainingProgram

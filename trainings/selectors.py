@@ -1,18 +1,24 @@
 """Reads for the training pages: scoped querysets and aggregates in a fixed number of queries."""
 
+from __future__ import annotations
+
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 
-from accounts.models import User
 from assistants.models import Assistant
 from cooperatives.models import BoardMember, Cooperative, Region
-from kdkmp.scoping import caseload_assistant_id, scope_q
+from core.scoping import caseload_assistant_id, scope_q
 
 from .models import Attendance, Cohort, Enrollment, TrainingProgram
+
+if TYPE_CHECKING:  # annotations only: accounts sits above the domain apps
+    from accounts.models import User
+
 
 REGENCY_CODE_LENGTH = len("15.71")
 # The staff groups the field reports by: "24 PMO, 156 BA, 38 PPKL and Dumisake".

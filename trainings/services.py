@@ -5,10 +5,13 @@ transaction: it either fully applies or raises a ValidationError that names ever
 The cohort row is locked while it changes, so two offices enrolling at once cannot overfill it.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,11 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.models import User
 from assistants.models import Assistant
 from cooperatives.models import BoardMember, Cooperative, Region
 
 from .models import Attendance, Cohort, Enrollment, TrainingProgram
+
+if TYPE_CHECKING:  # annotations only: accounts sits above the domain apps
+    from accounts.models import User
 
 
 @dataclass

@@ -16,8 +16,8 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from assistants.models import Assistant
-from kdkmp.forms import posted_ids
-from kdkmp.list_pages import ListExportMixin, ListPageMixin
+from core.forms import posted_ids
+from core.list_pages import ListExportMixin, ListPageMixin
 
 from . import services
 from .filters import CohortFilter, ParticipantFilter, ProgramFilter

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from accounts.models import User
 from cooperatives.models import Cooperative
 from cooperatives.resources import BoardMemberResource, CooperativeResource
-from imports.resources import neutralise
+from core.exports import neutralise
 from imports.services import import_file
 
 pytestmark = pytest.mark.django_db

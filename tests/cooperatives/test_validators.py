@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cooperatives.validators import mask_nik, validate_nib, validate_nik, validate_npwp, validate_phone
+from core.validators import mask_nik, validate_nib, validate_nik, validate_npwp, validate_phone
 
 
 @pytest.mark.parametrize("nik", ["1571010101900001", "1501025512850123", "3171014512990001"])

@@ -113,7 +113,7 @@ def test_a_body_that_cannot_be_read_is_left_to_the_view(rf):
     """A client gone mid-upload: the NUL check steps aside (as Django's CSRF check does)."""
     from django.http import HttpResponse
 
-    from kdkmp.middleware import RefuseNullBytesMiddleware
+    from core.middleware import RefuseNullBytesMiddleware
 
     class Broken:
         def read(self, *args):

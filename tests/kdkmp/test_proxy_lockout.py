@@ -70,7 +70,7 @@ def test_without_a_proxy_a_forged_header_does_not_impose_the_lockout(client, dem
 
 
 def address(remote_addr, forwarded_for=None):
-    from kdkmp.middleware import client_ip
+    from core.middleware import client_ip
 
     meta = {"REMOTE_ADDR": remote_addr}
     if forwarded_for is not None:

@@ -6,9 +6,11 @@ code column, with no join and an index-friendly LIKE 'prefix%'.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 
+from . import regions
 from .forms import IdMultipleChoiceField, SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
 
 
@@ -26,9 +28,13 @@ def scope_q(user, code_field):
     code = scope_code(user)
     if code is None:
         return Q(pk__in=[])
-    if code == "":
-        return Q()
-    return Q(**{code_field: code}) | Q(**{f"{code_field}__startswith": f"{code}."})
+    return regions.within_q(code_field, code)
+
+
+# How a BA's own login reaches their caseload, as relation paths (so core imports no domain app):
+# the user's linked assistant record (reverse one-to-one) and its role value for a BA.
+CASELOAD_LINK = "assistant"
+CASELOAD_ROLE = "BA"
 
 
 def caseload_assistant_id(user):
@@ -40,11 +46,13 @@ def caseload_assistant_id(user):
     if not user.has_perm("accounts.caseload_only"):
         return None
     if not hasattr(user, "_caseload_assistant_id"):
-        from assistants.models import Assistant
-
         # A BA login without a linked BA sees nothing (0 matches no assistant).
         user._caseload_assistant_id = (
-            Assistant.objects.filter(user_id=user.pk, role=Assistant.Role.BA).values_list("pk", flat=True).first() or 0
+            get_user_model()
+            ._default_manager.filter(pk=user.pk, **{f"{CASELOAD_LINK}__role": CASELOAD_ROLE})
+            .values_list(f"{CASELOAD_LINK}__pk", flat=True)
+            .first()
+            or 0
         )
     return user._caseload_assistant_id
 
@@ -53,13 +61,14 @@ class ScopedQuerySet(models.QuerySet):
     """QuerySet with `for_user`; subclasses name the field holding the region code.
 
     A BA's own login sees less than their regency: only their caseload. Subclasses say how a row
-    belongs to a caseload: through a cooperative (`caseload_cooperative_field`), through the
-    assistant (`caseload_assistant_field`), or not at all (`caseload_exempt`, e.g. regions);
-    otherwise a BA sees none of the rows.
+    belongs to a caseload: through the assignments of its cooperative (`caseload_assignments`, a
+    relation path to the assignments; the open one must be the BA's), through the assistant
+    (`caseload_assistant_field`), or not at all (`caseload_exempt`, e.g. regions); otherwise a
+    BA sees none of the rows.
     """
 
     scope_field = None
-    caseload_cooperative_field = None
+    caseload_assignments = None
     caseload_assistant_field = None
     caseload_exempt = False
 
@@ -72,13 +81,11 @@ class ScopedQuerySet(models.QuerySet):
             return queryset
         if self.caseload_assistant_field:
             return queryset.filter(**{self.caseload_assistant_field: assistant_id})
-        if self.caseload_cooperative_field:
-            from assistants.models import Assignment
-
-            caseload = Assignment.objects.filter(assistant_id=assistant_id, end_date__isnull=True).values(
-                "cooperative_id"
-            )
-            return queryset.filter(**{f"{self.caseload_cooperative_field}__in": caseload})
+        if self.caseload_assignments:
+            # One filter() call: both conditions hold for the same assignment row. A cooperative
+            # has at most one open assignment (a database constraint), so no row is doubled.
+            path = self.caseload_assignments
+            return queryset.filter(**{f"{path}__assistant_id": assistant_id, f"{path}__end_date__isnull": True})
         return queryset.none()
 
 
@@ -87,7 +94,7 @@ def in_scope(user, code):
     scope = scope_code(user)
     if scope is None:
         return False
-    return scope == "" or code == scope or code.startswith(scope + ".")
+    return regions.lies_in(code, scope)
 
 
 class ScopedViewMixin:

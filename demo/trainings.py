@@ -18,9 +18,8 @@ from django.db.models import Q
 
 from assistants.models import Assistant
 from cooperatives.models import BoardMember
-
-from . import services
-from .models import Cohort, Enrollment, TrainingProgram
+from trainings import services
+from trainings.models import Cohort, Enrollment, TrainingProgram
 
 STAFF_PROGRAM = {
     "title": "Pelatihan Peningkatan Kompetensi Pendamping KDKMP",

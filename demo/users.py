@@ -2,8 +2,8 @@
 
 from django.contrib.auth.models import Group, Permission
 
-from . import roles
-from .models import User
+from accounts import roles
+from accounts.models import User
 
 DEMO_PASSWORD = "demo-kdkmp-2025"
 

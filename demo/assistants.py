@@ -7,10 +7,9 @@ import random
 
 from django.db import transaction
 
-from cooperatives.demo import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES
+from assistants.models import Assistant
 from cooperatives.models import Cooperative, Region
-
-from .models import Assistant
+from demo.cooperatives import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES
 
 JAMBI_BA = 156
 CONTRACT = (dt.date(2025, 10, 1), dt.date(2026, 12, 31))
@@ -90,8 +89,8 @@ PLANNER_REASON = "Penugasan awal (perencana otomatis)"
 def seed_assignments(province_code):
     """Planner-made assignments from 1 October 2025 (when BAs started work) for each regency
     that has none yet; the shortfall stays visible. Returns the number created."""
-    from .models import Assignment
-    from .planner import apply_plan, plan_regency
+    from assistants.models import Assignment
+    from assistants.planner import apply_plan, plan_regency
 
     created = 0
     for regency in Region.objects.filter(parent_id=province_code, level=Region.Level.REGENCY).order_by("code"):

@@ -6,7 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from imports.exporting import export_response
+from core.exports import export_response
 
 
 class ListPageMixin(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):

@@ -4,6 +4,11 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
 
+from .validators import strip_separators
+
+# A date field as the browser's own date picker (ISO value, shown in the user's locale).
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 def is_id(value):
     """A plain number a database id column can hold: not "²" (a digit to Python, not to int()) and
@@ -49,3 +54,11 @@ class SafeAutocompleteSelect(_OddIdsLeftOut, AutocompleteSelect):
 
 class SafeAutocompleteSelectMultiple(_OddIdsLeftOut, AutocompleteSelectMultiple):
     pass
+
+
+class SeparatedDigitsField(forms.CharField):
+    """Accepts numbers typed with spaces, dots, dashes or brackets ("0812-3456-7890",
+    "1571 0101 0190 0001") and keeps only what matters, before length checks run."""
+
+    def to_python(self, value):
+        return strip_separators(super().to_python(value))

@@ -2,13 +2,13 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
-from assistants.demo import seed_assignments, seed_assistants
 from assistants.models import Assignment, Assistant
-from cooperatives.demo import seed_cooperatives
 from cooperatives.models import Cooperative, Region
 from cooperatives.services import load_regions
-from trainings.demo import seed_trainings
+from demo.assistants import seed_assignments, seed_assistants
+from demo.cooperatives import seed_cooperatives
+from demo.trainings import seed_trainings
+from demo.users import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from trainings.models import Cohort
 
 JAMBI = "15"

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from assistants.models import Assignment, Assistant
 from cooperatives.models import Cooperative
 from cooperatives.services import load_regions
-from kdkmp import scale
+from demo import scale
 from trainings.models import Enrollment
 
 

@@ -14,12 +14,12 @@ from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import Substr
 
-from assistants.demo import share_by_largest_remainder
 from assistants.models import Assistant
 from assistants.planner import apply_plan, plan_regency
-from cooperatives.demo import _milestones
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
-from trainings.demo import BOARD_PROGRAM, STAFF_PROGRAM
+from demo.assistants import share_by_largest_remainder
+from demo.cooperatives import _milestones
+from demo.trainings import BOARD_PROGRAM, STAFF_PROGRAM
 from trainings.models import Cohort, Enrollment, TrainingProgram
 
 NATIONAL_BA = 8000

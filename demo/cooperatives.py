@@ -9,7 +9,7 @@ import random
 
 from django.db import transaction
 
-from .models import BoardMember, BusinessUnit, Cooperative, Region
+from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
 
 MALE_NAMES = [
     "Ahmad",
