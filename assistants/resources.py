@@ -23,7 +23,9 @@ from .services import (
     AssignmentRefused,
     active_loads,
     assignment_problem,
+    ba_full,
     caseload_blocks_change,
+    caseload_problem,
     create_active_assignments,
     lock_assistants,
 )
@@ -212,7 +214,7 @@ class AssistantResource(BulkResource):
             if caseload_blocks_change(
                 stored, role=values["role"], work_area_id=values["work_area_id"], status=status, load=load
             ):
-                row.error("role", "has_caseload", name=stored.name, load=load)
+                row.error("role", "has_caseload", **caseload_problem(stored, load).params)
                 return None
         return nik, values, {"supervisor_nik": supervisor_nik}
 
@@ -339,7 +341,7 @@ class AssistantResource(BulkResource):
             if caseload_blocks_change(
                 stored, role=assistant.role, work_area_id=assistant.work_area_id, status=assistant.status, load=load
             ):
-                raise WriteRefused(message("has_caseload", name=stored.name, load=load))
+                raise WriteRefused(caseload_problem(stored, load).message)
 
     # --- export -------------------------------------------------------------------------------
 
@@ -507,7 +509,7 @@ class AssignmentResource(VillageKeyedResource):
                         outcome.number,
                         "NIK BA",
                         "ba_full",
-                        message("ba_full", name=assistant.name, load=load, capacity=cap, cooperative=cooperative.name),
+                        ba_full(assistant, cooperative, load - 1).message,
                     )
                 )
 
@@ -520,10 +522,15 @@ class AssignmentResource(VillageKeyedResource):
         locked = lock_assistants([o.extra["assistant"] for o in new])
         loads = active_loads(list(locked))
         added = Counter(o.extra["assistant"].pk for o in new)
+        first_cooperative = {}
+        for o in new:
+            first_cooperative.setdefault(o.extra["assistant"].pk, o.extra["cooperative"])
         for pk, count in added.items():
             assistant = locked[pk]
-            if assistant.status != Assistant.Status.ACTIVE or assistant.role != Assistant.Role.BA:
-                raise WriteRefused(message("assistant_inactive", name=assistant.name))
+            # The BA as stored now, under the lock: still an active BA of that regency?
+            problem = assignment_problem(assistant, first_cooperative[pk])
+            if problem is not None:
+                raise WriteRefused(problem.message)
             if loads[pk] + count > settings.KDKMP_BA_CAPACITY:
                 raise WriteRefused(
                     message(

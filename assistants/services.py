@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,9 +20,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from cooperatives.models import Cooperative
+from core import problems
+from core.problems import Problem
 
 from .models import Assignment, Assistant
 
@@ -53,15 +55,6 @@ def active_loads(assistant_pks: Collection[int]) -> dict[int, int]:
     for pk in Assignment.objects.active().filter(assistant_id__in=assistant_pks).values_list("assistant_id", flat=True):
         loads[pk] += 1
     return loads
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A rule's refusal as data: a code and the parameters its message needs. The import names
-    it by row with imports/messages.py; the pages raise it as AssignmentRefused."""
-
-    code: str
-    params: dict
 
 
 def assignment_problem(
@@ -95,33 +88,41 @@ def assignment_problem(
     return None
 
 
-# The pages' wording of each problem (translated; English selectable).
-PAGE_MESSAGES = {
-    "not_a_ba": lambda p: _("%(assistant)s is not a Business Assistant, so cannot accompany %(cooperative)s.") % p,
-    "assistant_inactive": lambda p: _("%(assistant)s is no longer active, so cannot accompany %(cooperative)s.") % p,
-    "outside_work_area": lambda p: _("%(cooperative)s is outside the work area of %(assistant)s (%(area)s).") % p,
-    "cooperative_taken": lambda p: (
-        _("%(cooperative)s is already accompanied by %(assistant)s.") % (p | {"assistant": p["other"]})
-    ),
-    "starts_before_previous_end": lambda p: (
-        _("%(cooperative)s was accompanied until %(end)s: a new assignment cannot start before that.") % p
-    ),
-}
+# One message per rule's problem code, for the pages, the import and the admin alike.
+RULE_MESSAGES = problems.register(
+    {
+        "not_a_ba": gettext_lazy("%(assistant)s is not a Business Assistant, so cannot accompany %(cooperative)s."),
+        "assistant_inactive": gettext_lazy("%(assistant)s is no longer active, so cannot accompany %(cooperative)s."),
+        "outside_work_area": gettext_lazy("%(cooperative)s is outside the work area of %(assistant)s (%(area)s)."),
+        "cooperative_taken": gettext_lazy(
+            "%(cooperative)s is already accompanied by %(other)s, not %(assistant)s; to change that, use "
+            "Transfer on the cooperative's page."
+        ),
+        "already_with_assistant": gettext_lazy("%(cooperative)s is already accompanied by %(assistant)s."),
+        "starts_before_previous_end": gettext_lazy(
+            "%(cooperative)s was accompanied until %(end)s: a new assignment cannot start before that."
+        ),
+        "ba_full": gettext_lazy(
+            "%(assistant)s already accompanies %(load)s cooperatives (the limit is %(capacity)s), "
+            "so %(cooperative)s cannot be added."
+        ),
+        "has_caseload": gettext_lazy(
+            "%(assistant)s still accompanies %(load)s cooperatives: role, work area and status cannot change "
+            "until the caseload is handed over."
+        ),
+    }
+)
 
 
 def refuse(problem: Problem | None) -> None:
     if problem is not None:
-        raise AssignmentRefused(PAGE_MESSAGES[problem.code](problem.params), code=problem.code)
+        raise AssignmentRefused(problem.message, code=problem.code)
 
 
-def _refuse_full(assistant: Assistant, cooperative: Cooperative, load: int) -> NoReturn:
-    raise AssignmentRefused(
-        _(
-            "%(assistant)s already accompanies %(load)s cooperatives (the limit is %(capacity)s), "
-            "so %(cooperative)s cannot be added."
-        )
-        % {"assistant": assistant.name, "load": load, "capacity": capacity(), "cooperative": cooperative.name}
-    )
+def ba_full(assistant: Assistant, cooperative: Cooperative, load: int) -> Problem:
+    """The cap, counted by the caller over a whole set: `load` is what the BA would already hold."""
+    params = {"assistant": assistant.name, "load": load, "capacity": capacity(), "cooperative": cooperative.name}
+    return Problem("ba_full", params)
 
 
 def _check_dates(start_date: dt.date, end_date: dt.date, cooperative: Cooperative) -> None:
@@ -153,10 +154,10 @@ def create_active_assignments(rows: Sequence[Assignment]) -> list[Assignment]:
         )
         if taken is None:
             raise
-        raise AssignmentRefused(
-            _("%(cooperative)s is already accompanied by %(assistant)s.")
-            % {"cooperative": taken.cooperative.name, "assistant": taken.assistant.name}
-        ) from None
+        problem = Problem(
+            "already_with_assistant", {"cooperative": taken.cooperative.name, "assistant": taken.assistant.name}
+        )
+        raise AssignmentRefused(problem.message, code=problem.code) from None
 
 
 def _active_of(cooperatives: Iterable[Cooperative]) -> dict[int, Assignment]:
@@ -190,7 +191,7 @@ def bulk_assign(
     for cooperative in cooperatives:
         current = already.get(cooperative.pk)
         if current is not None and current.assistant_id == assistant.pk:  # already this BA's
-            refuse(Problem("cooperative_taken", {"cooperative": cooperative.name, "other": assistant.name}))
+            refuse(Problem("already_with_assistant", {"cooperative": cooperative.name, "assistant": assistant.name}))
         refuse(
             assignment_problem(
                 assistant,
@@ -202,7 +203,7 @@ def bulk_assign(
         )
     for position, cooperative in enumerate(cooperatives):
         if load + position >= capacity():
-            _refuse_full(assistant, cooperative, load + position)
+            refuse(ba_full(assistant, cooperative, load + position))
     return create_active_assignments(
         [
             Assignment(assistant=assistant, cooperative=c, start_date=start_date, reason=reason, assigned_by=by)
@@ -279,10 +280,7 @@ def transfer(
     if expected_from is not None and current.assistant_id != expected_from.pk:
         raise _moved_meanwhile(cooperative, Assistant.objects.get(pk=current.assistant_id))
     if current.assistant_id == to_assistant.pk:
-        raise AssignmentRefused(
-            _("%(cooperative)s is already accompanied by %(assistant)s.")
-            % {"cooperative": cooperative.name, "assistant": to_assistant.name}
-        )
+        refuse(Problem("already_with_assistant", {"cooperative": cooperative.name, "assistant": to_assistant.name}))
     current.cooperative = cooperative
     _end(current, by=by, reason=reason, end_date=date)
     return assign(assistant=to_assistant, cooperative=cooperative, by=by, reason=reason, start_date=date)
@@ -324,7 +322,7 @@ def hand_over(
         receiver = min(receivers, key=lambda a: (loads[a.pk], a.pk))
         refuse(assignment_problem(receiver, cooperative))  # its current assignment is the one ending
         if loads[receiver.pk] >= capacity():
-            _refuse_full(receiver, cooperative, loads[receiver.pk])
+            refuse(ba_full(receiver, cooperative, loads[receiver.pk]))
         loads[receiver.pk] += 1
         _end(assignment, by=by, reason=reason, end_date=date)
         new_rows.append(
@@ -343,12 +341,12 @@ def caseload_blocks_change(stored: Assistant, *, role: str, work_area_id: str, s
     return role != Assistant.Role.BA or work_area_id != stored.work_area_id or resigning
 
 
+def caseload_problem(assistant: Assistant, load: int) -> Problem:
+    return Problem("has_caseload", {"assistant": assistant.name, "load": load})
+
+
 def caseload_refusal(assistant: Assistant, load: int) -> AssignmentRefused:
-    return AssignmentRefused(
-        _("%(assistant)s still accompanies %(load)s cooperatives: hand the caseload over first.")
-        % {"assistant": assistant.name, "load": load},
-        code="has_caseload",
-    )
+    return AssignmentRefused(caseload_problem(assistant, load).message, code="has_caseload")
 
 
 @transaction.atomic

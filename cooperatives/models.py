@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core import regions
+from core import problems, regions
+from core.problems import Problem
 from core.scoping import ScopedQuerySet
 from core.validators import mask_nik, validate_nib, validate_nik, validate_npwp, validate_phone
 
@@ -339,6 +340,11 @@ class BoardMemberQuerySet(ScopedQuerySet):
         return self.order_by(order, "name")
 
 
+# The single-holder rule's message, for the pages, the admin and the board import alike (the
+# rule: BoardMember.clean for one seat against the stored board, services.seats_held_twice for a set).
+problems.register({"position_taken": _("This cooperative already has a %(position)s.")})
+
+
 class BoardMember(models.Model):
     class Position(models.TextChoices):
         CHAIR = "KETUA", _("Chair (Ketua)")
@@ -436,9 +442,5 @@ class BoardMember(models.Model):
                 .exclude(pk=self.pk)
             )
             if holders.exists():
-                raise ValidationError(
-                    {
-                        "position": _("This cooperative already has a %(position)s.")
-                        % {"position": self.get_position_display()}
-                    }
-                )
+                problem = Problem("position_taken", {"position": self.get_position_display()})
+                raise ValidationError({"position": ValidationError(problem.message, code=problem.code)})

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import regions
+from core.problems import Problem
 from core.scoping import in_scope, scope_code
 from imports import reading
 from imports.messages import WriteRefused, message
@@ -589,7 +590,12 @@ class BoardMemberResource(VillageKeyedResource):
                 if (outcome.key[0], position) in twice:
                     label = str(BoardMember.Position(position).label)
                     outcome.errors.append(
-                        RowError(outcome.number, "Jabatan", "position_taken", message("position_taken", position=label))
+                        RowError(
+                            outcome.number,
+                            "Jabatan",
+                            "position_taken",
+                            Problem("position_taken", {"position": label}).message,
+                        )
                     )
 
     def write(self, outcomes, progress=None):

@@ -3,8 +3,11 @@
 Row and file errors are Indonesian data for Indonesian users (they also go into the failed-rows
 file that is sent back to the person who typed the spreadsheet), so they are written here in
 Indonesian directly, one table, rather than as msgids; tests assert on the codes. Messages
-coming from model validators keep their own (translated) text.
+coming from model validators keep their own (translated) text, and a business rule's codes are
+worded once, by the rule's app (see core/problems.py), for the pages and the import alike.
 """
+
+from core import problems
 
 MESSAGES = {
     # file level
@@ -60,7 +63,6 @@ MESSAGES = {
         "Desa/kelurahan {value} sudah dilayani bersama oleh {cooperative}; satu desa hanya punya satu koperasi."
     ),
     "no_cooperative": "Belum ada koperasi di desa/kelurahan {value}; impor koperasinya dahulu.",
-    "position_taken": "Jabatan {position} sudah dipegang orang lain di koperasi ini.",
     "position_taken_meanwhile": (
         "Sementara berkas ini diperiksa, jabatan {position} di salah satu koperasinya diisi pengguna lain. "
         "Tidak ada yang disimpan; unggah ulang berkas untuk memeriksanya lagi."
@@ -73,10 +75,6 @@ MESSAGES = {
     "person_out_of_scope": (
         "NIK {nik} sudah terdaftar di luar wilayah Anda; data orang itu tidak dapat dilihat atau diubah dari sini."
     ),
-    "has_caseload": (
-        "{name} masih mendampingi {load} koperasi: peran, wilayah kerja dan status tidak dapat diubah "
-        "sebelum pendampingannya diserahterimakan."
-    ),
     "self_supervisor": "Pendamping tidak dapat menjadi PMO pembina dirinya sendiri.",
     "unknown_supervisor": "PMO dengan NIK {value} tidak ada, baik di data maupun di berkas ini.",
     "supervisor_not_pmo": "Pendamping dengan NIK {value} bukan PMO.",
@@ -84,18 +82,7 @@ MESSAGES = {
     "supervisor_cycle": "PMO pembina dengan NIK {value} membentuk lingkaran pembinaan di berkas ini.",
     # assignments
     "unknown_assistant": "Tidak ada pendamping dengan NIK {value}.",
-    "not_a_ba": "{name} bukan Business Assistant.",
-    "assistant_inactive": "{name} sudah tidak aktif.",
-    "outside_work_area": "{cooperative} berada di luar wilayah kerja {name} ({area}).",
-    "cooperative_taken": (
-        "{cooperative} sudah didampingi {other}, bukan {name}; impor tidak memindahkan pendampingan "
-        "(gunakan Pindahkan di aplikasi)."
-    ),
-    "starts_before_previous_end": (
-        "{cooperative} didampingi sampai {end}: penugasan baru tidak dapat dimulai sebelum tanggal itu."
-    ),
     "cooperative_twice": "{cooperative} sudah ditugaskan di baris {first} berkas ini.",
-    "ba_full": "{name} akan mendampingi {load} koperasi (batas {capacity}); {cooperative} tidak dapat ditambahkan.",
     "ba_full_meanwhile": (
         "Sementara berkas ini diperiksa, {name} mendapat koperasi dampingan lain: dengan berkas ini "
         "menjadi {load} koperasi (batas {capacity}). Tidak ada yang disimpan; unggah ulang berkas "
@@ -127,6 +114,10 @@ MESSAGES = {
 
 
 def message(code, **params):
+    """The Indonesian text of an import code; a rule's code (a problem its app's services
+    registered in core.problems) is worded by that one table, as on the pages."""
+    if code not in MESSAGES and problems.is_known(code):
+        return problems.describe(code, params)
     try:
         return MESSAGES[code].format(**params)
     except (KeyError, IndexError):

@@ -129,7 +129,7 @@ def test_handover_refused_when_it_does_not_fit(free_kota_jambi, new_ba, staff):
 
 def test_resign_needs_an_empty_caseload(free_kota_jambi, new_ba, staff):
     services.assign(assistant=new_ba, cooperative=free_kota_jambi[0], by=staff)
-    with pytest.raises(services.AssignmentRefused, match="serahkan"):
+    with pytest.raises(services.AssignmentRefused, match="diserahterimakan"):
         services.resign(assistant=new_ba, by=staff)
     services.hand_over(from_assistant=new_ba, to_assistants=[AssistantFactory()], by=staff, reason="x")
     services.resign(assistant=new_ba, by=staff)
