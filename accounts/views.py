@@ -1,10 +1,9 @@
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, ListView, UpdateView
 
-from core.views import FormPageMixin
+from core.views import FormPageMixin, PageMixin, ScopedObjectMixin
 
 from .forms import UserCreateForm, UserUpdateForm
 from .models import User
@@ -15,7 +14,7 @@ def users_for(admin):
     return User.objects.manageable_by(admin).select_related("scope_region").prefetch_related("groups")
 
 
-class UserListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+class UserListView(PageMixin, ListView):
     permission_required = "accounts.view_user"
     template_name = "accounts/user_list.html"
     paginate_by = 50
@@ -24,7 +23,7 @@ class UserListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         return users_for(self.request.user).order_by("scope_region_id", "username")
 
 
-class UserFormMixin(LoginRequiredMixin, PermissionRequiredMixin, FormPageMixin):
+class UserFormMixin(PageMixin, FormPageMixin):
     model = User
     template_name = "cooperatives/form.html"
     success_url = reverse_lazy("accounts:list")
@@ -43,9 +42,10 @@ class UserCreateView(UserFormMixin, CreateView):
     form_class = UserCreateForm
 
 
-class UserUpdateView(UserFormMixin, UpdateView):
+class UserUpdateView(ScopedObjectMixin, UserFormMixin, UpdateView):
     permission_required = "accounts.change_user"
     form_class = UserUpdateForm
 
     def get_queryset(self):
+        # The logins this admin manages: any other is a 404.
         return users_for(self.request.user)

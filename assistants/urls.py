@@ -11,9 +11,9 @@ urlpatterns = [
     path("pendamping/<int:pk>/", views.AssistantDetailView.as_view(), name="detail"),
     path("pendamping/<int:pk>/ubah/", views.AssistantUpdateView.as_view(), name="update"),
     path("pendamping/<int:pk>/serah-terima/", views.HandoverView.as_view(), name="handover"),
-    path("pendamping/<int:pk>/berhenti/", views.resign_view, name="resign"),
-    path("penugasan/", views.assignment_board, name="board"),
+    path("pendamping/<int:pk>/berhenti/", views.ResignView.as_view(), name="resign"),
+    path("penugasan/", views.AssignmentBoardView.as_view(), name="board"),
     path("penugasan/koperasi/<int:pk>/", views.CooperativeAssignView.as_view(), name="assign"),
     path("penugasan/<int:pk>/akhiri/", views.EndAssignmentView.as_view(), name="end"),
-    path("perencana/", views.planner, name="planner"),
+    path("perencana/", views.PlannerView.as_view(), name="planner"),
 ]

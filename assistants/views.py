@@ -1,25 +1,27 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView, View
+from django_filters.views import FilterView
 
-from cooperatives.models import Region
-from cooperatives.selectors import cooperatives_for, districts_for, regencies_for
+from cooperatives.models import Cooperative
+from cooperatives.selectors import cooperatives_for, regencies_for
 from core import regions
 from core.forms import posted_ids
 from core.history import readable_changes
 from core.list_pages import ListExportMixin, ListPageMixin
-from core.scoping import ScopedViewMixin, caseload_assistant_id, scope_code
-from core.views import FormPageMixin, SaveThroughServiceMixin
+from core.scoping import caseload_assistant_id
+from core.views import FormPageMixin, PageMixin, SaveThroughServiceMixin, ScopedChildMixin, ScopedObjectMixin
 
 from . import services
-from .filters import AssistantFilter
+from .filters import AssistantFilter, PlannerFilter, UnassignedFilter
 from .forms import AssignForm, AssistantForm, EndAssignmentForm, HandoverForm
 from .models import Assignment, Assistant
 from .planner import apply_plan, plan_regency
@@ -55,7 +57,7 @@ class AssistantExportView(ListExportMixin, AssistantListView):
     export_name = "pendamping"
 
 
-class AssistantDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+class AssistantDetailView(ScopedObjectMixin, DetailView):
     permission_required = "assistants.view_assistant"
     template_name = "assistants/assistant_detail.html"
 
@@ -82,7 +84,7 @@ class AssistantSaveMixin(SaveThroughServiceMixin):
     success_message = None
 
 
-class AssistantCreateView(LoginRequiredMixin, PermissionRequiredMixin, AssistantSaveMixin, FormPageMixin, CreateView):
+class AssistantCreateView(PageMixin, AssistantSaveMixin, FormPageMixin, CreateView):
     permission_required = "assistants.add_assistant"
     model = Assistant
     form_class = AssistantForm
@@ -92,9 +94,7 @@ class AssistantCreateView(LoginRequiredMixin, PermissionRequiredMixin, Assistant
         return super().get_form_kwargs() | {"user": self.request.user}
 
 
-class AssistantUpdateView(
-    LoginRequiredMixin, PermissionRequiredMixin, ScopedViewMixin, AssistantSaveMixin, FormPageMixin, UpdateView
-):
+class AssistantUpdateView(ScopedObjectMixin, AssistantSaveMixin, FormPageMixin, UpdateView):
     permission_required = "assistants.change_assistant"
     model = Assistant
     form_class = AssistantForm
@@ -117,8 +117,9 @@ def _refused(request, error):
         messages.error(request, message)
 
 
-class OperationView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    """A form page for one assignment operation; refusals are shown on the same page."""
+class OperationView(PageMixin, View):
+    """A form page for one assignment operation; refusals are shown on the same page. What it
+    operates on is loaded (scoped) before the handler, by ScopedObjectMixin or ScopedChildMixin."""
 
     template_name = "assistants/operation_form.html"
 
@@ -126,13 +127,19 @@ class OperationView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return render(self.request, self.template_name, {"form": form, **context})
 
 
-class CooperativeAssignView(OperationView):
+class CooperativeAssignView(ScopedChildMixin, OperationView):
     """Assign a BA to a cooperative without one, or transfer it to another BA (with a reason)."""
 
     permission_required = "assistants.add_assignment"
+    parent_model = Cooperative
+    parent_url_kwarg = "pk"
 
-    def setup_objects(self, request, pk):
-        self.cooperative = get_object_or_404(cooperatives_for(request.user), pk=pk)
+    def get_parent_queryset(self):
+        return cooperatives_for(self.request.user)
+
+    def load_objects(self):
+        super().load_objects()
+        self.cooperative = self.parent
         self.current = (
             Assignment.objects.active().filter(cooperative=self.cooperative).select_related("assistant").first()
         )
@@ -156,11 +163,9 @@ class CooperativeAssignView(OperationView):
         }
 
     def get(self, request, pk):
-        self.setup_objects(request, pk)
         return self.render_form(self.form(), **self.context())
 
     def post(self, request, pk):
-        self.setup_objects(request, pk)
         form = self.form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -196,13 +201,15 @@ class CooperativeAssignView(OperationView):
         return self.render_form(form, **self.context())
 
 
-class EndAssignmentView(OperationView):
+class EndAssignmentView(ScopedObjectMixin, OperationView):
     permission_required = "assistants.change_assignment"
 
-    def setup_objects(self, request, pk):
-        self.assignment = get_object_or_404(
-            Assignment.objects.for_user(request.user).active().select_related("cooperative", "assistant"), pk=pk
-        )
+    def get_queryset(self):
+        return Assignment.objects.for_user(self.request.user).active().select_related("cooperative", "assistant")
+
+    def load_objects(self):
+        super().load_objects()
+        self.assignment = self.get_object()
 
     def context(self):
         return {
@@ -211,11 +218,9 @@ class EndAssignmentView(OperationView):
         }
 
     def get(self, request, pk):
-        self.setup_objects(request, pk)
         return self.render_form(EndAssignmentForm(), **self.context())
 
     def post(self, request, pk):
-        self.setup_objects(request, pk)
         form = EndAssignmentForm(request.POST)
         if form.is_valid():
             try:
@@ -233,11 +238,13 @@ class EndAssignmentView(OperationView):
         return self.render_form(form, **self.context())
 
 
-class HandoverView(OperationView):
+class HandoverView(ScopedObjectMixin, OperationView):
     permission_required = "assistants.change_assignment"
+    model = Assistant
 
-    def setup_objects(self, request, pk):
-        self.assistant = get_object_or_404(Assistant.objects.for_user(request.user), pk=pk)
+    def load_objects(self):
+        super().load_objects()
+        self.assistant = self.get_object()
 
     def context(self):
         return {
@@ -246,11 +253,9 @@ class HandoverView(OperationView):
         }
 
     def get(self, request, pk):
-        self.setup_objects(request, pk)
         return self.render_form(HandoverForm(from_assistant=self.assistant), **self.context())
 
     def post(self, request, pk):
-        self.setup_objects(request, pk)
         form = HandoverForm(request.POST, from_assistant=self.assistant)
         if form.is_valid():
             data = form.cleaned_data
@@ -270,61 +275,74 @@ class HandoverView(OperationView):
         return self.render_form(form, **self.context())
 
 
-@require_POST
-@login_required
-@permission_required("assistants.change_assistant", raise_exception=True)
-def resign_view(request, pk):
-    assistant = get_object_or_404(Assistant.objects.for_user(request.user), pk=pk)
-    try:
-        services.resign(assistant=assistant, by=request.user)
-    except services.AssignmentRefused as error:
-        _refused(request, error)
-        return redirect("assistants:handover", pk=assistant.pk)
-    messages.success(request, _("%(assistant)s is marked as resigned.") % {"assistant": assistant.name})
-    return redirect(assistant.get_absolute_url())
+@method_decorator(require_POST, name="dispatch")  # a button, not a page: anything else is a 405 first
+class ResignView(ScopedObjectMixin, View):
+    permission_required = "assistants.change_assistant"
+    model = Assistant
+
+    def post(self, request, pk):
+        assistant = self.get_object()
+        try:
+            services.resign(assistant=assistant, by=request.user)
+        except services.AssignmentRefused as error:
+            _refused(request, error)
+            return redirect("assistants:handover", pk=assistant.pk)
+        messages.success(request, _("%(assistant)s is marked as resigned.") % {"assistant": assistant.name})
+        return redirect(assistant.get_absolute_url())
 
 
-def _chosen_regency(request, user):
-    """The regency the Penugasan page works in: the user's own, or the one chosen in the filter
-    (`regency`, or the regency part of a dashboard link's `wilayah`)."""
-    code = scope_code(user)
-    if regions.is_regency(code):
-        return Region.objects.get(code=code)
-    area = request.GET.get("wilayah") or ""
-    chosen = request.GET.get("regency") or request.POST.get("regency") or regions.regency_of(area)
-    if chosen:
-        return regencies_for(user).filter(code=chosen).first()
-    return None
+class RegencyWorkView(PageMixin, FilterView):
+    """Penugasan and the planner: list pages over the scope whose FilterSet (built with `user=`)
+    also says which regency the page works in (`filterset.working_regency`). A BA's own login
+    works on its caseload, not the regency's: 403."""
+
+    permission_required = "assistants.view_assignment"
+
+    def has_permission(self):
+        return super().has_permission() and not caseload_assistant_id(self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class) | {"user": self.request.user}
+        posted = self.request.POST.get("regency")
+        if posted and not self.request.GET.get("regency"):
+            # The page's POST form repeats the regency it was shown for.
+            kwargs["data"] = (kwargs["data"] or QueryDict()).copy()
+            kwargs["data"]["regency"] = posted
+        return kwargs
+
+    def get_filterset(self, filterset_class):
+        # Once per request: a POST handler reads it before the page is rendered again.
+        if getattr(self, "filterset", None) is None:
+            self.filterset = super().get_filterset(filterset_class)
+        return self.filterset
+
+    @property
+    def regency(self):
+        return self.get_filterset(self.get_filterset_class()).working_regency
 
 
-@login_required
-@permission_required("assistants.view_assignment", raise_exception=True)
-def assignment_board(request):
-    """Penugasan: the unassigned cooperatives of the scope, grouped by district, assigned in bulk."""
-    user = request.user
-    if caseload_assistant_id(user):
-        raise PermissionDenied  # a BA's own login works on its caseload, not the regency's
-    regency = _chosen_regency(request, user)
-    area = request.GET.get("wilayah") or ""
-    district = request.GET.get("district") or regions.district_of(area)
-    text = (request.GET.get("q") or "").strip()
-    waiting = unassigned_for(user).order_by("village_id")
-    if regency:
-        waiting = waiting.filter(village__code__startswith=f"{regency.code}.")
-    elif area:
-        waiting = waiting.filter(village__code__startswith=f"{area}.")
-    if district:
-        waiting = waiting.filter(village__code__startswith=f"{district}.")
-    if text:
-        waiting = waiting.filter(name__icontains=text)
-    selected = set()
-    bas = list(business_assistants_of(regency.code)) if regency else []
-    if request.method == "POST":
-        if not user.has_perm("assistants.add_assignment"):
+class AssignmentBoardView(RegencyWorkView):
+    """Penugasan: the unassigned cooperatives of the scope (UnassignedFilter), grouped by district,
+    assigned in bulk. The rows are checkboxes in one POST form, grouped under their district, so
+    they are rendered by the template rather than a table."""
+
+    filterset_class = UnassignedFilter
+    template_name = "assistants/assignment_board.html"
+    selected = frozenset()  # the cooperatives ticked in a refused POST stay ticked
+
+    def get_queryset(self):
+        return unassigned_for(self.request.user).order_by("village_id")
+
+    @cached_property
+    def bas(self):
+        return list(business_assistants_of(self.regency.code)) if self.regency else []
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("assistants.add_assignment"):
             raise PermissionDenied
-        selected = posted_ids(request.POST.getlist("cooperatives"))
-        assistant = next((ba for ba in bas if str(ba.pk) == request.POST.get("assistant")), None)
-        chosen = list(unassigned_for(user).filter(pk__in=selected).select_related("village"))
+        self.selected = posted_ids(request.POST.getlist("cooperatives"))
+        assistant = next((ba for ba in self.bas if str(ba.pk) == request.POST.get("assistant")), None)
+        chosen = list(unassigned_for(request.user).filter(pk__in=self.selected).select_related("village"))
         if assistant is None:
             messages.error(request, _("Choose a Business Assistant."))
         elif not chosen:
@@ -332,7 +350,10 @@ def assignment_board(request):
         else:
             try:
                 services.bulk_assign(
-                    assistant=assistant, cooperatives=chosen, by=user, reason=request.POST.get("reason", "")[:300]
+                    assistant=assistant,
+                    cooperatives=chosen,
+                    by=request.user,
+                    reason=request.POST.get("reason", "")[:300],
                 )
             except services.AssignmentRefused as error:
                 _refused(request, error)
@@ -343,85 +364,84 @@ def assignment_board(request):
                     % {"count": len(chosen), "assistant": assistant.name},
                 )
                 return redirect(request.get_full_path())
-    rows = list(waiting.select_related("village__parent")[: MAX_ROWS_ON_BOARD + 1])
-    groups = {}
-    for cooperative in rows[:MAX_ROWS_ON_BOARD]:
-        groups.setdefault(cooperative.village.parent, []).append(cooperative)
-    staffing = staffing_by_regency(user)
-    total, needed, gap = staffing_total(staffing)
-    return render(
-        request,
-        "assistants/assignment_board.html",
-        {
-            "regency": regency,
-            "regencies": regencies_for(user),
-            "districts": districts_for(user, regency.code) if regency else [],
-            "district": district,
-            "q": text,
+        return self.get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(self.object_list.select_related("village__parent")[: MAX_ROWS_ON_BOARD + 1])
+        groups = {}
+        for cooperative in rows[:MAX_ROWS_ON_BOARD]:
+            groups.setdefault(cooperative.village.parent, []).append(cooperative)
+        staffing = staffing_by_regency(self.request.user)
+        total, needed, gap = staffing_total(staffing)
+        return context | {
+            "regency": self.regency,
             "groups": groups.items(),
             "too_many": len(rows) > MAX_ROWS_ON_BOARD,
             "max_rows": MAX_ROWS_ON_BOARD,
-            "bas": bas,
-            "selected": selected,
+            "bas": self.bas,
+            "selected": self.selected,
             "capacity": settings.KDKMP_BA_CAPACITY,
             "staffing": staffing,
             "total": total,
             "bas_needed": needed,
             "gap": gap,
-            "regency_locked": regions.is_regency(scope_code(user)),
-        },
-    )
+        }
 
 
-@login_required
-@permission_required("assistants.view_assignment", raise_exception=True)
-def planner(request):
-    """Preview the planner's proposal for a regency; apply it in one action (all or nothing).
-    What is applied is what was previewed: if the data changed meanwhile, the user sees the new
-    proposal first."""
-    if caseload_assistant_id(request.user):
-        raise PermissionDenied
-    regency = _chosen_regency(request, request.user)
-    if regency is None:
-        staffing = staffing_by_regency(request.user)
-        total, needed, gap = staffing_total(staffing)
-        return render(
-            request,
-            "assistants/planner.html",
-            {
-                "staffing": staffing,
-                "total": total,
-                "bas_needed": needed,
-                "gap": gap,
-                "capacity": settings.KDKMP_BA_CAPACITY,
-            },
-        )
-    plan = plan_regency(regency)
-    if request.method == "POST":
+class PlannerView(RegencyWorkView):
+    """Preview the planner's proposal for a regency (PlannerFilter); apply it in one action (all
+    or nothing). What is applied is what was previewed: if the data changed meanwhile, the user
+    sees the new proposal first. Without a regency: the staffing of each regency in scope."""
+
+    filterset_class = PlannerFilter
+    template_name = "assistants/planner.html"
+
+    def get_queryset(self):
+        return regencies_for(self.request.user)
+
+    @cached_property
+    def plan(self):
+        return plan_regency(self.regency)
+
+    def post(self, request, *args, **kwargs):
+        regency = self.regency
+        if regency is None:
+            return self.get(request, *args, **kwargs)  # no regency, nothing to apply: the staffing
         if not request.user.has_perm("assistants.add_assignment"):
             raise PermissionDenied
-        if request.POST.get("fingerprint") != plan.fingerprint:
+        again = f"{reverse('assistants:planner')}?regency={regency.code}"
+        if request.POST.get("fingerprint") != self.plan.fingerprint:
             messages.warning(request, _("The data changed since the preview: check the new proposal and apply again."))
-            return redirect(f"{reverse('assistants:planner')}?regency={regency.code}")
+            return redirect(again)
         try:
-            created = apply_plan(plan, by=request.user, reason=_("Planner"))
+            created = apply_plan(self.plan, by=request.user, reason=_("Planner"))
         except services.AssignmentRefused as error:
             _refused(request, error)
-            return redirect(f"{reverse('assistants:planner')}?regency={regency.code}")
+            return redirect(again)
         messages.success(
             request,
             _("%(count)s assignments were made in %(regency)s.") % {"count": len(created), "regency": regency.name},
         )
         return redirect(f"{reverse('assistants:board')}?regency={regency.code}")
-    loads = plan.load_after()
-    return render(
-        request,
-        "assistants/planner.html",
-        {
-            "regency": regency,
-            "plan": plan,
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.regency is None:
+            staffing = staffing_by_regency(self.request.user)
+            total, needed, gap = staffing_total(staffing)
+            return context | {
+                "staffing": staffing,
+                "total": total,
+                "bas_needed": needed,
+                "gap": gap,
+                "capacity": settings.KDKMP_BA_CAPACITY,
+            }
+        loads = self.plan.load_after()
+        return context | {
+            "regency": self.regency,
+            "plan": self.plan,
             "loads": loads,
-            "ba_rows": [(ba, ba.load, loads[ba.pk]) for ba in plan.bas],
-            "capacity": plan.capacity,
-        },
-    )
+            "ba_rows": [(ba, ba.load, loads[ba.pk]) for ba in self.plan.bas],
+            "capacity": self.plan.capacity,
+        }

@@ -1,15 +1,13 @@
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 
 from core.history import readable_changes
 from core.list_pages import ListExportMixin, ListPageMixin
-from core.scoping import ScopedViewMixin
-from core.views import FormPageMixin, SaveThroughServiceMixin
+from core.views import FormPageMixin, PageMixin, SaveThroughServiceMixin, ScopedChildMixin, ScopedObjectMixin
 
 from .filters import CooperativeFilter
 from .forms import BoardMemberForm, BusinessUnitForm, CooperativeCreateForm, CooperativeForm
@@ -34,7 +32,7 @@ class CooperativeExportView(ListExportMixin, CooperativeListView):
     export_name = "koperasi"
 
 
-class CooperativeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+class CooperativeDetailView(ScopedObjectMixin, DetailView):
     permission_required = "cooperatives.view_cooperative"
     template_name = "cooperatives/cooperative_detail.html"
 
@@ -54,7 +52,7 @@ class CooperativeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailV
         }
 
 
-class CooperativeCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormPageMixin, CreateView):
+class CooperativeCreateView(PageMixin, FormPageMixin, CreateView):
     permission_required = "cooperatives.add_cooperative"
     model = Cooperative
     form_class = CooperativeCreateForm
@@ -69,7 +67,7 @@ class CooperativeCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormPag
         return response
 
 
-class CooperativeUpdateView(LoginRequiredMixin, PermissionRequiredMixin, ScopedViewMixin, FormPageMixin, UpdateView):
+class CooperativeUpdateView(ScopedObjectMixin, FormPageMixin, UpdateView):
     permission_required = "cooperatives.change_cooperative"
     model = Cooperative
     form_class = CooperativeForm
@@ -84,27 +82,20 @@ class CooperativeUpdateView(LoginRequiredMixin, PermissionRequiredMixin, ScopedV
         return response
 
 
-class CooperativeChildMixin(LoginRequiredMixin, PermissionRequiredMixin, FormPageMixin):
+class CooperativeChildMixin(ScopedChildMixin, FormPageMixin):
     """Board members and business units live on their cooperative's page; the cooperative is
     looked up in the user's scope first, so another region's cooperative is a 404."""
 
+    parent_model = Cooperative
+    parent_url_kwarg = "cooperative_pk"
     template_name = "cooperatives/form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        # Login, then the role's permission (403), then the scope (404), as on every page.
-        if not request.user.is_authenticated or not self.has_permission():
-            return self.handle_no_permission()
-        self.cooperative = get_object_or_404(Cooperative.objects.for_user(request.user), pk=kwargs["cooperative_pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.filter(cooperative=self.cooperative)
+    @property
+    def cooperative(self):
+        return self.parent
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"cooperative": self.cooperative}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"cooperative": self.cooperative}
 
     def get_success_url(self):
         return reverse("cooperatives:detail", args=[self.cooperative.pk])

@@ -1,16 +1,17 @@
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import View
 
 from assistants.models import Assistant
 from cooperatives.models import Cooperative
 from core import regions
 from core.exports import xlsx_response
 from core.scoping import caseload_assistant_id
+from core.views import PageMixin
 
 from .charts import bar_chart
 from .selectors import DASHBOARD_MILESTONES, dashboard_for
@@ -34,13 +35,23 @@ def _milestone_labels():
     return [(m, labels[m]) for m in DASHBOARD_MILESTONES]
 
 
-@login_required
-def dashboard(request):
+class DashboardView(PageMixin, View):
     """Coverage, staffing gap, caseloads and milestones for a region of the user's scope.
     A BA's own login starts on their caseload instead (they see nothing beyond it)."""
-    assistant_id = caseload_assistant_id(request.user)
-    if assistant_id:
-        return redirect("assistants:detail", pk=assistant_id)
+
+    permission_required = ()  # every role has the home page
+
+    def get(self, request):
+        assistant_id = caseload_assistant_id(request.user)
+        if assistant_id:
+            return redirect("assistants:detail", pk=assistant_id)
+        return dashboard_page(request)
+
+
+dashboard = DashboardView.as_view()  # the home page (kdkmp/urls.py)
+
+
+def dashboard_page(request):
     data = dashboard_for(request.user, request.GET.get("wilayah"))
     if data is None:
         raise Http404

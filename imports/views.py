@@ -12,13 +12,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from core.exports import dataset_response, file_response
+from core.views import PageMixin
 
 from . import registry
 from .forms import ImportForm
@@ -37,14 +37,10 @@ def upload_dir():
     return path
 
 
-class ImportPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    permission_required = "imports.run_import"
-    raise_exception = False
+class ImportPermissionMixin(PageMixin):
+    """Every import page: the province admins' right to import (anonymous → login, else 403)."""
 
-    def handle_no_permission(self):
-        if self.request.user.is_authenticated:
-            self.raise_exception = True  # logged in without the right: 403, not a login loop
-        return super().handle_no_permission()
+    permission_required = "imports.run_import"
 
 
 class ImportView(ImportPermissionMixin, View):

@@ -2,19 +2,19 @@ import datetime as dt
 import logging
 import sys
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
+from django.views.generic import TemplateView
 
 from assistants.models import Assignment, Assistant
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative
 from core.history import readable_changes
 from core.scoping import scope_q
+from core.views import PageMixin
 from trainings.models import Attendance, Enrollment
 
 logger = logging.getLogger(__name__)
@@ -86,31 +86,32 @@ def _date(value):
         return None
 
 
-@login_required
-@permission_required("accounts.view_audit", raise_exception=True)
-def audit(request):
+class AuditView(PageMixin, TemplateView):
     """Search the change history of the user's region: what changed, who, when, why."""
-    kinds = {entry[0]: entry[1:] for entry in AUDITED}
-    kind = request.GET.get("jenis") if request.GET.get("jenis") in kinds else "koperasi"
-    label, model, region_field, text_field, related, describe = kinds[kind]
-    records = model.history.filter(scope_q(request.user, region_field))
-    author = (request.GET.get("oleh") or "").strip()
-    text = (request.GET.get("q") or "").strip()
-    since, until = _date(request.GET.get("dari")), _date(request.GET.get("sampai"))
-    if author:
-        records = records.filter(
-            Q(history_user__username__icontains=author) | Q(history_user__first_name__icontains=author)
-        )
-    if text:
-        records = records.filter(**{f"{text_field}__icontains": text})
-    if since:
-        records = records.filter(history_date__date__gte=since)
-    if until:
-        records = records.filter(history_date__date__lte=until)
-    return render(
-        request,
-        "audit.html",
-        {
+
+    permission_required = "accounts.view_audit"
+    template_name = "audit.html"
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        kinds = {entry[0]: entry[1:] for entry in AUDITED}
+        kind = params.get("jenis") if params.get("jenis") in kinds else "koperasi"
+        label, model, region_field, text_field, related, describe = kinds[kind]
+        records = model.history.filter(scope_q(self.request.user, region_field))
+        author = (params.get("oleh") or "").strip()
+        text = (params.get("q") or "").strip()
+        since, until = _date(params.get("dari")), _date(params.get("sampai"))
+        if author:
+            records = records.filter(
+                Q(history_user__username__icontains=author) | Q(history_user__first_name__icontains=author)
+            )
+        if text:
+            records = records.filter(**{f"{text_field}__icontains": text})
+        if since:
+            records = records.filter(history_date__date__gte=since)
+        if until:
+            records = records.filter(history_date__date__lte=until)
+        return super().get_context_data(**kwargs) | {
             "kinds": [(key, value[0]) for key, value in kinds.items()],
             "kind": kind,
             "label": label,
@@ -118,10 +119,12 @@ def audit(request):
             "limit": AUDIT_LIMIT,
             "author": author,
             "q": text,
-            "since": request.GET.get("dari", ""),
-            "until": request.GET.get("sampai", ""),
-        },
-    )
+            "since": params.get("dari", ""),
+            "until": params.get("sampai", ""),
+        }
+
+
+audit = AuditView.as_view()
 
 
 # SQLSTATE classes of a lost or refused connection (PostgreSQL): 08 connection exception,

@@ -5,11 +5,11 @@ the province's cohorts but only the province changes them."""
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -18,6 +18,7 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 from assistants.models import Assistant
 from core.forms import posted_ids
 from core.list_pages import ListExportMixin, ListPageMixin
+from core.views import PageMixin, ScopedChildMixin, ScopedObjectMixin
 
 from . import services
 from .filters import CohortFilter, ParticipantFilter, ProgramFilter
@@ -55,13 +56,10 @@ class ProgramListView(ListPageMixin):
         return {"editable_ids": set(editable) if user.has_perm("trainings.change_trainingprogram") else set()}
 
 
-class ProgramFormMixin(LoginRequiredMixin, PermissionRequiredMixin):
+class ProgramFormMixin(PageMixin):
     model = TrainingProgram
     form_class = ProgramForm
     template_name = "trainings/form.html"
-
-    def get_queryset(self):
-        return TrainingProgram.objects.for_user(self.request.user)
 
     def get_success_url(self):
         return reverse("trainings:program_list")
@@ -81,7 +79,7 @@ class ProgramCreateView(ProgramFormMixin, CreateView):
         return super().form_valid(form)
 
 
-class ProgramUpdateView(ProgramFormMixin, UpdateView):
+class ProgramUpdateView(ScopedObjectMixin, ProgramFormMixin, UpdateView):
     permission_required = "trainings.change_trainingprogram"
     extra_context = {"page_title": _("Edit training program")}
 
@@ -103,13 +101,10 @@ class CohortListView(ListPageMixin):
         return cohorts_for(self.request.user)
 
 
-class CohortFormMixin(LoginRequiredMixin, PermissionRequiredMixin):
+class CohortFormMixin(PageMixin):
     model = Cohort
     form_class = CohortForm
     template_name = "trainings/form.html"
-
-    def get_queryset(self):
-        return Cohort.objects.editable_by(self.request.user)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"user": self.request.user}
@@ -133,33 +128,43 @@ class CohortCreateView(CohortFormMixin, CreateView):
         return initial
 
 
-class CohortUpdateView(CohortFormMixin, UpdateView):
+class CohortUpdateView(ScopedObjectMixin, CohortFormMixin, UpdateView):
     permission_required = "trainings.change_cohort"
     extra_context = {"page_title": _("Edit cohort")}
 
+    def get_queryset(self):
+        # Only a cohort held in the user's own scope is changed here; a followed one is a 404.
+        return Cohort.objects.editable_by(self.request.user)
 
-class CohortMixin(LoginRequiredMixin, PermissionRequiredMixin):
+
+class CohortMixin(ScopedChildMixin):
     """Pages under one cohort. Reading needs the cohort visible to the user; writing (any
     method but GET/HEAD, or `write_view = True`) needs it held in the user's own scope."""
 
+    parent_model = Cohort
+    parent_url_kwarg = "cohort_pk"
     write_view = False
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not self.has_permission():
-            return self.handle_no_permission()  # a read-only head gets a 403 before any lookup
-        writing = self.write_view or request.method not in ("GET", "HEAD")
-        cohorts = Cohort.objects.editable_by(request.user) if writing else Cohort.objects.for_user(request.user)
-        self.cohort = get_object_or_404(cohorts.select_related("program", "region"), pk=kwargs["cohort_pk"])
-        self.can_edit = (
-            request.user.has_perm("trainings.change_cohort")
-            and Cohort.objects.editable_by(request.user).filter(pk=self.cohort.pk).exists()
+    def get_parent_queryset(self):
+        user = self.request.user
+        writing = self.write_view or self.request.method not in ("GET", "HEAD")
+        cohorts = Cohort.objects.editable_by(user) if writing else Cohort.objects.for_user(user)
+        return cohorts.select_related("program", "region")
+
+    @property
+    def cohort(self):
+        return self.parent
+
+    @cached_property
+    def can_edit(self):
+        user = self.request.user
+        return (
+            user.has_perm("trainings.change_cohort")
+            and Cohort.objects.editable_by(user).filter(pk=self.cohort.pk).exists()
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"cohort": self.cohort, "can_edit": self.can_edit}
+        return super().get_context_data(**kwargs) | {"can_edit": self.can_edit}
 
 
 class CohortDetailView(CohortMixin, ListPageMixin):
@@ -326,24 +331,24 @@ class ParticipantExportView(ListExportMixin, ParticipantListView):
     export_name = "peserta-pelatihan"
 
 
-class ParticipantMixin(LoginRequiredMixin, PermissionRequiredMixin):
+class ParticipantMixin(ScopedObjectMixin):
     """One enrollment, found in the user's scope (and its cohort visible); writes also need the
-    cohort held in the user's scope."""
+    cohort held in the user's scope (else a 404, before the handler)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not self.has_permission():
-            return self.handle_no_permission()
-        self.enrollment = get_object_or_404(participants_for(request.user), pk=kwargs["pk"])
+    def get_queryset(self):
+        return participants_for(self.request.user)
+
+    def load_objects(self):
+        super().load_objects()
+        user = self.request.user
+        self.enrollment = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
         self.cohort = self.enrollment.cohort
         self.can_edit = (
-            request.user.has_perm("trainings.change_enrollment")
-            and Cohort.objects.editable_by(request.user).filter(pk=self.cohort.pk).exists()
+            user.has_perm("trainings.change_enrollment")
+            and Cohort.objects.editable_by(user).filter(pk=self.cohort.pk).exists()
         )
-        if request.method not in ("GET", "HEAD") and not self.can_edit:
+        if self.request.method not in ("GET", "HEAD") and not self.can_edit:
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ParticipantDetailView(ParticipantMixin, UpdateView):
@@ -416,7 +421,7 @@ class ParticipantActionView(ParticipantMixin, View):
         return redirect(reverse("trainings:participant_detail", args=[enrollment.pk]))
 
 
-class CertificateView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+class CertificateView(ScopedObjectMixin, DetailView):
     """A printable certificate; only for a completion with a certificate number."""
 
     permission_required = "trainings.view_enrollment"
@@ -444,7 +449,7 @@ class AttendanceListView(CohortMixin, TemplateView):
         return super().get_context_data(**kwargs) | {"rows": rows, "days": days}
 
 
-class CoverageView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class CoverageView(PageMixin, TemplateView):
     permission_required = "trainings.view_enrollment"
     template_name = "trainings/coverage.html"
 

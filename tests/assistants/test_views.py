@@ -196,3 +196,29 @@ def test_a_ba_with_a_caseload_keeps_role_and_regency(login):
     assert response.status_code == 200 and response.context["handover_url"]
     ba.refresh_from_db()
     assert ba.role == "BA"
+
+
+def test_planner_for_the_province_chooses_a_regency(login, free_kota_jambi, new_ba):
+    client = login("admin.provinsi")
+    url = reverse("assistants:planner")
+    response = client.get(url)
+    assert "plan" not in response.context and response.context["staffing"]
+    assert 'name="regency"' in response.content.decode()  # the PlannerFilter form
+    plan = client.get(url, {"wilayah": "15.71.01"}).context["plan"]  # a dashboard code names its regency
+    assert len(plan.proposals) == 20
+    # The apply form repeats its regency, so a POST to the bare address applies that regency's plan.
+    response = client.post(url, {"regency": "15.71", "fingerprint": plan.fingerprint})
+    assert response.url == f"{reverse('assistants:board')}?regency=15.71"
+    assert Assignment.objects.active().filter(cooperative__in=free_kota_jambi).count() == 20
+
+
+def test_a_refused_bulk_assign_keeps_the_ticks_and_the_filter(login, free_kota_jambi, new_ba):
+    client = login("admin.provinsi")
+    url = reverse("assistants:board") + "?regency=15.71&q=" + free_kota_jambi[0].name[:6]
+    response = client.post(url, {"cooperatives": [free_kota_jambi[0].pk]})
+    assert response.status_code == 200  # no BA chosen: refused, nothing assigned
+    assert Assignment.objects.active().filter(cooperative=free_kota_jambi[0]).count() == 0
+    assert response.context["selected"] == {free_kota_jambi[0].pk}
+    assert response.context["regency"].code == "15.71"
+    shown = [c for _d, cooperatives in response.context["groups"] for c in cooperatives]
+    assert free_kota_jambi[0] in shown and all(free_kota_jambi[0].name[:6].lower() in c.name.lower() for c in shown)
