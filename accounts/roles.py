@@ -23,26 +23,41 @@ _TRAINING_MODELS = ["trainingprogram", "cohort", "enrollment", "attendance"]
 _VIEW += [f"trainings.view_{m}" for m in _TRAINING_MODELS]
 _EDIT += [f"trainings.{a}_{m}" for m in _TRAINING_MODELS for a in ("add", "change")]
 
+# Field reports: a BA writes its own monthly report and raises the problems of its caseload; the
+# PMO reviews its area's reports and follows problems up; Dinas staff may write a report on a
+# BA's behalf and follow problems up; the head reads.
+_REPORT_VIEW = ["reports.view_monthlyreport", "reports.view_fieldproblem"]
+_REPORT_WRITE = ["reports.add_monthlyreport", "reports.change_monthlyreport", "reports.add_fieldproblem"]
+_PROBLEM_FOLLOW_UP = ["reports.change_fieldproblem"]
+_REVIEW = ["reports.review_monthlyreport"]
+_VIEW += _REPORT_VIEW
+
 # Full NIK numbers only for the roles that keep people's data; everyone else sees them masked.
 _FULL_NIK = ["cooperatives.view_full_nik"]
 _USERS = ["accounts.view_user", "accounts.add_user", "accounts.change_user", "accounts.view_audit"]
 
 ROLE_PERMISSIONS = {
-    PROVINCE_ADMIN: _VIEW + _EDIT + _FULL_NIK + _USERS + ["imports.run_import", "imports.view_importlog"],
-    REGENCY_STAFF: _VIEW + _EDIT + _FULL_NIK,
+    PROVINCE_ADMIN: _VIEW
+    + _EDIT
+    + _FULL_NIK
+    + _USERS
+    + _REPORT_WRITE
+    + _PROBLEM_FOLLOW_UP
+    + ["imports.run_import", "imports.view_importlog"],
+    REGENCY_STAFF: _VIEW + _EDIT + _FULL_NIK + _REPORT_WRITE + _PROBLEM_FOLLOW_UP,
     HEAD: _VIEW,
     # PMO: the area's BAs and cooperatives, read-only. BA: read-only and narrowed to the
     # BA's own caseload (the user linked to the BA; see core.scoping).
-    PMO: _VIEW,
-    BA: _VIEW + ["accounts.caseload_only"],
+    PMO: _VIEW + _REVIEW + _PROBLEM_FOLLOW_UP + ["reports.add_fieldproblem"],
+    BA: _VIEW + _REPORT_WRITE + ["accounts.caseload_only"],
 }
 
 ROLE_LABELS = {
     PROVINCE_ADMIN: _("Province administrator"),
     REGENCY_STAFF: _("Regency/city Dinas staff"),
     HEAD: _("Head of office (read-only)"),
-    PMO: _("PMO (read-only, own area)"),
-    BA: _("Business Assistant (read-only, own caseload)"),
+    PMO: _("PMO (reviews the area's reports, follows problems up)"),
+    BA: _("Business Assistant (own caseload, writes its monthly report)"),
 }
 
 

@@ -37,14 +37,15 @@ def _milestone_labels():
 
 class DashboardView(PageMixin, View):
     """Coverage, staffing gap, caseloads and milestones for a region of the user's scope.
-    A BA's own login starts on their caseload instead (they see nothing beyond it)."""
+    A BA's own login starts on its month's work ("Tugas saya") instead: it sees nothing beyond
+    its caseload."""
 
     permission_required = ()  # every role has the home page
 
     def get(self, request):
         assistant_id = caseload_assistant_id(request.user)
         if assistant_id:
-            return redirect("assistants:detail", pk=assistant_id)
+            return redirect("reports:my_work")
         return dashboard_page(request)
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "assistants",
     "dashboards",
     "trainings",
+    "reports",
     "demo",
 ]
 
@@ -244,6 +245,8 @@ LOGGING = {
 # Domain settings.
 KDKMP_BA_CAPACITY = env.int("KDKMP_BA_CAPACITY", default=10)
 KDKMP_PAGE_SIZE = env.int("KDKMP_PAGE_SIZE", default=25)
+# A BA's monthly report is due on this day of the next month; submitted later, it is marked late.
+KDKMP_REPORT_DUE_DAY = env.int("KDKMP_REPORT_DUE_DAY", default=5)
 # Dashboard figures are kept this long, keyed on the newest change records and row ids (so any
 # change made in the app shows at once); 0 turns the cache off. This only bounds how long raw SQL
 # updates can go unseen.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("pengguna/", include("accounts.urls")),
     path("audit/", audit, name="audit"),
     path("impor/", include("imports.urls")),
+    path("", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Every admin view goes through its ModelAdmin's scoped queryset (kdkmp/admin_urls.py).
     path("admin/", scoped_admin_urls(admin.site)),

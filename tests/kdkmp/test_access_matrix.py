@@ -12,17 +12,21 @@ import datetime as dt
 import pytest
 from django.contrib import admin
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import User
 from assistants.models import Assignment, Assistant
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative
 from cooperatives.services import load_regions
+from reports import services as report_services
 from trainings.models import Cohort, Enrollment, TrainingProgram
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "admin.provinsi", "kepala.dinas", "staf.kotajambi", "pmo.kotajambi", "ba.kotajambi"]
 OUTSIDE_PROVINCE = "17"  # Bengkulu: outside every demo user's scope
+# Last month: its days are past, and the demo's own reports (Oct and Nov 2025) are not touched.
+REPORT_MONTH = report_services.previous_month(report_services.month_start(timezone.localdate()))
 
 # name: (method, permission, object key or None, does a BA's own login see the "in" object?)
 PAGES = {
@@ -74,6 +78,21 @@ PAGES = {
     "imports:template": ("GET", "imports.run_import", "kind", True),
     "imports:confirm": ("POST", "imports.run_import", "token", True),
     "imports:failed_rows": ("GET", "imports.run_import", "token", True),
+    "reports:my_work": ("GET", "reports.view_monthlyreport", None, True),
+    "reports:queue": ("GET", "reports.view_monthlyreport", None, True),
+    "reports:recap": ("GET", "reports.view_monthlyreport", None, True),
+    "reports:approve_many": ("POST", "reports.review_monthlyreport", None, True),
+    "reports:open": ("POST", "reports.change_monthlyreport", "assistant_period", True),
+    "reports:detail": ("GET", "reports.view_monthlyreport", "report", True),
+    "reports:submit": ("POST", "reports.change_monthlyreport", "report", True),
+    "reports:review": ("POST", "reports.review_monthlyreport", "report", True),
+    "reports:section": ("GET", "reports.view_monthlyreport", "section", True),
+    "reports:activity_add": ("POST", "reports.change_monthlyreport", "section", True),
+    "reports:activity_delete": ("POST", "reports.change_monthlyreport", "activity", True),
+    "reports:problems": ("GET", "reports.view_fieldproblem", None, True),
+    "reports:problem_export": ("GET", "reports.view_fieldproblem", "fmt", True),
+    "reports:problem_create": ("GET", "reports.add_fieldproblem", None, True),
+    "reports:problem_detail": ("GET", "reports.view_fieldproblem", "problem", True),
 }
 # Keys that are plain URL arguments rather than objects: (arguments, expected when allowed).
 FIXED_ARGS = {"fmt": (["xlsx"], 200), "kind": (["cooperatives"], 200), "token": (["tidak-ada"], 404)}
@@ -160,6 +179,27 @@ def objects(demo):
         "enrollment": Enrollment.objects.create(cohort=far_cohort, board_member=member, region_id=village),
         "user": User.objects.create_user("staf.bengkulu", scope_region_id="17", password="x-Sandi-123"),
     }
+    for side in (inside, outside):  # a report, a section, an activity and a problem on each side
+        ba_here = side["assistant"]
+        report = report_services.open_report(ba_here, REPORT_MONTH, by=None)
+        section = report.sections.select_related("cooperative").first()
+        activity = report_services.add_activity(
+            section, by=None, date=section.accompanied_from, mode="phone", area="plans", outcome="Rencana usaha"
+        )
+        side |= {
+            "report": report,
+            "section": section,
+            "activity": activity,
+            "problem": report_services.raise_problem(
+                assistant=ba_here,
+                cooperative=section.cooperative,
+                category="LAHAN",
+                severity="high",
+                description="Lahan",
+                by=None,
+            ),
+            "assistant_period": (ba_here, REPORT_MONTH),
+        }
     return {"in": inside, "out": outside}
 
 
@@ -180,6 +220,10 @@ def build_url(name, key, objects):
         return reverse(name, args=[obj.pk, "close"])
     if key == "enrollment_withdraw":
         return reverse(name, args=[obj.pk, "withdraw"])
+    if key == "assistant_period":
+        return reverse(name, args=[obj[0].pk, obj[1].strftime("%Y-%m")])
+    if key in ("section", "activity"):
+        return reverse(name, args=[obj.report_id if key == "section" else obj.section.report_id, obj.pk])
     return reverse(name, args=[obj.pk])
 
 
@@ -202,6 +246,10 @@ def expected(role, user, name, method, permission, key, ba_sees, where):
         return {403}
     if role == "ba.kotajambi" and name in ("assistants:board", "assistants:planner"):
         return {403}  # a BA's own login works on its caseload, not the regency's
+    if name in ("reports:my_work", "reports:problem_create") and role != "ba.kotajambi":
+        return {302}  # office logins have no caseload of their own: they go to the report queue
+    if name == "reports:activity_add":
+        return {400}  # an empty activity is refused with the form
     return {302, 200} if method == "POST" else {200}
 
 

@@ -15,12 +15,14 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import User
 from assistants.models import Assignment, Assistant
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
 from cooperatives.services import load_regions
 from imports.models import ImportLog
+from reports import services as report_services
 from trainings.models import Attendance, Cohort, Enrollment, TrainingProgram
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +108,12 @@ def admin_objects(demo):
             "accounts.user": user,
             "imports.importlog": ImportLog.objects.create(
                 user=user, kind="cooperatives", channel="page", file_name="x.csv", outcome="imported"
+            ),
+            "reports.monthlyreport": report_services.open_report(
+                ba_of_coop, report_services.previous_month(report_services.month_start(timezone.localdate())), by=None
+            ),
+            "reports.fieldproblem": report_services.raise_problem(
+                assistant=ba_of_coop, cooperative=coop, category="LAHAN", severity="low", description="x", by=None
             ),
         }
         for obj in objects.values():  # demo rows are bulk-loaded: give each a version to open

@@ -14,7 +14,7 @@ def test_ba_login_sees_only_the_own_caseload(login):
     caseload = set(Assignment.objects.active().filter(assistant=ba).values_list("cooperative_id", flat=True))
     assert len(caseload) >= 9
     client = login("ba.kotajambi")
-    assert client.get(reverse("home")).url == ba.get_absolute_url()
+    assert client.get(reverse("home")).url == reverse("reports:my_work")
     listed = client.get(reverse("cooperatives:list"), {"page": 1}).context["table"]
     assert listed.paginator.count == len(caseload)
     outside = Cooperative.objects.filter(village__code__startswith="15.71.").exclude(pk__in=caseload).first()

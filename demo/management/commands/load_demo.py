@@ -7,6 +7,7 @@ from cooperatives.models import Cooperative, Region
 from cooperatives.services import load_regions
 from demo.assistants import seed_assignments, seed_assistants
 from demo.cooperatives import seed_cooperatives
+from demo.reports import seed_reports
 from demo.trainings import seed_trainings
 from demo.users import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from trainings.models import Cohort
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         created = seed_trainings(JAMBI)
         self.stdout.write(f"Training cohorts: {Cohort.objects.count():,} ({created:,} new).")
         seed_demo_users()
+        created = seed_reports(JAMBI)
+        self.stdout.write(f"Field reports for Oct and Nov 2025: {created:,} new.")
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f} s."))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, _full_name, scope, group, _staff in DEMO_USERS:

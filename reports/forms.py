@@ -1,0 +1,140 @@
+"""Forms of the field-report pages; phone first: one column, large controls, no tables."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cooperatives.models import Cooperative
+from core.forms import DATE_WIDGET, IdMultipleChoiceField
+
+from .models import Activity, FieldProblem
+from .services import MILESTONE_FIELDS
+
+BIG = {"class": "form-control form-control-lg"}
+BIG_SELECT = {"class": "form-select form-select-lg"}
+
+
+def _big(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            continue
+        css = BIG_SELECT if isinstance(widget, forms.Select) else BIG
+        widget.attrs.setdefault("class", css["class"])
+
+
+class SectionForm(forms.Form):
+    """One cooperative's part of the report: no visit, progress, the changes to apply."""
+
+    no_visit_reason = forms.CharField(
+        label=_("No visit this month, because"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only if there was no activity with this cooperative this month."),
+    )
+    progress_note = forms.CharField(
+        label=_("Progress this month"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    members_count = forms.IntegerField(label=_("Members now"), required=False, min_value=0, max_value=1_000_000)
+
+    def __init__(self, *args, cooperative=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Cooperative.MILESTONES)
+        for field in MILESTONE_FIELDS:
+            reached = getattr(cooperative, field, None) if cooperative else None
+            self.fields[field] = forms.DateField(
+                label=labels[field],
+                required=False,
+                widget=DATE_WIDGET,
+                help_text=_("Recorded: %(day)s") % {"day": reached.strftime("%d/%m/%Y")} if reached else "",
+            )
+        _big(self)
+
+    def changes(self):
+        data = self.cleaned_data
+        return {field: data.get(field) for field in ["members_count", *MILESTONE_FIELDS] if data.get(field) is not None}
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["date", "mode", "area", "participants", "outcome", "next_step", "next_step_date"]
+        widgets = {
+            "date": DATE_WIDGET,
+            "next_step_date": DATE_WIDGET,
+            "mode": forms.RadioSelect,
+            "participants": forms.CheckboxSelectMultiple,
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = {"participants": IdMultipleChoiceField}
+
+    def __init__(self, *args, section, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = section.cooperative.board_members.in_position_order()
+        self.fields["participants"].required = False
+        self.fields["mode"].choices = Activity.Mode.choices
+        _big(self)
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary of the month"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    next_month_plan = forms.CharField(
+        label=_("Plan for next month"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _big(self)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("return", _("Return for correction"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when returning: say what has to be fixed."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _big(self)
+
+
+class ProblemForm(forms.ModelForm):
+    class Meta:
+        model = FieldProblem
+        fields = ["cooperative", "category", "severity", "description", "due_date"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "due_date": DATE_WIDGET}
+
+    def __init__(self, *args, cooperatives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cooperative"].queryset = cooperatives
+        self.fields["cooperative"].empty_label = _("The whole caseload")
+        _big(self)
+
+
+class ProblemActionForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[
+            ("note", _("Add a follow-up note")),
+            ("escalate", _("Escalate to the next level")),
+            ("resolve", _("Resolved")),
+            ("not_solvable", _("Close as not solvable")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    due_date = forms.DateField(label=_("Follow up by"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _big(self)

@@ -1,0 +1,484 @@
+"""The rules of field reports and field problems. Every page, the admin and the import call
+these; each write is one transaction, and the report row is locked while its status changes, so
+two reviewers (or a reviewer and the BA) cannot both act on the same version.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from assistants.models import Assignment, Assistant
+from cooperatives.models import Cooperative
+
+from .models import Activity, FieldProblem, MonthlyReport, ProblemNote, ReportCooperative, month_label
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# What a BA may report as changed for a cooperative; applied to it when the report is approved.
+MILESTONE_FIELDS = [field for field, _label in Cooperative.MILESTONES]
+CHANGE_FIELDS = ["members_count", *MILESTONE_FIELDS]
+
+
+# --- months -----------------------------------------------------------------------------------
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month_end(month) + dt.timedelta(days=1)).replace(day=1)
+
+
+def previous_month(month: dt.date) -> dt.date:
+    return (month - dt.timedelta(days=1)).replace(day=1)
+
+
+def parse_period(text: str) -> dt.date | None:
+    """ "2025-11" → 1 Nov 2025; None for anything else."""
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        return dt.date(year, month, 1)
+    except (TypeError, ValueError):
+        return None
+
+
+def due_date(month: dt.date) -> dt.date:
+    """Day KDKMP_REPORT_DUE_DAY of the next month (clipped to that month's length)."""
+    following = next_month(month)
+    day = min(max(1, settings.KDKMP_REPORT_DUE_DAY), calendar.monthrange(following.year, following.month)[1])
+    return following.replace(day=day)
+
+
+def is_overdue(month: dt.date, today: dt.date | None = None) -> bool:
+    return (today or timezone.localdate()) > due_date(month)
+
+
+# --- the caseload of a month --------------------------------------------------------------------
+
+
+def caseload_in_month(assistant: Assistant, month: dt.date) -> dict[int, tuple[dt.date, dt.date]]:
+    """The cooperatives `assistant` accompanied on any day of `month`, each with the days: an
+    assignment ended mid-month or started mid-month counts for its own days (a transfer puts the
+    cooperative in both BAs' reports). One query."""
+    first, last = month, month_end(month)
+    days: dict[int, tuple[dt.date, dt.date]] = {}
+    rows = Assignment.objects.filter(assistant=assistant, start_date__lte=last).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=first)
+    )
+    for cooperative_id, start, end in rows.values_list("cooperative_id", "start_date", "end_date"):
+        since, until = max(start, first), min(end or last, last)
+        if cooperative_id in days:  # accompanied twice in the month: the whole span
+            since, until = min(since, days[cooperative_id][0]), max(until, days[cooperative_id][1])
+        days[cooperative_id] = (since, until)
+    return days
+
+
+def _refuse_unless_editable(report: MonthlyReport) -> None:
+    if not report.is_editable:
+        raise ValidationError(
+            _("This report is %(status)s and cannot be changed now.") % {"status": report.get_status_display()},
+            code="report_not_editable",
+        )
+
+
+def _lock(report: MonthlyReport) -> MonthlyReport:
+    return MonthlyReport.objects.select_for_update().get(pk=report.pk)
+
+
+@transaction.atomic
+def open_report(assistant: Assistant, month: dt.date, *, by: User | None) -> MonthlyReport:
+    """The BA's report for `month`, created as a draft if needed. While it can still change, its
+    sections follow the month's caseload (a cooperative handed over later in the month joins;
+    one no longer accompanied that month leaves unless something was written for it), and the
+    open problems of those cooperatives move to this BA (they carry over until resolved)."""
+    if assistant.role != Assistant.Role.BA:
+        raise ValidationError(_("Only a Business Assistant writes a monthly report."), code="not_a_ba")
+    month = month_start(month)
+    if month > month_start(timezone.localdate()):
+        raise ValidationError(_("A report cannot be opened for a month that has not started."), code="future_month")
+    report, created = MonthlyReport.objects.get_or_create(assistant=assistant, month=month)
+    if created:
+        report.history.filter(history_type="+").update(history_user=by)
+    if report.is_editable:
+        sync_sections(report)
+    return report
+
+
+def sync_sections(report: MonthlyReport) -> None:
+    days = caseload_in_month(report.assistant, report.month)
+    existing = {
+        s.cooperative_id: s
+        for s in report.sections.annotate(n_activities=Count("activities")).select_related("cooperative")
+    }
+    for cooperative_id, (since, until) in days.items():
+        section = existing.get(cooperative_id)
+        if section is None:
+            ReportCooperative.objects.create(
+                report=report, cooperative_id=cooperative_id, accompanied_from=since, accompanied_until=until
+            )
+        elif (section.accompanied_from, section.accompanied_until) != (since, until):
+            section.accompanied_from, section.accompanied_until = since, until
+            section.save(update_fields=["accompanied_from", "accompanied_until"])
+    for cooperative_id, section in existing.items():
+        if cooperative_id not in days and not section.n_activities and not section.no_visit_reason:
+            section.delete()
+    if days:
+        FieldProblem.objects.open().filter(cooperative_id__in=list(days)).exclude(assistant=report.assistant).filter(
+            cooperative__assignments__assistant=report.assistant, cooperative__assignments__end_date__isnull=True
+        ).update(assistant=report.assistant)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def clean_changes(changes: Mapping[str, object]) -> dict[str, object]:
+    """The reported changes as stored: known fields only, dates as ISO text, members as a number."""
+    cleaned: dict[str, object] = {}
+    errors = []
+    for field, value in changes.items():
+        if field not in CHANGE_FIELDS:
+            raise ValidationError(_("“%(field)s” cannot be reported.") % {"field": field}, code="unknown_change")
+        if value in (None, ""):
+            continue
+        if field == "members_count":
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                number = -1
+            if not 0 <= number <= 1_000_000:
+                errors.append(_("The members count must be a whole number of at least 0."))
+                continue
+            cleaned[field] = number
+        else:
+            day = value if isinstance(value, dt.date) else parse_date(str(value))
+            if day is None:
+                errors.append(_("“%(value)s” is not a date.") % {"value": value})
+                continue
+            if day > timezone.localdate():
+                errors.append(_("A milestone cannot be in the future."))
+                continue
+            cleaned[field] = day.isoformat()
+    if errors:
+        raise ValidationError(errors, code="bad_change")
+    return cleaned
+
+
+@transaction.atomic
+def save_section(
+    section: ReportCooperative,
+    *,
+    no_visit_reason: str = "",
+    progress_note: str = "",
+    changes: Mapping[str, object] | None = None,
+    by: User | None,
+) -> ReportCooperative:
+    _refuse_unless_editable(_lock(section.report))
+    section.no_visit_reason = (no_visit_reason or "").strip()[:500]
+    section.progress_note = (progress_note or "").strip()[:2000]
+    section.changes = clean_changes(changes or {})
+    section._history_user = by
+    section.save()
+    return section
+
+
+@transaction.atomic
+def save_summary(report: MonthlyReport, *, summary: str, next_month_plan: str, by: User | None) -> MonthlyReport:
+    locked = _lock(report)
+    _refuse_unless_editable(locked)
+    locked.summary, locked.next_month_plan = (summary or "").strip()[:4000], (next_month_plan or "").strip()[:4000]
+    locked._history_user = by
+    locked.save(update_fields=["summary", "next_month_plan", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def add_activity(
+    section: ReportCooperative, *, participants: Iterable[int] = (), by: User | None, **fields
+) -> Activity:
+    """An activity with a cooperative; its date lies in the days the BA accompanied it, and its
+    participants are that cooperative's board members."""
+    _refuse_unless_editable(_lock(section.report))
+    activity = Activity(section=section, **fields)
+    activity.full_clean(exclude=["section"])
+    if not section.accompanied_from <= activity.date <= section.accompanied_until:
+        raise ValidationError(
+            {
+                "date": _("The date must lie between %(start)s and %(end)s, the days you accompanied it this month.")
+                % {
+                    "start": section.accompanied_from.strftime("%d/%m/%Y"),
+                    "end": section.accompanied_until.strftime("%d/%m/%Y"),
+                }
+            }
+        )
+    if activity.date > timezone.localdate():
+        raise ValidationError({"date": _("An activity cannot be in the future.")})
+    if activity.next_step_date and activity.next_step_date < activity.date:
+        raise ValidationError({"next_step_date": _("The next step cannot come before the activity.")})
+    board = set(section.cooperative.board_members.values_list("pk", flat=True))
+    chosen = set(participants)
+    if not chosen <= board:
+        raise ValidationError({"participants": _("Choose board members of this cooperative.")})
+    activity._history_user = by
+    activity.save()
+    activity.participants.set(chosen)
+    if section.no_visit_reason:  # an activity answers "no visit"
+        section.no_visit_reason = ""
+        section.save(update_fields=["no_visit_reason"])
+    return activity
+
+
+@transaction.atomic
+def delete_activity(activity: Activity, *, by: User | None) -> None:
+    _refuse_unless_editable(_lock(activity.section.report))
+    activity._history_user = by
+    activity.delete()
+
+
+def missing_sections(report: MonthlyReport) -> list[ReportCooperative]:
+    """The sections with neither an activity nor a "no visit, because ..." (one query)."""
+    return list(
+        report.sections.annotate(n_activities=Count("activities"))
+        .filter(n_activities=0, no_visit_reason="")
+        .select_related("cooperative")
+        .order_by("cooperative__name")
+    )
+
+
+# --- the review chain ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit(report: MonthlyReport, *, by: User) -> MonthlyReport:
+    """Send the report for review. Every cooperative of the month's caseload needs an activity
+    or a reason for no visit; the refusal names each one. Late is decided by the first
+    submission (a returned report resubmitted after the due date stays as it was)."""
+    locked = _lock(report)
+    _refuse_unless_editable(locked)
+    if month_start(timezone.localdate()) < locked.month:
+        raise ValidationError(_("A report cannot be submitted before its month has started."), code="future_month")
+    sync_sections(locked)
+    missing = missing_sections(locked)
+    if not locked.sections.exists():
+        raise ValidationError(_("This report has no cooperatives: there was no caseload this month."), code="empty")
+    if missing:
+        names = ", ".join(s.cooperative.name for s in missing)
+        raise ValidationError(
+            _("Still missing: an activity or the reason for no visit for %(names)s.") % {"names": names},
+            code="incomplete",
+        )
+    now = timezone.now()
+    locked.status = MonthlyReport.Status.SUBMITTED
+    locked.submitted_at = now
+    if locked.first_submitted_at is None:
+        locked.first_submitted_at = now
+        locked.late = timezone.localdate(now) > due_date(locked.month)
+    locked.submitted_by = by
+    locked.on_behalf = locked.assistant.user_id != getattr(by, "pk", None)
+    locked._history_user = by
+    locked._change_reason = _("Submitted (on the BA's behalf)") if locked.on_behalf else _("Submitted")
+    locked.save()
+    return locked
+
+
+def _refuse_unless_submitted(report: MonthlyReport) -> None:
+    if report.status != MonthlyReport.Status.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted report can be reviewed; this one is %(status)s.")
+            % {"status": report.get_status_display()},
+            code="not_submitted",
+        )
+
+
+@transaction.atomic
+def return_report(report: MonthlyReport, *, by: User, note: str) -> MonthlyReport:
+    locked = _lock(report)
+    _refuse_unless_submitted(locked)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say what has to be fixed.")}, code="note_required")
+    locked.status = MonthlyReport.Status.RETURNED
+    locked.reviewed_at, locked.reviewed_by, locked.review_note = timezone.now(), by, note[:2000]
+    locked._history_user = by
+    locked._change_reason = note[:100]
+    locked.save()
+    return locked
+
+
+def _apply_changes(report: MonthlyReport, *, by: User) -> None:
+    reason = _("Monthly report of %(assistant)s, %(month)s") % {
+        "assistant": report.assistant.name,
+        "month": month_label(report.month),
+    }
+    sections = [s for s in report.sections.select_related("cooperative") if s.changes]
+    for section in sections:
+        cooperative = section.cooperative
+        for field, value in section.changes.items():
+            setattr(cooperative, field, parse_date(value) if field in MILESTONE_FIELDS else value)
+        try:
+            cooperative.full_clean(exclude=["village"], validate_unique=False)
+        except ValidationError as error:
+            raise ValidationError(
+                _("The changes reported for %(cooperative)s cannot be applied: %(problem)s")
+                % {"cooperative": cooperative.name, "problem": " ".join(error.messages)},
+                code="changes_invalid",
+            ) from None
+        cooperative._history_user = by
+        cooperative._change_reason = reason
+        cooperative.save()
+
+
+@transaction.atomic
+def approve(report: MonthlyReport, *, by: User, note: str = "") -> MonthlyReport:
+    """Approve a submitted report: the changes it reports are applied to its cooperatives (each
+    kept in the cooperative's history with the report as the reason), then it is locked."""
+    locked = _lock(report)
+    _refuse_unless_submitted(locked)
+    _apply_changes(locked, by=by)
+    locked.status = MonthlyReport.Status.APPROVED
+    locked.reviewed_at, locked.reviewed_by, locked.review_note = timezone.now(), by, (note or "").strip()[:2000]
+    locked._history_user = by
+    locked._change_reason = _("Approved")
+    locked.save()
+    return locked
+
+
+def approve_many(reports: Iterable[MonthlyReport], *, by: User) -> tuple[list[MonthlyReport], list[tuple]]:
+    """Approve each report on its own (one refusal does not undo the others): (approved, [(report, message)])."""
+    approved, refused = [], []
+    for report in reports:
+        try:
+            approved.append(approve(report, by=by))
+        except ValidationError as error:
+            refused.append((report, " ".join(error.messages)))
+    return approved, refused
+
+
+# --- field problems ------------------------------------------------------------------------------
+
+NEXT_LEVEL = {
+    FieldProblem.Level.PMO: FieldProblem.Level.REGENCY,
+    FieldProblem.Level.REGENCY: FieldProblem.Level.PROVINCE,
+}
+
+
+@transaction.atomic
+def raise_problem(
+    *,
+    assistant: Assistant,
+    cooperative: Cooperative | None,
+    category: str,
+    severity: str,
+    description: str,
+    by: User | None,
+    report: MonthlyReport | None = None,
+    due_date: dt.date | None = None,
+) -> FieldProblem:
+    """A problem of one cooperative of the BA's current caseload, or of the whole caseload."""
+    if assistant.role != Assistant.Role.BA:
+        raise ValidationError(_("A field problem belongs to a Business Assistant's caseload."), code="not_a_ba")
+    if cooperative is not None and not (
+        Assignment.objects.active().filter(assistant=assistant, cooperative=cooperative).exists()
+        or (report is not None and report.sections.filter(cooperative=cooperative).exists())
+    ):
+        raise ValidationError(
+            {"cooperative": _("%(cooperative)s is not in this BA's caseload.") % {"cooperative": cooperative.name}}
+        )
+    problem = FieldProblem(
+        assistant=assistant,
+        cooperative=cooperative,
+        region_id=cooperative.village_id if cooperative else assistant.work_area_id,
+        report=report,
+        category=category,
+        severity=severity,
+        description=(description or "").strip(),
+        due_date=due_date,
+        raised_by=by,
+    )
+    problem.full_clean()
+    problem._history_user = by
+    problem.save()
+    return problem
+
+
+def _lock_problem(problem: FieldProblem) -> FieldProblem:
+    return FieldProblem.objects.select_for_update().get(pk=problem.pk)
+
+
+def _refuse_unless_open(problem: FieldProblem) -> None:
+    if not problem.is_open:
+        raise ValidationError(_("This problem is already closed."), code="problem_closed")
+
+
+def _note(problem: FieldProblem, text: str, by: User | None) -> ProblemNote:
+    return ProblemNote.objects.create(problem=problem, text=text[:2000], written_by=by)
+
+
+@transaction.atomic
+def add_note(
+    problem: FieldProblem, *, text: str, by: User | None, owner: User | None = None, due_date: dt.date | None = None
+) -> ProblemNote:
+    locked = _lock_problem(problem)
+    _refuse_unless_open(locked)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write what was done or agreed.")})
+    locked.status = FieldProblem.Status.IN_PROGRESS
+    if owner is not None:
+        locked.owner = owner
+    if due_date is not None:
+        locked.due_date = due_date
+    locked._history_user = by
+    locked._change_reason = text[:100]
+    locked.save()
+    return _note(locked, text, by)
+
+
+@transaction.atomic
+def escalate(problem: FieldProblem, *, text: str, by: User | None) -> FieldProblem:
+    locked = _lock_problem(problem)
+    _refuse_unless_open(locked)
+    if locked.level not in NEXT_LEVEL:
+        raise ValidationError(_("This problem is already at the province."), code="top_level")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Say why it needs the next level.")})
+    locked.level = NEXT_LEVEL[locked.level]
+    locked._history_user = by
+    locked._change_reason = _("Escalated to %(level)s") % {"level": locked.get_level_display()}
+    locked.save()
+    _note(locked, f"{locked._change_reason}: {text}", by)
+    return locked
+
+
+@transaction.atomic
+def close_problem(problem: FieldProblem, *, resolution: str, solved: bool, by: User | None) -> FieldProblem:
+    locked = _lock_problem(problem)
+    _refuse_unless_open(locked)
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError({"resolution": _("Describe how it was resolved, or why it cannot be.")})
+    locked.status = FieldProblem.Status.RESOLVED if solved else FieldProblem.Status.NOT_SOLVABLE
+    locked.resolution = resolution[:4000]
+    locked.closed_at = timezone.now()
+    locked._history_user = by
+    locked._change_reason = locked.get_status_display()
+    locked.save()
+    _note(locked, resolution, by)
+    return locked

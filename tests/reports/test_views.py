@@ -1,0 +1,208 @@
+"""The field-report pages, as the BA, the PMO and the office use them."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from assistants.models import Assistant
+from reports import services
+from reports.models import Activity, FieldProblem, MonthlyReport
+
+from .conftest import fill
+
+
+@pytest.fixture
+def ba_client(client, ba):
+    client.force_login(ba.user)
+    return client
+
+
+def test_my_work_lists_the_month_and_the_caseload_with_phone_links(ba_client, ba, django_assert_max_num_queries):
+    with django_assert_max_num_queries(14):
+        response = ba_client.get(reverse("reports:my_work"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Mulai laporan" in page or "Lanjutkan laporan" in page
+    cooperative = ba.assignments.active().first().cooperative
+    assert cooperative.name in page
+    ketua = cooperative.board_members.filter(position="KETUA").exclude(phone="").first()
+    if ketua:
+        assert f'href="tel:{ketua.phone}"' in page
+
+
+def test_the_ba_writes_submits_and_sees_what_is_missing(ba_client, ba, month):
+    response = ba_client.post(reverse("reports:open", args=[ba.pk, month.strftime("%Y-%m")]))
+    report = MonthlyReport.objects.get(assistant=ba, month=month)
+    assert response.status_code == 302 and response.url == report.get_absolute_url()
+    response = ba_client.post(reverse("reports:submit", args=[report.pk]), follow=True)
+    first = report.sections.select_related("cooperative").order_by("cooperative__name").first()
+    assert "Masih kurang" in response.content.decode() and first.cooperative.name in response.content.decode()
+    url = reverse("reports:activity_add", args=[report.pk, first.pk])
+    response = ba_client.post(url, {"date": "", "mode": "phone", "area": "plans", "outcome": ""})
+    assert response.status_code == 400 and {"date", "outcome"} <= set(response.context["activity_form"].errors)
+    response = ba_client.post(
+        url,
+        {"date": first.accompanied_from.isoformat(), "mode": "in_person", "area": "outlet", "outcome": "Cek lahan"},
+    )
+    assert response.status_code == 302 and first.activities.count() == 1
+    for section in report.sections.exclude(pk=first.pk):
+        ba_client.post(
+            reverse("reports:section", args=[report.pk, section.pk]), {"no_visit_reason": "Jalan terputus banjir"}
+        )
+    response = ba_client.post(reverse("reports:submit", args=[report.pk]), follow=True)
+    report.refresh_from_db()
+    assert report.status == MonthlyReport.Status.SUBMITTED, response.content.decode()
+
+
+def test_autosave_answers_json_and_keeps_the_text(ba_client, report):
+    section = report.sections.first()
+    url = reverse("reports:section", args=[report.pk, section.pk])
+    response = ba_client.post(url, {"progress_note": "Rapat pengurus"}, headers={"X-Autosave": "1"})
+    assert response.status_code == 200 and response.json()["saved"] is True
+    section.refresh_from_db()
+    assert section.progress_note == "Rapat pengurus"
+    response = ba_client.post(url, {"members_count": "banyak"}, headers={"X-Autosave": "1"})
+    assert response.status_code == 400 and "members_count" in response.json()["errors"]
+    response = ba_client.post(
+        reverse("reports:detail", args=[report.pk]), {"summary": "Ringkasan"}, headers={"X-Autosave": "1"}
+    )
+    assert response.json()["saved"] is True
+    report.refresh_from_db()
+    assert report.summary == "Ringkasan"
+
+
+def test_the_pmo_returns_then_approves_and_the_report_is_locked_on_the_page(client, submitted, ba):
+    pmo = User.objects.get(username="pmo.kotajambi")
+    client.force_login(pmo)
+    review = reverse("reports:review", args=[submitted.pk])
+    client.post(review, {"decision": "return", "note": ""})
+    submitted.refresh_from_db()
+    assert submitted.status == MonthlyReport.Status.SUBMITTED  # a return needs a note
+    client.post(review, {"decision": "return", "note": "Tambahkan hasil kunjungan"})
+    submitted.refresh_from_db()
+    assert submitted.status == MonthlyReport.Status.RETURNED
+    services.submit(submitted, by=ba.user)
+    client.post(review, {"decision": "approve", "note": ""})
+    submitted.refresh_from_db()
+    assert submitted.status == MonthlyReport.Status.APPROVED
+    client.force_login(ba.user)
+    section = submitted.sections.first()
+    assert client.post(reverse("reports:section", args=[submitted.pk, section.pk]), {}).status_code == 403
+    page = client.get(reverse("reports:detail", args=[submitted.pk])).content.decode()
+    assert 'id="submit-report"' not in page and 'id="summary-form"' not in page
+
+
+def test_a_ba_cannot_review_and_a_pmo_cannot_write(client, submitted, report):
+    client.force_login(User.objects.get(username="ba.kotajambi"))
+    assert client.post(reverse("reports:review", args=[submitted.pk]), {"decision": "approve"}).status_code == 403
+    client.force_login(User.objects.get(username="pmo.kotajambi"))
+    section = submitted.sections.first()
+    assert client.post(reverse("reports:section", args=[submitted.pk, section.pk]), {}).status_code == 403
+
+
+def test_the_queue_counts_each_state_and_approves_many(client, submitted, month, django_assert_max_num_queries):
+    client.force_login(User.objects.get(username="pmo.kotajambi"))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("reports:queue"), {"month": month.strftime("%Y-%m")})
+    counts = response.context["counts"]
+    bas = len(response.context["rows"]) if not response.context["more"] else None
+    assert counts["submitted"] == 1 and counts["not_started"] >= 1
+    if bas is not None:
+        assert sum(counts[s] for s in ("not_started", "draft", "submitted", "returned", "approved")) == bas
+    response = client.get(reverse("reports:queue"), {"month": month.strftime("%Y-%m"), "state": "submitted"})
+    assert [row.report_id for row in response.context["rows"]] == [submitted.pk]
+    client.post(reverse("reports:approve_many"), {"reports": [submitted.pk, "x", "99999999999999999999"]})
+    submitted.refresh_from_db()
+    assert submitted.status == MonthlyReport.Status.APPROVED
+
+
+def test_report_detail_queries_are_bounded(client, ba, report, django_assert_max_num_queries):
+    fill(report, ba.user)
+    client.force_login(ba.user)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("reports:detail", args=[report.pk]))
+    assert response.status_code == 200
+    section = report.sections.first()
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("reports:section", args=[report.pk, section.pk])).status_code == 200
+
+
+def test_raising_and_following_up_a_problem_through_the_pages(client, ba, report):
+    client.force_login(ba.user)
+    cooperative = report.sections.first().cooperative
+    response = client.post(
+        reverse("reports:problem_create"),
+        {
+            "cooperative": cooperative.pk,
+            "category": "PERMODALAN",
+            "severity": "high",
+            "description": "Modal awal kurang",
+        },
+    )
+    problem = FieldProblem.objects.get(assistant=ba, description="Modal awal kurang")
+    assert response.status_code == 302 and problem.cooperative == cooperative
+    assert client.post(problem.get_absolute_url(), {"action": "note", "text": "x"}).status_code == 403
+    client.force_login(User.objects.get(username="pmo.kotajambi"))
+    client.post(problem.get_absolute_url(), {"action": "escalate", "text": "Butuh Dinas"})
+    problem.refresh_from_db()
+    assert problem.level == FieldProblem.Level.REGENCY
+    response = client.get(reverse("reports:problems"), {"state": "open", "category": "PERMODALAN"})
+    assert problem in response.context["table"].data.data
+    response = client.get(reverse("reports:problem_export", args=["csv"]), {"state": "open"})
+    assert "Modal awal kurang" in response.content.decode("utf-8-sig")
+
+
+def test_odd_input_on_the_report_forms_is_refused_in_words(ba_client, report):
+    section = report.sections.first()
+    url = reverse("reports:activity_add", args=[report.pk, section.pk])
+    for date in ["31/02/2025", "2025-13-01", "\u0661\u0662", "9" * 30]:
+        response = ba_client.post(url, {"date": date, "mode": "phone", "area": "plans", "outcome": "x"})
+        assert response.status_code == 400
+    response = ba_client.post(
+        url, {"date": section.accompanied_from.isoformat(), "mode": "teleport", "area": "x", "outcome": "x"}
+    )
+    assert response.status_code == 400
+    response = ba_client.post(
+        url,
+        {
+            "date": section.accompanied_from.isoformat(),
+            "mode": "phone",
+            "area": "plans",
+            "outcome": "x",
+            "participants": ["99999999999999999999"],
+        },
+    )
+    assert response.status_code == 400
+    for period in ["2025-00", "abcd-ef", "2025-11-x"]:
+        response = ba_client.post(f"/laporan/tulis/{report.assistant_id}/{period}/")
+        assert response.status_code == 404
+
+
+def test_the_recap_counts_agree_with_the_reports(client, month, submitted, ba, django_assert_max_num_queries):
+    reviewer = User.objects.get(username="pmo.kotajambi")
+    services.approve(submitted, by=reviewer)
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("reports:recap"), {"month": month.strftime("%Y-%m")})
+    recap = response.context["recap"]
+    bas = Assistant.objects.business_assistants().active().filter(work_area_id="15.71")
+    assert recap.expected == bas.count()
+    assert recap.approved == recap.submitted == 1 and recap.on_time == (0 if submitted.late else 1)
+    row = next(r for r in recap.rows if r.assistant == ba)
+    assert row.pay_recommended and row.cooperatives == submitted.sections.count()
+    assert row.activities == Activity.objects.filter(section__report=submitted).count() and row.not_visited == 0
+    assert reviewer.get_full_name() in response.content.decode()
+    response = client.get(reverse("reports:recap"), {"month": month.strftime("%Y-%m"), "export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get(reverse("reports:recap"), {"wilayah": "17"}).status_code == 404  # outside the scope
+
+
+def test_the_demo_recap_for_october_in_the_province(client, demo, django_assert_max_num_queries):
+    client.force_login(User.objects.get(username="admin.provinsi"))
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("reports:recap"), {"month": "2025-10"})
+    recap = response.context["recap"]
+    october = MonthlyReport.objects.filter(month="2025-10-01")
+    assert recap.approved == october.filter(status="approved").count()
+    assert recap.submitted == october.filter(status__in=["submitted", "approved"]).count()
+    assert sum(r.activities for r in recap.rows) == Activity.objects.filter(section__report__in=october).count()
