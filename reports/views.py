@@ -3,7 +3,6 @@ and review, and the field-problem register. Out of scope is a 404 (the querysets
 `for_user`), a missing permission a 403; every write goes through reports/services.py."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from core.exports import xlsx_response
 from core.forms import is_id, posted_ids
 from core.history import readable_changes
 from core.list_pages import ListExportMixin, ListPageMixin
+from core.views import PageMixin
 
 from . import selectors, services
 from .filters import ProblemFilter
@@ -44,8 +44,8 @@ def _wants_json(request) -> bool:
     return request.headers.get("X-Autosave") == "1"
 
 
-class Page(LoginRequiredMixin, PermissionRequiredMixin, View):
-    pass
+class Page(PageMixin, View):
+    """The project's door (core.views.PageMixin): login, then the permission (403)."""
 
 
 class MyWorkView(Page):
@@ -115,13 +115,15 @@ class OpenReportView(Page):
 
 
 class ReportMixin:
-    """The report named in the URL, through the user's scope (404 outside it)."""
+    """Pages under one report: after the door, `self.report` is the report named in the URL,
+    found through the user's scope (404 outside it; a BA's login finds only its own)."""
 
-    def get_report(self, pk, *, lock_editable=False):
-        report = get_object_or_404(selectors.reports_for(self.request.user), pk=pk)
-        if lock_editable and not report.is_editable:
-            raise PermissionDenied
-        return report
+    def load_objects(self):
+        super().load_objects()
+        self.report = get_object_or_404(selectors.reports_for(self.request.user), pk=self.kwargs["pk"])
+
+    def get_report(self, pk):
+        return self.report
 
     def may_write(self, report):
         return self.request.user.has_perm("reports.change_monthlyreport") and report.is_editable
