@@ -6,12 +6,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from assistants.models import Assignment, Assistant
 from cooperatives.models import BoardMember, Region
 from core import regions
+from core.history import change_fingerprint
+from core.scoping import scope_code
 
 from . import services
 from .models import Activity, FieldProblem, MonthlyReport, ReportCooperative
@@ -22,6 +26,8 @@ if TYPE_CHECKING:
 # The queue's states: a report's status, or no report yet ("not started"); "overdue" is any
 # state short of submitted once the due date has passed.
 QUEUE_STATES = ["not_started", "draft", "submitted", "returned", "approved", "overdue"]
+# Not a tab: the dashboard's "no approved report for two months" links here.
+UNAPPROVED_TWO_MONTHS = "unapproved2"
 
 
 def reports_for(user: User) -> QuerySet[MonthlyReport]:
@@ -49,13 +55,14 @@ def board_contacts(section: ReportCooperative) -> QuerySet[BoardMember]:
     return section.cooperative.board_members.in_position_order()
 
 
-def queue_for(user: User, month: dt.date) -> QuerySet[Assistant]:
-    """Every active BA in the user's scope with the state of its report for `month` (annotated
-    report_id, report_status, report_late): one query, whatever the number of BAs."""
+def queue_for(user: User, month: dt.date, area: str = "") -> QuerySet[Assistant]:
+    """Every active BA in the user's scope (or in `area` of it) with the state of its report for
+    `month` (annotated report_id, report_status, report_late): one query, whatever the number."""
     reports = MonthlyReport.objects.filter(assistant=OuterRef("pk"), month=month)
     return (
         Assistant.objects.for_user(user)
         .filter(role=Assistant.Role.BA, status=Assistant.Status.ACTIVE)
+        .filter(regions.within_q("work_area__code", area))
         .select_related("work_area")
         .annotate(
             report_id=Subquery(reports.values("pk")[:1]),
@@ -76,6 +83,11 @@ def filter_queue(queue: QuerySet[Assistant], state: str, month: dt.date, today: 
         return queue.filter(Q(report_id__isnull=True) | Q(report_status__in=["draft", "returned"]))
     if state in MonthlyReport.Status.values:
         return queue.filter(report_status=state)
+    if state == UNAPPROVED_TWO_MONTHS:
+        approved = MonthlyReport.objects.filter(
+            assistant=OuterRef("pk"), month__in=[month, services.previous_month(month)], status="approved"
+        )
+        return queue.exclude(Exists(approved))
     return queue
 
 
@@ -238,3 +250,137 @@ def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
     return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+
+
+# --- the heads' dashboard: field work -------------------------------------------------------
+
+
+@dataclass
+class FieldWorkRow:
+    region: Region | None
+    expected: int = 0  # active BAs (a BA reports to the regency it works in)
+    submitted: int = 0  # submitted or approved
+    on_time: int = 0  # submitted (or approved, or returned) by the due date the first time
+    approved: int = 0
+    open_problems: int = 0
+
+    @property
+    def completeness(self) -> float:
+        return 100 * self.submitted / self.expected if self.expected else 0
+
+    @property
+    def on_time_rate(self) -> float:
+        return 100 * self.on_time / self.expected if self.expected else 0
+
+
+@dataclass
+class FieldWork:
+    month: dt.date | None
+    total: FieldWorkRow
+    rows: list[FieldWorkRow]
+    open_by_category: list[tuple[str, str, int]]  # code, label, open problems
+    overdue_follow_ups: int
+    without_approval_two_months: int  # active BAs with no approved report for this month and the one before
+
+    @property
+    def period(self) -> str:
+        return services.month_label(self.month) if self.month else ""
+
+
+def field_work_for(user: User, region: Region | None, children: list[Region]) -> FieldWork:
+    """Report completeness and on-time rate, open problems and overdue follow-ups for a region of
+    the user's scope and its child regions (provinces or regencies; a district has no BAs of its
+    own, so below a regency only the regency's own totals are given). The month is the latest
+    one BAs have submitted a report for. Four queries at any size."""
+    code = region.code if region else ""
+    bas = Assistant.objects.for_user(user).filter(
+        regions.within_q("work_area__code", code), role=Assistant.Role.BA, status=Assistant.Status.ACTIVE
+    )
+    month = (
+        MonthlyReport.objects.filter(assistant__in=bas, first_submitted_at__isnull=False)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    child_of = _child_finder(children)
+    total, rows = FieldWorkRow(region=region), {c.code: FieldWorkRow(region=c) for c in children if child_of}
+    if month:
+        in_month = Q(monthly_reports__month=month)
+        sent = in_month & Q(monthly_reports__status__in=["submitted", "approved"])
+        approved_lately = MonthlyReport.objects.filter(
+            assistant=OuterRef("pk"), month__in=[month, services.previous_month(month)], status="approved"
+        )
+        per_area = bas.values("work_area_id").annotate(
+            expected=Count("pk", distinct=True),
+            without=Count("pk", distinct=True, filter=~Q(Exists(approved_lately))),
+            submitted=Count("monthly_reports", filter=sent),
+            on_time=Count(
+                "monthly_reports",
+                filter=in_month
+                & Q(monthly_reports__first_submitted_at__isnull=False, monthly_reports__late=False)
+                & ~Q(monthly_reports__status="draft"),
+            ),
+            approved=Count("monthly_reports", filter=in_month & Q(monthly_reports__status="approved")),
+        )
+    else:
+        per_area = bas.values("work_area_id").annotate(expected=Count("pk"))
+    without = 0
+    for item in per_area.order_by():
+        without += item.get("without", 0)
+        targets = [total]
+        child = child_of(item["work_area_id"]) if child_of else None
+        if child in rows:
+            targets.append(rows[child])
+        for target in targets:
+            target.expected += item["expected"]
+            target.submitted += item.get("submitted", 0)
+            target.on_time += item.get("on_time", 0)
+            target.approved += item.get("approved", 0)
+    problems = FieldProblem.objects.for_user(user).filter(regions.within_q("region__code", code)).open()
+    overdue = 0
+    late = Q(due_date__lt=timezone.localdate())
+    for region_code, n, n_overdue in (
+        problems.values_list("region_id").annotate(n=Count("pk"), overdue=Count("pk", filter=late)).order_by()
+    ):
+        total.open_problems += n
+        overdue += n_overdue
+        child = child_of(region_code) if child_of else None
+        if child in rows:
+            rows[child].open_problems += n
+    labels = dict(FieldProblem.Category.choices)
+    by_category = [
+        (category, str(labels.get(category, category)), n)
+        for category, n in problems.values_list("category").annotate(n=Count("pk")).order_by("-n", "category")
+    ]
+    return FieldWork(
+        month=month,
+        total=total,
+        rows=list(rows.values()),
+        open_by_category=by_category,
+        overdue_follow_ups=overdue,
+        without_approval_two_months=without,
+    )
+
+
+def field_work_cached(user: User, region: Region | None, children: list[Region]) -> FieldWork:
+    """field_work_for under the dashboard's rule (docs/decisions/0002): kept while no report,
+    problem or BA has changed (one query to know), and for the day (overdue counts change with it)."""
+    seconds = settings.KDKMP_DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return field_work_for(user, region, children)
+    fingerprint = change_fingerprint([MonthlyReport, FieldProblem, Assistant])
+    codes = ",".join(c.code for c in children)
+    key = f"fieldwork:{scope_code(user)}:{region.code if region else ''}:{codes}:{timezone.localdate()}:{fingerprint}"
+    work = cache.get(key)
+    if work is None:
+        work = field_work_for(user, region, children)
+        cache.set(key, work, seconds)
+    return work
+
+
+def _child_finder(children: list[Region]):
+    """code → the child region's code holding it, for province or regency children; None below."""
+    if not children or children[0].level not in (Region.Level.PROVINCE, Region.Level.REGENCY):
+        return None
+    level = children[0].level
+    return lambda code: regions.ancestor_at(code or "", level)

@@ -17,14 +17,22 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assistants.models import Assignment, Assistant
 from cooperatives.models import Cooperative
+from core import problems
+from core.problems import Problem
 
 from .models import Activity, FieldProblem, MonthlyReport, ProblemNote, ReportCooperative, month_label
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+# One message per rule's problem code (core/problems.py), for the pages and the import alike.
+RULE_MESSAGES = problems.register(
+    {"not_in_caseload": gettext_lazy("%(cooperative)s is not in the caseload of %(assistant)s.")}
+)
 
 # What a BA may report as changed for a cooperative; applied to it when the report is approved.
 MILESTONE_FIELDS = [field for field, _label in Cooperative.MILESTONES]
@@ -397,9 +405,8 @@ def raise_problem(
         Assignment.objects.active().filter(assistant=assistant, cooperative=cooperative).exists()
         or (report is not None and report.sections.filter(cooperative=cooperative).exists())
     ):
-        raise ValidationError(
-            {"cooperative": _("%(cooperative)s is not in this BA's caseload.") % {"cooperative": cooperative.name}}
-        )
+        problem = Problem("not_in_caseload", {"cooperative": cooperative.name, "assistant": assistant.name})
+        raise ValidationError({"cooperative": ValidationError(problem.message, code=problem.code)})
     problem = FieldProblem(
         assistant=assistant,
         cooperative=cooperative,

@@ -15,6 +15,7 @@ from django.views import View
 
 from assistants.models import Assistant
 from cooperatives.models import Cooperative, Region
+from core import regions
 from core.exports import xlsx_response
 from core.forms import is_id, posted_ids
 from core.history import readable_changes
@@ -352,7 +353,10 @@ class QueueView(Page):
     def get(self, request):
         month = services.parse_period(request.GET.get("month", "")) or selectors.the_month_for()
         state = request.GET.get("state", "")
-        queue = selectors.queue_for(request.user, month)
+        area = request.GET.get("wilayah", "")
+        if area and regions.level_of(area) is None:
+            raise Http404
+        queue = selectors.queue_for(request.user, month, area)
         counts = selectors.queue_counts(queue, month)
         rows = selectors.filter_queue(queue, state, month)
         page_size = 100
@@ -367,6 +371,7 @@ class QueueView(Page):
                 "next": services.month_label(services.next_month(month)),
                 "due": services.due_date(month),
                 "state": state,
+                "wilayah": area,
                 "states": selectors.QUEUE_STATES,
                 "counts": counts,
                 "rows": rows[:page_size],

@@ -1,6 +1,7 @@
 """The field-report pages, as the BA, the PMO and the office use them."""
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import User
@@ -206,3 +207,41 @@ def test_the_demo_recap_for_october_in_the_province(client, demo, django_assert_
     assert recap.approved == october.filter(status="approved").count()
     assert recap.submitted == october.filter(status__in=["submitted", "approved"]).count()
     assert sum(r.activities for r in recap.rows) == Activity.objects.filter(section__report__in=october).count()
+
+
+@pytest.mark.parametrize("username, code", [("kepala.dinas", ""), ("kepala.dinas", "15.71"), ("staf.kotajambi", "")])
+def test_the_dashboard_field_work_figures_agree_with_the_reports(client, demo, username, code):
+    client.force_login(User.objects.get(username=username))
+    response = client.get(reverse("home"), {"wilayah": code} if code else {})
+    page = response.content.decode()
+    area = code or User.objects.get(username=username).scope_region_id
+    bas = (
+        Assistant.objects.business_assistants()
+        .active()
+        .filter(Q(work_area_id=area) | Q(work_area__code__startswith=f"{area}."))
+    )
+    november = MonthlyReport.objects.filter(assistant__in=bas, month="2025-11-01")
+    submitted = november.filter(status__in=["submitted", "approved"]).count()
+    assert f'id="fig-reports-submitted" href="/laporan/?month=2025-11&amp;wilayah={area}">{submitted}<' in page
+    open_problems = (
+        FieldProblem.objects.open().filter(Q(region_id=area) | Q(region__code__startswith=f"{area}.")).count()
+    )
+    assert f">{open_problems}</a>" in page.split('id="fig-open-problems"')[1][:200]
+    queue = client.get(reverse("reports:queue"), {"month": "2025-11", "wilayah": area, "state": "submitted"})
+    approved = queue.context["counts"]["submitted"] + queue.context["counts"]["approved"]
+    assert approved == submitted
+
+
+def test_the_admin_cannot_change_an_approved_report(client, submitted):
+    reviewer = User.objects.get(username="pmo.kotajambi")
+    approved = services.approve(submitted, by=reviewer)
+    client.force_login(User.objects.get(username="admin.provinsi"))
+    url = reverse("admin:reports_monthlyreport_change", args=[approved.pk])
+    assert client.get(url).status_code == 200  # shown read-only
+    assert client.post(url, {"status": "draft", "summary": "diubah"}).status_code == 403
+    assert (
+        client.post(reverse("admin:reports_monthlyreport_delete", args=[approved.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    approved.refresh_from_db()
+    assert approved.status == MonthlyReport.Status.APPROVED and approved.summary != "diubah"
