@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import Substr
 
-from assistants.models import Assistant
+from assistants.models import Assignment, Assistant
 from assistants.planner import apply_plan, plan_regency
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
 from demo.assistants import share_by_largest_remainder
@@ -230,3 +230,96 @@ def _seed_province_enrollments(province, staff_program, board_program, number, b
     ]
     Enrollment.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
+
+
+# --- field reports at national scale -----------------------------------------------------------
+
+REPORT_MONTHS = 12  # Dec 2024 .. Nov 2025: about 96,000 reports and a million cooperative-months
+REPORT_STATES = [("approved", 80), ("submitted", 8), ("returned", 4), ("draft", 4), ("missing", 4)]
+
+
+def seed_reports(progress):
+    """Twelve months of reports for every BA with a caseload (sections for each cooperative of
+    the caseload, one activity for most), and field problems for about one cooperative in eight
+    per month; bulk-written, no history rows. Idempotent by month."""
+    from reports.models import Activity, FieldProblem, MonthlyReport, ReportCooperative
+    from reports.services import due_date, month_end
+
+    rng = random.Random(8000)
+    last = dt.date(2025, 11, 1)
+    months = []
+    month = last
+    for _ in range(REPORT_MONTHS):
+        months.append(month)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    caseloads = {}
+    for ba_id, cooperative_id, village in Assignment.objects.active().values_list(
+        "assistant_id", "cooperative_id", "cooperative__village_id"
+    ):
+        caseloads.setdefault(ba_id, []).append((cooperative_id, village))
+    done = set(MonthlyReport.objects.values_list("month", flat=True).distinct())
+    categories = [c for c, _label in FieldProblem.Category.choices]
+    created = 0
+    for month in sorted(set(months) - done):
+        with transaction.atomic():
+            reports, states = [], []
+            for ba_id in sorted(caseloads):
+                state = rng.choices([s for s, _w in REPORT_STATES], weights=[w for _s, w in REPORT_STATES])[0]
+                if state == "missing":
+                    continue
+                due = due_date(month)
+                sent = due + dt.timedelta(days=rng.choice([-3, -1, 0, 0, 2]))
+                submitted = None if state == "draft" else dt.datetime.combine(sent, dt.time(10), tzinfo=dt.UTC)
+                reports.append(
+                    MonthlyReport(
+                        assistant_id=ba_id,
+                        month=month,
+                        status=state,
+                        first_submitted_at=submitted,
+                        submitted_at=submitted,
+                        late=bool(submitted) and sent > due,
+                    )
+                )
+                states.append(state)
+            MonthlyReport.objects.bulk_create(reports, batch_size=BATCH)
+            sections, problems = [], []
+            for report in reports:
+                for cooperative_id, village in caseloads[report.assistant_id]:
+                    sections.append(
+                        ReportCooperative(
+                            report=report,
+                            cooperative_id=cooperative_id,
+                            accompanied_from=month,
+                            accompanied_until=month_end(month),
+                        )
+                    )
+                    if rng.random() < 0.12:
+                        problems.append(
+                            FieldProblem(
+                                assistant_id=report.assistant_id,
+                                cooperative_id=cooperative_id,
+                                region_id=village,
+                                report=report,
+                                category=rng.choice(categories),
+                                severity=rng.choice(["low", "medium", "high", "critical"]),
+                                description="Kendala uji skala",
+                                status=rng.choice(["open", "in_progress", "resolved", "resolved"]),
+                            )
+                        )
+            ReportCooperative.objects.bulk_create(sections, batch_size=BATCH)
+            Activity.objects.bulk_create(
+                [
+                    Activity(
+                        section=s, date=month + dt.timedelta(days=rng.randrange(0, 27)), area="simkopdes", outcome="uji"
+                    )
+                    for s in sections
+                    if rng.random() < 0.85
+                ],
+                batch_size=BATCH,
+            )
+            FieldProblem.objects.bulk_create(problems, batch_size=BATCH)
+        created += len(reports)
+        progress(
+            f"  reports {month:%Y-%m}: {len(reports):,} reports, {len(sections):,} sections, {len(problems):,} problems"
+        )
+    return created

@@ -147,6 +147,58 @@ def bench_national_dashboard():
             print(f"{label + ', ' + cache_label:<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
 
 
+def bench_field_reports():
+    """Field reports at national scale (seed_scale: 12 months for every BA): the PMO queue, the
+    recap for a regency and a province, the problem list and the dashboard at national scope,
+    and submitting a 15-cooperative report; the login page as the baseline of the same run."""
+    import datetime as dt
+
+    from accounts.models import User
+    from assistants.models import Assignment, Assistant
+    from cooperatives.models import Cooperative
+    from reports import services
+
+    superuser = User.objects.get(username="bench.nasional")
+    pmo = User.objects.get(username="pmo.kotajambi")
+    print(f"\n{'field reports at scale (30 requests each)':<60} {'median':>8} {'p95':>8} {'queries':>8}")
+    rows = [
+        ("baseline: the login page (anonymous)", None, "/masuk/"),
+        ("PMO queue, Kota Jambi, 2025-11", pmo, "/laporan/?month=2025-11"),
+        ("recap, regency Kota Jambi, 2025-11", pmo, "/laporan/rekap/?month=2025-11"),
+        ("recap, province Jawa Barat (superuser)", superuser, "/laporan/rekap/?month=2025-11&wilayah=32"),
+        ("queue, national, submitted (superuser)", superuser, "/laporan/?month=2025-11&state=submitted"),
+        ("problems, national, open (superuser)", superuser, "/kendala/?state=open"),
+        ("dashboard, national (superuser), computed", superuser, "/"),
+    ]
+    for label, user, url in rows:
+        client = Client()
+        if user:
+            client.force_login(user)
+        settings.KDKMP_DASHBOARD_CACHE_SECONDS = 0
+        median, p95, queries = page_timings(client, url, repeat=20)
+        print(f"{label:<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
+    # Submitting a report of 15 cooperatives: the completeness check and the status change.
+    regency = Assistant.objects.filter(role="BA").values_list("work_area_id", flat=True).first()
+    ba = Assistant.objects.create(name="BA Bench", nik="1571011505909999", gender="L", role="BA", work_area_id=regency)
+    free = Cooperative.objects.filter(village__code__startswith=f"{regency}.").exclude(
+        assignments__end_date__isnull=True
+    )
+    for cooperative in list(free[:15]) or []:
+        Assignment.objects.create(assistant=ba, cooperative=cooperative, start_date=dt.date(2025, 10, 1))
+    times = []
+    for month in [dt.date(2025, 10, 1), dt.date(2025, 11, 1), dt.date(2025, 12, 1), dt.date(2026, 1, 1)]:
+        report = services.open_report(ba, month, by=None)
+        for section in report.sections.all():
+            services.save_section(section, no_visit_reason="bench", by=None)
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            services.submit(report, by=None)
+            times.append((time.perf_counter() - started) * 1000)
+    label = f"submit a report of {report.sections.count()} cooperatives (4 runs)"
+    print(f"{label:<60} {statistics.median(times):6.1f}ms {max(times):6.1f}ms {len(queries):8d}")
+
+
 if __name__ == "__main__":
     main()
     bench_national_dashboard()
+    bench_field_reports()

@@ -39,4 +39,6 @@ class Command(BaseCommand):
         progress(f"Active assignments: {Assignment.objects.active().count():,} ({created:,} new)")
         created = scale.seed_enrollments(progress)
         progress(f"Training enrollments: {Enrollment.objects.count():,} ({created:,} new)")
+        created = scale.seed_reports(progress)
+        progress(f"Monthly reports: {created:,} new")
         self.stdout.write(self.style.SUCCESS(f"National data ready in {time.monotonic() - started:.1f} s."))
