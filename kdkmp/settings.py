@@ -247,6 +247,10 @@ KDKMP_BA_CAPACITY = env.int("KDKMP_BA_CAPACITY", default=10)
 KDKMP_PAGE_SIZE = env.int("KDKMP_PAGE_SIZE", default=25)
 # A BA's monthly report is due on this day of the next month; submitted later, it is marked late.
 KDKMP_REPORT_DUE_DAY = env.int("KDKMP_REPORT_DUE_DAY", default=5)
+# Evidence photos in reports: the largest upload accepted (it is then shrunk to ~1280 px JPEG),
+# and where the files live (served only through the report's scoped page, never as public media).
+KDKMP_PHOTO_MAX_BYTES = env.int("KDKMP_PHOTO_MAX_BYTES", default=10_000_000)
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Dashboard figures are kept this long, keyed on the newest change records and row ids (so any
 # change made in the app shows at once); 0 turns the cache off. This only bounds how long raw SQL
 # updates can go unseen.

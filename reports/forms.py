@@ -58,13 +58,14 @@ class SectionForm(forms.Form):
 class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
-        fields = ["date", "mode", "area", "participants", "outcome", "next_step", "next_step_date"]
+        fields = ["date", "mode", "area", "participants", "outcome", "next_step", "next_step_date", "photo"]
         widgets = {
             "date": DATE_WIDGET,
             "next_step_date": DATE_WIDGET,
             "mode": forms.RadioSelect,
             "participants": forms.CheckboxSelectMultiple,
             "outcome": forms.Textarea(attrs={"rows": 3}),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
         }
         field_classes = {"participants": IdMultipleChoiceField}
 
@@ -73,6 +74,7 @@ class ActivityForm(forms.ModelForm):
         self.fields["participants"].queryset = section.cooperative.board_members.in_position_order()
         self.fields["participants"].required = False
         self.fields["mode"].choices = Activity.Mode.choices
+        self.fields["photo"].help_text = _("Optional. Shrunk before it is kept; the report works without it.")
         _big(self)
 
 

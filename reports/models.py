@@ -212,7 +212,9 @@ class Activity(models.Model):
     outcome = models.TextField(_("outcome"), max_length=2000)
     next_step = models.CharField(_("next step"), max_length=500, blank=True)
     next_step_date = models.DateField(_("next step by"), null=True, blank=True)
-    history = HistoricalRecords()
+    # Optional evidence, shrunk on upload (reports/photos.py); served through the scoped report page.
+    photo = models.FileField(_("photo"), upload_to="laporan/%Y/%m/", blank=True, max_length=200)
+    history = HistoricalRecords(excluded_fields=["photo"])
 
     objects = ActivityQuerySet.as_manager()
 

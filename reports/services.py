@@ -24,6 +24,7 @@ from cooperatives.models import Cooperative
 from core import problems
 from core.problems import Problem
 
+from . import photos
 from .models import Activity, FieldProblem, MonthlyReport, ProblemNote, ReportCooperative, month_label
 
 if TYPE_CHECKING:
@@ -218,10 +219,10 @@ def save_summary(report: MonthlyReport, *, summary: str, next_month_plan: str, b
 
 @transaction.atomic
 def add_activity(
-    section: ReportCooperative, *, participants: Iterable[int] = (), by: User | None, **fields
+    section: ReportCooperative, *, participants: Iterable[int] = (), photo=None, by: User | None, **fields
 ) -> Activity:
     """An activity with a cooperative; its date lies in the days the BA accompanied it, and its
-    participants are that cooperative's board members."""
+    participants are that cooperative's board members. An optional photo is shrunk first."""
     _refuse_unless_editable(_lock(section.report))
     activity = Activity(section=section, **fields)
     activity.full_clean(exclude=["section"])
@@ -243,6 +244,11 @@ def add_activity(
     chosen = set(participants)
     if not chosen <= board:
         raise ValidationError({"participants": _("Choose board members of this cooperative.")})
+    if photo:
+        try:
+            activity.photo.save("foto.jpg", photos.shrink(photo), save=False)
+        except ValidationError as error:
+            raise ValidationError({"photo": error.messages}) from None
     activity._history_user = by
     activity.save()
     activity.participants.set(chosen)

@@ -20,6 +20,7 @@ urlpatterns = [
     path(
         "laporan/<int:pk>/kegiatan/<int:activity_pk>/hapus/", views.ActivityDeleteView.as_view(), name="activity_delete"
     ),
+    path("laporan/<int:pk>/kegiatan/<int:activity_pk>/foto/", views.ActivityPhotoView.as_view(), name="activity_photo"),
     path("kendala/", views.ProblemListView.as_view(), name="problems"),
     path("kendala/ekspor.<str:fmt>", views.ProblemExportView.as_view(), name="problem_export"),
     path("kendala/baru/", views.ProblemCreateView.as_view(), name="problem_create"),

@@ -4,7 +4,7 @@ and review, and the field-problem register. Out of scope is a 404 (the querysets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -266,7 +266,7 @@ class ActivityCreateView(SectionView):
         report, section = self.get_section(pk, section_pk)
         if not self.may_write(report):
             raise PermissionDenied
-        form = ActivityForm(request.POST, section=section)
+        form = ActivityForm(request.POST, request.FILES, section=section)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -302,6 +302,20 @@ class ActivityDeleteView(ReportMixin, Page):
         else:
             messages.success(request, _("Activity removed."))
         return redirect("reports:section", pk=pk, section_pk=activity.section_id)
+
+
+class ActivityPhotoView(ReportMixin, Page):
+    """An activity's photo, only to those who may read the report (404 otherwise)."""
+
+    permission_required = "reports.view_monthlyreport"
+
+    def get(self, request, pk, activity_pk):
+        activity = get_object_or_404(Activity.objects.filter(section__report=self.report), pk=activity_pk)
+        if not activity.photo:
+            raise Http404
+        response = FileResponse(activity.photo.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
 
 
 class SubmitView(ReportMixin, Page):

@@ -22,7 +22,8 @@
     function values() {
       var data = {};
       Array.prototype.forEach.call(form.elements, function (el) {
-        if (!el.name || el.name === "csrfmiddlewaretoken" || el.type === "submit" || el.type === "hidden") { return; }
+        if (!el.name || el.name === "csrfmiddlewaretoken" || el.type === "submit" || el.type === "hidden" ||
+            el.type === "file") { return; }  // a chosen photo cannot be kept: it is chosen again
         if (el.type === "checkbox" || el.type === "radio") {
           data[el.name] = data[el.name] || [];
           if (el.checked) { data[el.name].push(el.value); }
@@ -35,7 +36,7 @@
 
     function restore(data) {
       Array.prototype.forEach.call(form.elements, function (el) {
-        if (!(el.name in data) || el.type === "hidden") { return; }
+        if (!(el.name in data) || el.type === "hidden" || el.type === "file") { return; }
         if (el.type === "checkbox" || el.type === "radio") {
           el.checked = data[el.name].indexOf(el.value) !== -1;
         } else {

@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -88,7 +89,8 @@ PAGES = {
     "reports:review": ("POST", "reports.review_monthlyreport", "report", True),
     "reports:section": ("GET", "reports.view_monthlyreport", "section", True),
     "reports:activity_add": ("POST", "reports.change_monthlyreport", "section", True),
-    "reports:activity_delete": ("POST", "reports.change_monthlyreport", "activity", True),
+    "reports:activity_photo": ("GET", "reports.view_monthlyreport", "activity", True),
+    "reports:activity_delete": ("POST", "reports.change_monthlyreport", "activity", True),  # after the photo
     "reports:problems": ("GET", "reports.view_fieldproblem", None, True),
     "reports:problem_export": ("GET", "reports.view_fieldproblem", "fmt", True),
     "reports:problem_create": ("GET", "reports.add_fieldproblem", None, True),
@@ -118,9 +120,17 @@ def test_every_url_is_in_the_matrix():
     assert url_names() - NOT_ROLE_PAGES == set(PAGES)
 
 
+# A 1×1 PNG: the evidence photo of the matrix's activities.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108020000009077"
+    "53de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082"
+)
+
+
 @pytest.fixture
-def objects(demo):
+def objects(demo, settings, tmp_path):
     """Inside: Kota Jambi objects in the demo BA's caseload. Outside: the same kinds in Bengkulu."""
+    settings.MEDIA_ROOT = str(tmp_path)
     ba = Assistant.objects.get(user__username="ba.kotajambi")
     assignment = Assignment.objects.active().filter(assistant=ba).order_by("cooperative__village").first()
     cooperative = assignment.cooperative
@@ -184,7 +194,13 @@ def objects(demo):
         report = report_services.open_report(ba_here, REPORT_MONTH, by=None)
         section = report.sections.select_related("cooperative").first()
         activity = report_services.add_activity(
-            section, by=None, date=section.accompanied_from, mode="phone", area="plans", outcome="Rencana usaha"
+            section,
+            by=None,
+            date=section.accompanied_from,
+            mode="phone",
+            area="plans",
+            outcome="Rencana usaha",
+            photo=SimpleUploadedFile("foto.png", TINY_PNG, content_type="image/png"),
         )
         side |= {
             "report": report,

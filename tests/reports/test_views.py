@@ -245,3 +245,42 @@ def test_the_admin_cannot_change_an_approved_report(client, submitted):
     )
     approved.refresh_from_db()
     assert approved.status == MonthlyReport.Status.APPROVED and approved.summary != "diubah"
+
+
+def _jpeg(size=(3000, 2000), fmt="JPEG"):
+    from io import BytesIO
+
+    from PIL import Image
+
+    data = BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(data, fmt)
+    return data.getvalue()
+
+
+def test_an_evidence_photo_is_shrunk_and_served_only_within_the_scope(client, ba, report, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    section = report.sections.first()
+    client.force_login(ba.user)
+    url = reverse("reports:activity_add", args=[report.pk, section.pk])
+    fields = {"date": section.accompanied_from.isoformat(), "mode": "in_person", "area": "outlet", "outcome": "Foto"}
+    upload = SimpleUploadedFile("gerai.png", _jpeg(fmt="PNG"), content_type="image/png")
+    assert client.post(url, fields | {"photo": upload}).status_code == 302
+    activity = section.activities.get()
+    with Image.open(activity.photo.path) as kept:
+        assert max(kept.size) == 1280 and kept.format == "JPEG"
+    photo_url = reverse("reports:activity_photo", args=[report.pk, activity.pk])
+    response = client.get(photo_url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    client.force_login(User.objects.get(username="staf.kerinci"))
+    assert client.get(photo_url).status_code == 404
+    client.force_login(ba.user)
+    not_a_photo = SimpleUploadedFile("x.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
+    response = client.post(url, fields | {"photo": not_a_photo})
+    assert response.status_code == 400 and section.activities.count() == 1
+    settings.KDKMP_PHOTO_MAX_BYTES = 1000
+    big = SimpleUploadedFile("big.jpg", _jpeg(size=(400, 400)), content_type="image/jpeg")
+    response = client.post(url, fields | {"photo": big})
+    assert response.status_code == 400 and "terlalu besar" in response.content.decode()
