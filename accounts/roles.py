@@ -30,6 +30,9 @@ _REPORT_VIEW = ["reports.view_monthlyreport", "reports.view_fieldproblem"]
 _REPORT_WRITE = ["reports.add_monthlyreport", "reports.change_monthlyreport", "reports.add_fieldproblem"]
 _PROBLEM_FOLLOW_UP = ["reports.change_fieldproblem"]
 _REVIEW = ["reports.review_monthlyreport"]
+# The second step some provinces add (reports.ReviewSetting): the regency Dinas accepts.
+_ACCEPT = ["reports.accept_monthlyreport"]
+_REVIEW_CHAIN = ["reports.view_reviewsetting", "reports.change_reviewsetting"]
 _VIEW += _REPORT_VIEW
 
 # Full NIK numbers only for the roles that keep people's data; everyone else sees them masked.
@@ -43,8 +46,10 @@ ROLE_PERMISSIONS = {
     + _USERS
     + _REPORT_WRITE
     + _PROBLEM_FOLLOW_UP
+    + _ACCEPT
+    + _REVIEW_CHAIN
     + ["imports.run_import", "imports.view_importlog"],
-    REGENCY_STAFF: _VIEW + _EDIT + _FULL_NIK + _REPORT_WRITE + _PROBLEM_FOLLOW_UP,
+    REGENCY_STAFF: _VIEW + _EDIT + _FULL_NIK + _REPORT_WRITE + _PROBLEM_FOLLOW_UP + _ACCEPT,
     HEAD: _VIEW,
     # PMO: the area's BAs and cooperatives, read-only. BA: read-only and narrowed to the
     # BA's own caseload (the user linked to the BA; see core.scoping).

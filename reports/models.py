@@ -42,6 +42,8 @@ class MonthlyReport(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
+        # Only where the province adds the second step: the PMO approved, the regency Dinas accepts.
+        VERIFIED = "verified", _("approved by the PMO, awaiting the Dinas")
         RETURNED = "returned", _("returned for correction")
         APPROVED = "approved", _("approved")
 
@@ -80,6 +82,15 @@ class MonthlyReport(models.Model):
         verbose_name=_("reviewed by"),
     )
     review_note = models.TextField(_("review note"), blank=True, max_length=2000)
+    accepted_at = models.DateTimeField(_("accepted by the Dinas at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -90,7 +101,10 @@ class MonthlyReport(models.Model):
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
         ordering = ["-month", "assistant__name"]
-        permissions = [("review_monthlyreport", "Can review (approve or return) monthly reports")]
+        permissions = [
+            ("review_monthlyreport", "Can review (approve or return) monthly reports"),
+            ("accept_monthlyreport", "Can accept monthly reports for the regency Dinas (second step)"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["assistant", "month"], name="one_report_per_ba_per_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="report_month_is_first_day"),
@@ -378,3 +392,41 @@ class ProblemNote(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class ReviewSettingQuerySet(ScopedQuerySet):
+    scope_field = "province__code"
+    caseload_exempt = True
+
+
+class ReviewSetting(models.Model):
+    """A province's review chain: with `dinas_acceptance`, a report the PMO approved is accepted
+    by the regency Dinas before it is final (DHIS2's approval levels, one level more)."""
+
+    province = models.OneToOneField(
+        Region,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.PROVINCE},
+        verbose_name=_("province"),
+    )
+    dinas_acceptance = models.BooleanField(
+        _("the regency Dinas accepts each report after the PMO"),
+        default=False,
+        help_text=_("Reports approved by the PMO then wait for the regency/city Dinas."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ReviewSettingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review setting")
+        verbose_name_plural = _("review settings")
+
+    def __str__(self):
+        return str(self.province)

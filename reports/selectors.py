@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 # The queue's states: a report's status, or no report yet ("not started"); "overdue" is any
 # state short of submitted once the due date has passed.
-QUEUE_STATES = ["not_started", "draft", "submitted", "returned", "approved", "overdue"]
+QUEUE_STATES = ["not_started", "draft", "submitted", "verified", "returned", "approved", "overdue"]
+# Sent for review and not returned: what "submitted" counts everywhere (the queue, the recap, the dashboard).
+SENT = ("submitted", "verified", "approved")
 # Not a tab: the dashboard's "no approved report for two months" links here.
 UNAPPROVED_TWO_MONTHS = "unapproved2"
 
@@ -170,11 +172,11 @@ class Recap:
 
     @property
     def submitted(self) -> int:
-        return self.count(lambda r: r.status in ("submitted", "approved"))
+        return self.count(lambda r: r.status in SENT)
 
     @property
     def on_time(self) -> int:
-        return self.count(lambda r: r.status in ("submitted", "approved", "returned") and not r.late)
+        return self.count(lambda r: r.status in (*SENT, "returned") and not r.late)
 
     @property
     def approved(self) -> int:
@@ -306,7 +308,7 @@ def field_work_for(user: User, region: Region | None, children: list[Region]) ->
     total, rows = FieldWorkRow(region=region), {c.code: FieldWorkRow(region=c) for c in children if child_of}
     if month:
         in_month = Q(monthly_reports__month=month)
-        sent = in_month & Q(monthly_reports__status__in=["submitted", "approved"])
+        sent = in_month & Q(monthly_reports__status__in=SENT)
         approved_lately = MonthlyReport.objects.filter(
             assistant=OuterRef("pk"), month__in=[month, services.previous_month(month)], status="approved"
         )

@@ -21,11 +21,19 @@ from django.utils.translation import gettext_lazy
 
 from assistants.models import Assignment, Assistant
 from cooperatives.models import Cooperative
-from core import problems
+from core import problems, regions
 from core.problems import Problem
 
 from . import photos
-from .models import Activity, FieldProblem, MonthlyReport, ProblemNote, ReportCooperative, month_label
+from .models import (
+    Activity,
+    FieldProblem,
+    MonthlyReport,
+    ProblemNote,
+    ReportCooperative,
+    ReviewSetting,
+    month_label,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -311,8 +319,24 @@ def submit(report: MonthlyReport, *, by: User) -> MonthlyReport:
     return locked
 
 
-def _refuse_unless_submitted(report: MonthlyReport) -> None:
-    if report.status != MonthlyReport.Status.SUBMITTED:
+def needs_dinas_acceptance(report: MonthlyReport) -> bool:
+    """Whether the report's province adds the regency Dinas's acceptance after the PMO."""
+    province = regions.province_of(report.assistant.work_area_id)
+    return ReviewSetting.objects.filter(province_id=province, dinas_acceptance=True).exists()
+
+
+@transaction.atomic
+def set_review_chain(province_code: str, *, dinas_acceptance: bool, by: User | None) -> ReviewSetting:
+    setting, _created = ReviewSetting.objects.get_or_create(province_id=province_code)
+    setting.dinas_acceptance = dinas_acceptance
+    setting.updated_by = by
+    setting._history_user = by
+    setting.save()
+    return setting
+
+
+def _refuse_unless_submitted(report: MonthlyReport, *statuses: str) -> None:
+    if report.status not in (statuses or (MonthlyReport.Status.SUBMITTED,)):
         raise ValidationError(
             _("Only a submitted report can be reviewed; this one is %(status)s.")
             % {"status": report.get_status_display()},
@@ -323,7 +347,7 @@ def _refuse_unless_submitted(report: MonthlyReport) -> None:
 @transaction.atomic
 def return_report(report: MonthlyReport, *, by: User, note: str) -> MonthlyReport:
     locked = _lock(report)
-    _refuse_unless_submitted(locked)
+    _refuse_unless_submitted(locked, MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.VERIFIED)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say what has to be fixed.")}, code="note_required")
@@ -360,15 +384,38 @@ def _apply_changes(report: MonthlyReport, *, by: User) -> None:
 
 @transaction.atomic
 def approve(report: MonthlyReport, *, by: User, note: str = "") -> MonthlyReport:
-    """Approve a submitted report: the changes it reports are applied to its cooperatives (each
-    kept in the cooperative's history with the report as the reason), then it is locked."""
+    """The PMO approves a submitted report. Where the province adds the Dinas's step, it then
+    waits for it (verified); otherwise it is final: the changes it reports are applied to its
+    cooperatives (each kept in the cooperative's history with the report as the reason), and it
+    is locked."""
     locked = _lock(report)
     _refuse_unless_submitted(locked)
-    _apply_changes(locked, by=by)
-    locked.status = MonthlyReport.Status.APPROVED
     locked.reviewed_at, locked.reviewed_by, locked.review_note = timezone.now(), by, (note or "").strip()[:2000]
     locked._history_user = by
-    locked._change_reason = _("Approved")
+    if needs_dinas_acceptance(locked):
+        locked.status = MonthlyReport.Status.VERIFIED
+        locked._change_reason = _("Approved by the PMO; awaiting the Dinas")
+        locked.save()
+        return locked
+    return _finalise(locked, by=by, reason=_("Approved"))
+
+
+@transaction.atomic
+def accept(report: MonthlyReport, *, by: User, note: str = "") -> MonthlyReport:
+    """The regency Dinas accepts a report its PMO approved (the province's second step)."""
+    locked = _lock(report)
+    _refuse_unless_submitted(locked, MonthlyReport.Status.VERIFIED)
+    locked.accepted_at, locked.accepted_by = timezone.now(), by
+    if note:
+        locked.review_note = (note or "").strip()[:2000]
+    locked._history_user = by
+    return _finalise(locked, by=by, reason=_("Accepted by the Dinas"))
+
+
+def _finalise(locked: MonthlyReport, *, by: User, reason: str) -> MonthlyReport:
+    _apply_changes(locked, by=by)
+    locked.status = MonthlyReport.Status.APPROVED
+    locked._change_reason = reason
     locked.save()
     return locked
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("tugas/", views.MyWorkView.as_view(), name="my_work"),
     path("laporan/", views.QueueView.as_view(), name="queue"),
     path("laporan/rekap/", views.RecapView.as_view(), name="recap"),
+    path("laporan/pengaturan/", views.ReviewSettingView.as_view(), name="review_setting"),
     path("laporan/setujui/", views.ApproveManyView.as_view(), name="approve_many"),
     path("laporan/tulis/<int:assistant_pk>/<str:period>/", views.OpenReportView.as_view(), name="open"),
     path("laporan/<int:pk>/", views.ReportDetailView.as_view(), name="detail"),

@@ -25,7 +25,7 @@ from core.views import PageMixin
 from . import selectors, services
 from .filters import ProblemFilter
 from .forms import ActivityForm, ProblemActionForm, ProblemForm, ReviewForm, SectionForm, SummaryForm
-from .models import Activity, MonthlyReport
+from .models import Activity, MonthlyReport, ReviewSetting
 from .resources import FieldProblemResource
 from .tables import ProblemTable
 
@@ -160,7 +160,8 @@ class ReportDetailView(ReportMixin, Page):
     def render(self, report, summary_form):
         user = self.request.user
         sections = selectors.report_with_sections(report)
-        may_review = user.has_perm("reports.review_monthlyreport") and report.status == MonthlyReport.Status.SUBMITTED
+        reviewable = report.status in (MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.VERIFIED)
+        reviewer = reviewable and may_review(user, report)
         return render(
             self.request,
             "reports/report_detail.html",
@@ -169,7 +170,7 @@ class ReportDetailView(ReportMixin, Page):
                 "sections": sections,
                 "missing": [s for s in sections if not s.n_activities and not s.no_visit_reason],
                 "may_write": self.may_write(report),
-                "may_review": may_review,
+                "may_review": reviewer,
                 "summary_form": summary_form,
                 "review_form": ReviewForm(),
                 "due": services.due_date(report.month),
@@ -335,19 +336,41 @@ class SubmitView(ReportMixin, Page):
         return redirect(report.get_absolute_url())
 
 
+def may_review(user, report) -> bool:
+    """The PMO reviews a submitted report; where the province adds the step, the regency Dinas
+    then accepts (or returns) the one its PMO approved."""
+    if report.status == MonthlyReport.Status.VERIFIED:
+        return user.has_perm("reports.accept_monthlyreport")
+    return user.has_perm("reports.review_monthlyreport")
+
+
 class ReviewView(ReportMixin, Page):
     permission_required = "reports.review_monthlyreport"
 
+    def has_permission(self):
+        # Reviewers (the PMO) or, for a report waiting for the second step, the Dinas.
+        return self.request.user.has_perm("reports.review_monthlyreport") or self.request.user.has_perm(
+            "reports.accept_monthlyreport"
+        )
+
     def post(self, request, pk):
         report = self.get_report(pk)
+        if not may_review(request.user, report):
+            raise PermissionDenied
         form = ReviewForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose approve or return."))
             return redirect(report.get_absolute_url())
         try:
-            if form.cleaned_data["decision"] == "approve":
-                services.approve(report, by=request.user, note=form.cleaned_data["note"])
-                messages.success(request, _("Approved: the report is locked and its changes are applied."))
+            if form.cleaned_data["decision"] == "approve" and report.status == MonthlyReport.Status.VERIFIED:
+                services.accept(report, by=request.user, note=form.cleaned_data["note"])
+                messages.success(request, _("Accepted: the report is locked and its changes are applied."))
+            elif form.cleaned_data["decision"] == "approve":
+                report = services.approve(report, by=request.user, note=form.cleaned_data["note"])
+                if report.status == MonthlyReport.Status.VERIFIED:
+                    messages.success(request, _("Approved: the report now waits for the regency Dinas."))
+                else:
+                    messages.success(request, _("Approved: the report is locked and its changes are applied."))
             else:
                 services.return_report(report, by=request.user, note=form.cleaned_data["note"])
                 messages.success(request, _("Returned to the BA with your note."))
@@ -613,3 +636,37 @@ def recap_xlsx(recap, produced):
         ],
         f"rekap-laporan-{services.month_label(recap.month)}.xlsx",
     )
+
+
+class ReviewSettingView(Page):
+    """The province's review chain: whether the regency Dinas accepts each report after the PMO."""
+
+    permission_required = "reports.change_reviewsetting"
+
+    def get_province(self, request):
+        code = request.GET.get("provinsi") or request.POST.get("provinsi") or (request.user.scope_region_id or "")
+        province = (
+            Region.objects.for_user(request.user)
+            .filter(code=regions.province_of(code), level=Region.Level.PROVINCE)
+            .first()
+        )
+        if province is None:
+            raise Http404
+        return province
+
+    def get(self, request):
+        province = self.get_province(request)
+        setting = ReviewSetting.objects.filter(province=province).first()
+        return render(
+            request,
+            "reports/review_setting.html",
+            {"province": province, "dinas_acceptance": bool(setting and setting.dinas_acceptance), "setting": setting},
+        )
+
+    def post(self, request):
+        province = self.get_province(request)
+        services.set_review_chain(
+            province.code, dinas_acceptance=request.POST.get("dinas_acceptance") == "on", by=request.user
+        )
+        messages.success(request, _("Saved."))
+        return redirect(reverse("reports:review_setting") + f"?provinsi={province.code}")

@@ -82,6 +82,7 @@ PAGES = {
     "reports:my_work": ("GET", "reports.view_monthlyreport", None, True),
     "reports:queue": ("GET", "reports.view_monthlyreport", None, True),
     "reports:recap": ("GET", "reports.view_monthlyreport", None, True),
+    "reports:review_setting": ("GET", "reports.change_reviewsetting", None, True),
     "reports:approve_many": ("POST", "reports.review_monthlyreport", None, True),
     "reports:open": ("POST", "reports.change_monthlyreport", "assistant_period", True),
     "reports:detail": ("GET", "reports.view_monthlyreport", "report", True),
@@ -248,6 +249,9 @@ def expected(role, user, name, method, permission, key, ba_sees, where):
         return {302}
     if name == "home" and role == "ba.kotajambi":
         return {302}  # a BA starts on its own caseload
+    if name == "reports:review" and user.has_perm("reports.accept_monthlyreport"):
+        if not user.has_perm(permission):  # the Dinas's step: only reports its PMO approved
+            return {404} if where == "out" else {403}
     if permission and not user.has_perm(permission):
         return {403}
     if key in FIXED_ARGS:

@@ -206,3 +206,21 @@ def test_a_whole_caseload_problem_is_scoped_to_the_ba_regency(ba):
     assert problem.region_id == ba.work_area_id
     assert FieldProblem.objects.for_user(User.objects.get(username="staf.kerinci")).filter(pk=problem.pk).count() == 0
     assert FieldProblem.objects.for_user(User.objects.get(username="staf.kotajambi")).filter(pk=problem.pk).count() == 1
+
+
+def test_a_province_can_add_the_dinas_acceptance_step(submitted, report):
+    pmo, dinas = User.objects.get(username="pmo.kotajambi"), User.objects.get(username="staf.kotajambi")
+    section = submitted.sections.select_related("cooperative").first()
+    services.set_review_chain("15", dinas_acceptance=True, by=User.objects.get(username="admin.provinsi"))
+    verified = services.approve(submitted, by=pmo)
+    assert verified.status == MonthlyReport.Status.VERIFIED and verified.reviewed_by == pmo
+    with pytest.raises(ValidationError):  # no longer the BA's to change
+        services.save_section(section, progress_note="x", by=None)
+    returned = services.return_report(verified, by=dinas, note="Lengkapi daftar hadir")
+    assert returned.status == MonthlyReport.Status.RETURNED
+    services.submit(returned, by=None)
+    verified = services.approve(returned, by=pmo)
+    approved = services.accept(verified, by=dinas)
+    assert approved.status == MonthlyReport.Status.APPROVED and approved.accepted_by == dinas
+    with pytest.raises(ValidationError):
+        services.accept(approved, by=dinas)

@@ -284,3 +284,25 @@ def test_an_evidence_photo_is_shrunk_and_served_only_within_the_scope(client, ba
     big = SimpleUploadedFile("big.jpg", _jpeg(size=(400, 400)), content_type="image/jpeg")
     response = client.post(url, fields | {"photo": big})
     assert response.status_code == 400 and "terlalu besar" in response.content.decode()
+
+
+def test_the_review_chain_setting_and_the_dinas_step_through_the_pages(client, submitted):
+    admin = User.objects.get(username="admin.provinsi")
+    client.force_login(admin)
+    url = reverse("reports:review_setting")
+    assert client.get(url).status_code == 200
+    client.post(url, {"provinsi": "15", "dinas_acceptance": "on"})
+    assert client.get(url, {"provinsi": "17"}).status_code == 404  # another province
+    client.force_login(User.objects.get(username="pmo.kotajambi"))
+    assert client.get(url).status_code == 403
+    review = reverse("reports:review", args=[submitted.pk])
+    client.post(review, {"decision": "approve"})
+    submitted.refresh_from_db()
+    assert submitted.status == MonthlyReport.Status.VERIFIED
+    assert client.post(review, {"decision": "approve"}).status_code == 403  # the PMO's step is done
+    client.force_login(User.objects.get(username="staf.kotajambi"))
+    page = client.get(submitted.get_absolute_url()).content.decode()
+    assert 'id="review-form"' in page
+    client.post(review, {"decision": "approve"})
+    submitted.refresh_from_db()
+    assert submitted.status == MonthlyReport.Status.APPROVED
