@@ -6,7 +6,15 @@ from imports import registry
 
 
 def test_kinds_are_registered():
-    assert set(registry.KINDS) == {"cooperatives", "board", "assistants", "assignments", "participants", "attendance"}
+    assert set(registry.KINDS) == {
+        "cooperatives",
+        "board",
+        "assistants",
+        "assignments",
+        "participants",
+        "attendance",
+        "kendala",
+    }
 
 
 def test_the_command_offers_every_kind():
