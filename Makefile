@@ -21,12 +21,15 @@ run: install
 	DEBUG=true $(PY) manage.py load_demo
 	DEBUG=true $(PY) manage.py runserver $(HOST)
 
+# The whole suite, spread over the cores by pytest-xdist (a process and a test database per
+# worker); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # The inner loop: everything but the browser tests (CI runs the whole suite with `make test`).
 test-fast: install
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser"
 
 # Lint, formatting and the layer contract (ruff, import-linter; configured in pyproject.toml); CI fails on any.
 lint: install

@@ -1,6 +1,12 @@
-"""Settings for the test suite: the normal settings with a test key and a fast hasher."""
+"""Settings for the test suite: the normal settings with a test key and a fast hasher.
+
+Everything a test process writes outside its database is its own, named by the process id, so
+parallel runs and pytest-xdist's workers (one process each) never share a file: the SQLite test
+database (pytest-django adds the worker to its name too), the import uploads and the media."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret-but-long-enough-0123456789")
 os.environ.setdefault("DEBUG", "false")
@@ -10,9 +16,6 @@ from .settings import *  # noqa: E402,F401,F403
 # A file, not SQLite's shared in-memory database: threads in the concurrency tests then take
 # real locks (WAL, IMMEDIATE transactions) the way a served app does.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    import tempfile
-    from pathlib import Path
-
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"kdkmp-test-{os.getpid()}.sqlite3")
     }
@@ -23,3 +26,9 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Tests change data behind the app's back (queryset.update) and reuse history ids after each
 # rollback, so the dashboard cache is off; tests/dashboards/test_cache.py turns it on.
 KDKMP_DASHBOARD_CACHE_SECONDS = 0
+
+# Uploads between preview and confirm, and uploaded media (evidence photos): this process's own
+# directories in the temporary directory, never the project's media/ (tests/conftest.py removes
+# them at the end).
+KDKMP_IMPORT_DIR = str(Path(tempfile.gettempdir()) / f"kdkmp-test-imports-{os.getpid()}")
+MEDIA_ROOT = str(Path(tempfile.gettempdir()) / f"kdkmp-test-media-{os.getpid()}")

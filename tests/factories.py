@@ -1,54 +1,41 @@
-"""Factories for data the demo does not already hold (new villages, users, board members)."""
+"""Factories for test data: users and logins here, the rest per app (tests/<app>/factories.py),
+imported here too so that `from tests.factories import ...` finds every one.
 
-import datetime as dt
+Most tests read the Jambi demo (loaded once per session, see tests/conftest.py) and add what they
+need with these. Tests that start from an empty database (transactional: races, browser) build
+a small Jambi with `small_jambi` and the app factories instead of reloading the demo."""
 
 import factory
+from django.contrib.auth.models import Group, Permission
 
+from accounts import roles
 from accounts.models import User
-from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
+from demo.users import DEMO_PASSWORD, DEMO_USERS
+from tests.assistants.factories import AssignmentFactory, AssistantFactory
+from tests.cooperatives.factories import (
+    BoardMemberFactory,
+    BusinessUnitFactory,
+    CooperativeFactory,
+    VillageFactory,
+    cooperatives_in,
+    jambi_regions,
+)
+from tests.trainings.factories import CohortFactory, ProgramFactory
 
-
-class VillageFactory(factory.django.DjangoModelFactory):
-    """A new kelurahan in Kecamatan Danau Teluk, Kota Jambi (codes 15.71.01.19xx are unused)."""
-
-    class Meta:
-        model = Region
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"15.71.01.{1900 + n % 100:04d}")
-    name = factory.Sequence(lambda n: f"Kelurahan Uji {n}")
-    level = Region.Level.VILLAGE
-    parent_id = "15.71.01"
-    kind = Region.VillageKind.KELURAHAN
-
-
-class CooperativeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Cooperative
-
-    village = factory.SubFactory(VillageFactory)
-    name = factory.LazyAttribute(lambda o: Cooperative.official_name(o.village))
-    kind = factory.LazyAttribute(lambda o: Cooperative.kind_for(o.village))
-
-
-class BusinessUnitFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = BusinessUnit
-
-    cooperative = factory.SubFactory(CooperativeFactory)
-    unit_type = BusinessUnit.Type.GROCERY
-
-
-class BoardMemberFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = BoardMember
-
-    cooperative = factory.SubFactory(CooperativeFactory)
-    name = factory.Sequence(lambda n: f"Pengurus {n}")
-    nik = factory.Sequence(lambda n: f"157101010190{n % 9000 + 1:04d}")
-    gender = BoardMember.Gender.MALE
-    position = BoardMember.Position.SUPERVISOR
-    term_start = dt.date(2025, 5, 1)
+__all__ = [
+    "AssignmentFactory",
+    "AssistantFactory",
+    "BoardMemberFactory",
+    "BusinessUnitFactory",
+    "CohortFactory",
+    "CooperativeFactory",
+    "ProgramFactory",
+    "UserFactory",
+    "VillageFactory",
+    "cooperatives_in",
+    "demo_logins",
+    "jambi_regions",
+]
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -59,12 +46,27 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("rahasia-123")
 
 
-class AssistantFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "assistants.Assistant"
-
-    name = factory.Sequence(lambda n: f"Asisten Uji {n}")
-    nik = factory.Sequence(lambda n: f"157101150590{n % 9000 + 1:04d}")
-    gender = "L"
-    role = "BA"
-    work_area_id = "15.71"
+def demo_logins(*usernames):
+    """The demo's logins (same usernames, names, scopes, role groups and password: the `password`
+    fixture), without the demo's data; all of them, or the ones named. Returns {username: user}.
+    pmo.kotajambi and ba.kotajambi are not linked to a PMO or BA here."""
+    if not Group.objects.filter(name__in=roles.ROLE_PERMISSIONS).count() == len(roles.ROLE_PERMISSIONS):
+        roles.sync_role_groups(Group, Permission)
+    users = {}
+    for username, full_name, scope, group_name, is_staff in DEMO_USERS:
+        if usernames and username not in usernames:
+            continue
+        first, _sep, last = full_name.partition(" ")
+        user = UserFactory(
+            username=username,
+            first_name=first,
+            last_name=last,
+            scope_region_id=scope,
+            is_staff=is_staff,
+            password=DEMO_PASSWORD,
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        users[username] = user
+    unknown = set(usernames) - set(users)
+    assert not unknown, f"not demo logins: {sorted(unknown)}"
+    return users

@@ -9,9 +9,9 @@ import pytest
 
 from assistants import services
 from assistants.models import Assignment
-from cooperatives.models import Cooperative
 from tests import threads
-from tests.factories import AssistantFactory
+from tests.assistants.factories import AssistantFactory
+from tests.cooperatives.factories import cooperatives_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,11 +21,9 @@ def run_together(jobs):
 
 
 @pytest.fixture
-def kerinci_free(demo):
+def kerinci_free(small_jambi):
     """30 Kerinci cooperatives without a BA."""
-    cooperatives = list(Cooperative.objects.filter(village__code__startswith="15.01.").order_by("village")[:30])
-    Assignment.objects.filter(cooperative__in=cooperatives).delete()
-    return cooperatives
+    return cooperatives_in("15.01", 30)
 
 
 def test_thirty_threads_one_ba_with_ten_places(kerinci_free):

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from assistants.models import Assignment, Assistant
-from cooperatives.models import Cooperative
 from tests import threads
-from tests.factories import AssistantFactory
+from tests.assistants.factories import AssistantFactory
+from tests.cooperatives.factories import cooperatives_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,9 +26,8 @@ def client_of(username):
 
 
 def free_kerinci(count):
-    cooperatives = list(Cooperative.objects.filter(village__code__startswith="15.01.").order_by("village")[:count])
-    Assignment.objects.filter(cooperative__in=cooperatives).delete()
-    return cooperatives
+    """Kerinci cooperatives without a BA."""
+    return cooperatives_in("15.01", count)
 
 
 def edit_form_data(assistant, **changes):
@@ -48,7 +47,7 @@ def edit_form_data(assistant, **changes):
     return data | changes
 
 
-def test_resigning_a_ba_while_it_is_given_a_cooperative_never_leaves_a_resigned_ba_with_one(demo):
+def test_resigning_a_ba_while_it_is_given_a_cooperative_never_leaves_a_resigned_ba_with_one(small_jambi):
     """Finding 8 of issue 11: 5 of 14 rounds ended with a resigned BA still accompanying a
     cooperative. The edit form's status change now takes the BA row lock that assign() takes."""
     cooperatives = free_kerinci(ROUNDS)
@@ -77,7 +76,7 @@ def test_resigning_a_ba_while_it_is_given_a_cooperative_never_leaves_a_resigned_
     assert len(outcomes) == ROUNDS
 
 
-def test_two_staff_transferring_one_cooperative_the_loser_is_told_who_has_it_now(demo):
+def test_two_staff_transferring_one_cooperative_the_loser_is_told_who_has_it_now(small_jambi):
     """Finding 11 of issue 11: the loser was told the cooperative had no BA. Both forms were
     opened while `first` had the cooperative; whichever request comes second (at once, or just
     after) is refused and told who has it now."""
@@ -108,7 +107,7 @@ def test_two_staff_transferring_one_cooperative_the_loser_is_told_who_has_it_now
         assert "baru saja memindahkan" in text or "has just moved" in text
 
 
-def test_a_transfer_form_opened_before_another_move_is_refused_after_it(demo):
+def test_a_transfer_form_opened_before_another_move_is_refused_after_it(small_jambi):
     """Not only at the same instant: a form opened while `first` had the cooperative, posted
     after someone moved it to `second`, does not silently move it again."""
     cooperative = free_kerinci(1)[0]

@@ -8,9 +8,9 @@ from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
-from cooperatives.models import BoardMember, Cooperative
+from cooperatives.models import BoardMember
 from tests import threads
+from tests.cooperatives.factories import cooperatives_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,9 +30,9 @@ def ketua(n, term_end=""):
 
 
 @pytest.mark.parametrize("term_end", ["", "2030-12-31"])  # an open term (the constraint) and a dated one (the lock)
-def test_eight_staff_adding_a_ketua_at_once_leave_one(demo, term_end):
-    staff = User.objects.get(username="staf.kotajambi")
-    for cooperative in Cooperative.objects.filter(village__code__startswith="15.71.").order_by("village")[:3]:
+def test_eight_staff_adding_a_ketua_at_once_leave_one(small_jambi, term_end):
+    staff = small_jambi["staf.kotajambi"]
+    for cooperative in cooperatives_in("15.71", 3, board=True):
         BoardMember.objects.filter(cooperative=cooperative, position="KETUA").update(
             term_start=dt.date(2020, 1, 1), term_end=dt.date(2025, 10, 31)
         )  # the seat is free
@@ -54,8 +54,8 @@ def test_eight_staff_adding_a_ketua_at_once_leave_one(demo, term_end):
         assert "Ketua" in refused
 
 
-def test_the_database_refuses_a_second_open_ketua_whatever_the_door(demo):
-    cooperative = Cooperative.objects.filter(village__code__startswith="15.71.").first()
+def test_the_database_refuses_a_second_open_ketua_whatever_the_door(small_jambi):
+    (cooperative,) = cooperatives_in("15.71", 1, board=True)
     BoardMember.objects.filter(cooperative=cooperative, position="KETUA").update(term_end=None)
     with pytest.raises(IntegrityError):
         BoardMember.objects.create(

@@ -1,4 +1,8 @@
-"""Browser tests: Playwright driving the system Chromium (Debian package), against live_server."""
+"""Browser tests: Playwright driving the system Chromium (Debian package), against live_server.
+
+With pytest-xdist each worker has its own Chromium and its own live server (on a free port),
+against its own test database. The tests are transactional: each builds its data on
+`small_jambi` with the factories, except the dashboard's acceptance test on the demo."""
 
 import os
 import shutil
@@ -37,7 +41,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, demo):
+def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="id-ID")
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -2,23 +2,19 @@
 11th row for a BA is refused by row number and nothing is written), then the fixed file goes in
 and the BA's page shows the full caseload."""
 
-import datetime as dt
-
 import pytest
 
 from assistants.models import Assignment
-from cooperatives.models import Cooperative
-from tests.factories import AssistantFactory
+from tests.factories import AssistantFactory, cooperatives_in
 from tests.imports.files import xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HEADER = ["NIK BA", "Kode Desa", "Tanggal Mulai", "Alasan"]
 
 
-def test_assignment_import_keeps_the_cap_then_fills_a_caseload(log_in, tmp_path, settings):
+def test_assignment_import_keeps_the_cap_then_fills_a_caseload(small_jambi, log_in, tmp_path, settings):
     settings.KDKMP_IMPORT_DIR = str(tmp_path / "uploads")
-    cooperatives = list(Cooperative.objects.filter(village__code__startswith="15.71.").order_by("village")[:11])
-    Assignment.objects.active().filter(cooperative__in=cooperatives).update(end_date=dt.date(2025, 11, 1))
+    cooperatives = cooperatives_in("15.71", 11)
     ba = AssistantFactory(name="Rina Pendamping Baru")
     rows = [[ba.nik, c.village_id, "03/11/2025", "Penugasan awal"] for c in cooperatives]
     too_many = tmp_path / "penugasan-11.xlsx"

@@ -1,19 +1,19 @@
-import datetime as dt
-
 import pytest
 
 from assistants.models import Assignment, Assistant
-from cooperatives.models import Cooperative
-from tests.factories import AssistantFactory
+from tests.factories import AssignmentFactory, AssistantFactory, cooperatives_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def setup(demo):
-    """Twenty Kota Jambi cooperatives freed from their BAs, and a new BA with an empty caseload."""
-    freed = list(Cooperative.objects.filter(village__code__startswith="15.71.").order_by("village")[:20])
-    Assignment.objects.active().filter(cooperative__in=freed).update(end_date=dt.date(2025, 11, 1))
+def setup(small_jambi):
+    """Twenty Kota Jambi cooperatives without a BA, a new BA with an empty caseload, and a BA
+    with room (three cooperatives of its own)."""
+    freed = cooperatives_in("15.71", 20)
+    with_room = AssistantFactory(name="Sari Pendamping", work_area_id="15.71")
+    for cooperative in cooperatives_in("15.71", 3):
+        AssignmentFactory(assistant=with_room, cooperative=cooperative)
     return AssistantFactory(name="Budi Penguji", work_area_id="15.71"), freed
 
 

@@ -1,11 +1,18 @@
 import pytest
 
 from cooperatives.models import Cooperative
+from tests.factories import cooperatives_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_kota_jambi_staff_sees_only_their_68_cooperatives(log_in):
+@pytest.fixture
+def cooperatives(small_jambi):
+    """Kota Jambi's 68 kelurahan, each with a cooperative and its board of five, and one in Kerinci."""
+    return cooperatives_in("15.71", 68, board=True) + cooperatives_in("15.01", 1)
+
+
+def test_kota_jambi_staff_sees_only_their_68_cooperatives(cooperatives, log_in):
     page = log_in("staf.kotajambi")
     page.click("nav a[href='/koperasi/']")
     assert page.inner_text("#result-count") == "68"
@@ -24,7 +31,7 @@ def test_kota_jambi_staff_sees_only_their_68_cooperatives(log_in):
     assert kerinci.name not in page.content()
 
 
-def test_filter_by_district_in_the_browser(log_in):
+def test_filter_by_district_in_the_browser(cooperatives, log_in):
     page = log_in("staf.kotajambi")
     page.goto("/koperasi/")
     page.select_option("select[name=district]", "15.71.01")  # auto-submits

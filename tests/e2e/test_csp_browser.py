@@ -1,15 +1,16 @@
 import pytest
 
-from cooperatives.models import Cooperative
+from tests.factories import AssignmentFactory, cooperatives_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_pages_and_admin_work_under_the_content_security_policy(log_in):
+def test_pages_and_admin_work_under_the_content_security_policy(small_jambi, log_in):
+    cooperative, _free = cooperatives_in("15.71", 2, board=True)
+    AssignmentFactory(cooperative=cooperative)
     page = log_in("admin.provinsi")
     violations = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    cooperative = Cooperative.objects.filter(village__code__startswith="15.71.").first()
     for url in [
         "/",
         "/koperasi/",

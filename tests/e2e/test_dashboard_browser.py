@@ -3,7 +3,8 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_head_reads_the_jambi_dashboard_and_follows_a_number(log_in):
+def test_head_reads_the_jambi_dashboard_and_follows_a_number(demo, log_in):
+    """Acceptance on the demo: the field's figures (1,585 cooperatives, 163 BAs needed, 156 at work)."""
     page = log_in("kepala.dinas")
     assert page.inner_text("#fig-cooperatives") == "1.585"
     assert page.inner_text("#fig-with-ba") == "1.554"

@@ -4,14 +4,15 @@ confirm; re-importing the same file reports no changes."""
 import pytest
 
 from cooperatives.models import Cooperative
-from tests.factories import VillageFactory
+from tests.factories import CooperativeFactory, VillageFactory
 from tests.imports.files import xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_import_with_errors_fix_preview_confirm_and_reimport(log_in, tmp_path, settings):
+def test_import_with_errors_fix_preview_confirm_and_reimport(small_jambi, log_in, tmp_path, settings):
     settings.KDKMP_IMPORT_DIR = str(tmp_path / "uploads")
+    CooperativeFactory(village_id="15.01.01.1004")  # the bad file's last row, a valid update
     villages = VillageFactory.create_batch(2)
     title = [["DATA KDKMP KOTA JAMBI"], []]
     header = ["Kode Desa", "Nama Koperasi", "Tanggal Musdesus", "Jumlah Anggota"]

@@ -2,12 +2,16 @@ import datetime as dt
 
 import pytest
 
+from tests.factories import AssistantFactory
 from trainings.models import Cohort, Enrollment, TrainingProgram
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_create_cohort_enroll_attend_complete_and_open_a_certificate(log_in):
+def test_create_cohort_enroll_attend_complete_and_open_a_certificate(small_jambi, log_in):
+    AssistantFactory.create_batch(2, role="PMO", work_area_id="15.71")
+    AssistantFactory.create_batch(7, role="BA", work_area_id="15.71")
+    AssistantFactory(role="BA", work_area_id="15.01")  # Kerinci's: not in Kota Jambi's cohort
     program = TrainingProgram.objects.create(title="Pelatihan Uji Peramban", audience="staff", hours=16)
     today = dt.date.today()
     first, last = today - dt.timedelta(days=2), today - dt.timedelta(days=1)

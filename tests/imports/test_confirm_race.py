@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
-from cooperatives.models import BoardMember, Cooperative
+from cooperatives.models import BoardMember
 from imports.models import ImportLog
 from tests import threads
+from tests.cooperatives.factories import cooperatives_in
 from tests.imports.files import xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,10 +22,10 @@ def upload_dir(settings, tmp_path):
     settings.KDKMP_IMPORT_DIR = str(tmp_path)
 
 
-def previewed(kind, rows):
+def previewed(admin_user, kind, rows):
     """A logged-in admin's client with a previewed upload, and clients sharing its session."""
     first = Client()
-    first.force_login(User.objects.get(username="admin.provinsi"))
+    first.force_login(admin_user)
     response = first.post(reverse("imports:import"), {"kind": kind, "file": SimpleUploadedFile("f.xlsx", xlsx(rows))})
     assert response.status_code == 200 and not response.context["errors"]
     clients = [first]
@@ -45,11 +45,13 @@ def confirm_all(clients, token):
     return responses
 
 
-def test_concurrent_confirms_of_one_token_import_once(demo):
-    cooperative = Cooperative.objects.filter(village__code__startswith="15.71.").order_by("village").first()
+def test_concurrent_confirms_of_one_token_import_once(small_jambi):
+    (cooperative,) = cooperatives_in("15.71", 1)
     before = cooperative.history.count()
     clients, token = previewed(
-        "cooperatives", [["Kode Desa", "Jumlah Anggota"], [cooperative.village_id, cooperative.members_count + 7]]
+        small_jambi["admin.provinsi"],
+        "cooperatives",
+        [["Kode Desa", "Jumlah Anggota"], [cooperative.village_id, cooperative.members_count + 7]],
     )
     responses = confirm_all(clients, token)
     assert ImportLog.objects.filter(outcome="imported", channel="page").count() == 1
@@ -59,13 +61,13 @@ def test_concurrent_confirms_of_one_token_import_once(demo):
     assert all(r.status_code == 200 for r in responses)
 
 
-def test_concurrent_confirms_of_a_board_file_never_show_database_text(demo):
-    cooperative = Cooperative.objects.filter(village__code__startswith="15.71.").order_by("village")[1]
+def test_concurrent_confirms_of_a_board_file_never_show_database_text(small_jambi):
+    (cooperative,) = cooperatives_in("15.71", 1, board=True)
     rows = [
         ["Kode Desa", "Nama", "NIK", "Jenis Kelamin", "Jabatan", "Mulai Menjabat"],
         [cooperative.village_id, "Anggota Pengawas Baru", "1571014101900099", "P", "Anggota Pengawas", "01/11/2025"],
     ]
-    clients, token = previewed("board", rows)
+    clients, token = previewed(small_jambi["admin.provinsi"], "board", rows)
     responses = confirm_all(clients, token)
     assert BoardMember.objects.filter(cooperative=cooperative, nik="1571014101900099").count() == 1
     for response in responses:
@@ -73,17 +75,17 @@ def test_concurrent_confirms_of_a_board_file_never_show_database_text(demo):
         assert "duplicate key" not in text and "UNIQUE constraint" not in text and "one_seat_per_person" not in text
 
 
-def test_two_uploads_of_one_new_board_member_at_once_never_show_database_text(demo):
+def test_two_uploads_of_one_new_board_member_at_once_never_show_database_text(small_jambi):
     """Two separate files racing (no shared token): on PostgreSQL the loser's write meets the
     unique constraint and is told, in Indonesian, that the data changed meanwhile."""
     from imports.services import import_file
 
-    cooperative = Cooperative.objects.filter(village__code__startswith="15.71.").order_by("village")[2]
+    (cooperative,) = cooperatives_in("15.71", 1, board=True)
     rows = [
         ["Kode Desa", "Nama", "NIK", "Jenis Kelamin", "Jabatan", "Mulai Menjabat"],
         [cooperative.village_id, "Pengawas Bersamaan", "1571014101900098", "P", "Anggota Pengawas", "01/11/2025"],
     ]
-    admin_user = User.objects.get(username="admin.provinsi")
+    admin_user = small_jambi["admin.provinsi"]
     reports = []
     jobs = [
         lambda: reports.append(

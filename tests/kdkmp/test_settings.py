@@ -107,7 +107,10 @@ def test_placeholder_keys_are_refused_when_debug_is_off(key):
     assert "ImproperlyConfigured" in result.stderr and "placeholder" in result.stderr
 
 
-@pytest.mark.parametrize("key", ["x" * 50, "abcdabcdabcdabcdabcdabcdabcdabcdabcd", KEY[:31]])
+# The random key gets a fixed id: pytest-xdist's workers must collect the same test ids.
+@pytest.mark.parametrize(
+    "key", ["x" * 50, "abcdabcdabcdabcdabcdabcdabcdabcdabcd", pytest.param(KEY[:31], id="random-key-31")]
+)
 def test_short_or_repetitive_keys_are_refused_when_debug_is_off(key):
     result = run_settings(SECRET_KEY=key)
     assert result.returncode != 0

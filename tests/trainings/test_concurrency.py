@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from assistants.models import Assistant
+from tests.assistants.factories import AssistantFactory
 from tests.threads import run_together
 from trainings import services
 
@@ -17,7 +17,7 @@ pytestmark = [
 ]
 
 
-def test_two_offices_enrolling_at_once_cannot_overfill_a_cohort(demo, monkeypatch):
+def test_two_offices_enrolling_at_once_cannot_overfill_a_cohort(small_jambi, monkeypatch):
     # Widen the window between counting the free places and writing, as a slow request would.
     real_write = services.bulk_create_with_history
 
@@ -27,7 +27,7 @@ def test_two_offices_enrolling_at_once_cannot_overfill_a_cohort(demo, monkeypatc
 
     monkeypatch.setattr(services, "bulk_create_with_history", slow_write)
     cohort = CohortFactory(capacity=10, region_id="15")
-    staff = list(Assistant.objects.filter(role="BA").order_by("pk")[:12])
+    staff = AssistantFactory.create_batch(12)
     halves = [staff[:6], staff[6:]]
     ok, full, errors = run_together(
         [lambda half=half: services.enroll_many(cohort=cohort, people=half) for half in halves], refusal=ValidationError
