@@ -155,8 +155,8 @@ def bench_field_reports():
 
     from accounts.models import User
     from assistants.models import Assignment, Assistant
-    from cooperatives.models import Cooperative
     from reports import services
+    from reports.models import MonthlyReport
 
     superuser = User.objects.get(username="bench.nasional")
     pmo = User.objects.get(username="pmo.kotajambi")
@@ -178,13 +178,23 @@ def bench_field_reports():
         median, p95, queries = page_timings(client, url, repeat=20)
         print(f"{label:<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
     # Submitting a report of 15 cooperatives: the completeness check and the status change.
-    regency = Assistant.objects.filter(role="BA").values_list("work_area_id", flat=True).first()
-    ba = Assistant.objects.create(name="BA Bench", nik="1571011505909999", gender="L", role="BA", work_area_id=regency)
-    free = Cooperative.objects.filter(village__code__startswith=f"{regency}.").exclude(
-        assignments__end_date__isnull=True
+    # A BA of its own with 15 cooperatives freed for it (the bench database is disposable: the
+    # seed assigns every cooperative, so 15 assignments of one regency are removed first).
+    regency = (
+        Assistant.objects.filter(role="BA", work_area__code__startswith="32.")
+        .values_list("work_area_id", flat=True)
+        .first()
     )
-    for cooperative in list(free[:15]) or []:
-        Assignment.objects.create(assistant=ba, cooperative=cooperative, start_date=dt.date(2025, 10, 1))
+    nik = "1571011505909999"
+    MonthlyReport.objects.filter(assistant__nik=nik).delete()  # a previous run's
+    Assignment.objects.filter(assistant__nik=nik).delete()
+    Assistant.objects.filter(nik=nik).delete()
+    ba = Assistant.objects.create(name="BA Bench", nik=nik, gender="L", role="BA", work_area_id=regency)
+    taken = Assignment.objects.active().filter(cooperative__village__code__startswith=f"{regency}.")
+    freed = list(taken.values_list("cooperative_id", flat=True)[:15])
+    Assignment.objects.filter(cooperative_id__in=freed).delete()
+    for cooperative_id in freed:
+        Assignment.objects.create(assistant=ba, cooperative_id=cooperative_id, start_date=dt.date(2025, 10, 1))
     times = []
     for month in [dt.date(2025, 10, 1), dt.date(2025, 11, 1), dt.date(2025, 12, 1), dt.date(2026, 1, 1)]:
         report = services.open_report(ba, month, by=None)
