@@ -89,6 +89,11 @@ def test_the_monthly_report_loop_on_a_phone(page, log_in, caseload):
     page.click("form button[type=submit].btn-danger")
     assert FieldProblem.objects.filter(cooperative=cooperatives[0], report=report).exists()
 
+    problem = FieldProblem.objects.get(cooperative=cooperatives[0], report=report)
+    for url in ["/kendala/", problem.get_absolute_url(), "/kendala/baru/"]:
+        page.goto(url)
+        no_sideways_scroll(page)
+
     page.goto(report.get_absolute_url())
     page.click("#submit-report")
     report.refresh_from_db()
@@ -144,6 +149,12 @@ def test_the_monthly_report_loop_on_a_phone(page, log_in, caseload):
     log_in("kepala.dinas")
     page.goto("/")
     assert page.inner_text("#fig-reports-submitted").strip() == "1"
+    no_sideways_scroll(page)
+
+    page.context.clear_cookies()
+    log_in("admin.provinsi")
+    page.goto("/laporan/pengaturan/")
+    no_sideways_scroll(page)
 
     # The BA sees its approved report read-only.
     page.context.clear_cookies()
