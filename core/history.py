@@ -32,6 +32,17 @@ class Change:
         return self.describe(self.record) if self.describe else str(self.record.instance)
 
 
+def _shown(model, name, value):
+    """A choice field's value as its label ("submitted" → "dikirim"), anything else as it is."""
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a field removed since
+        return value
+    if getattr(field, "flatchoices", None):
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
 def readable_changes(records, limit=20, related=(), describe=None):
     """records: a historical queryset, newest first. Each change is compared with the previous
     version of the same object found among the fetched records (one query in all; `related`
@@ -53,7 +64,9 @@ def readable_changes(records, limit=20, related=(), describe=None):
                     label = model._meta.get_field(delta.field).verbose_name
                 except Exception:  # noqa: BLE001 - a field removed since: show its name
                     label = delta.field
-                change.changes.append((label, delta.old, delta.new))
+                change.changes.append(
+                    (label, _shown(model, delta.field, delta.old), _shown(model, delta.field, delta.new))
+                )
         result.append(change)
     return result
 

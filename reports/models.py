@@ -248,6 +248,14 @@ class Activity(models.Model):
         _refuse_if_locked(self.section.report_id)
         return super().delete(*args, **kwargs)
 
+    @property
+    def photo_size(self) -> int | None:
+        """The stored photo's size in bytes; None if there is none or its file is gone."""
+        try:
+            return self.photo.size if self.photo else None
+        except OSError:
+            return None
+
 
 class FieldProblemQuerySet(ScopedQuerySet):
     scope_field = "region__code"

@@ -1,6 +1,7 @@
 """Evidence photos: checked, shrunk and re-encoded on upload, so a report stays light on a slow
 link (a phone photo of 4-8 MB becomes a JPEG of about 100-300 KB)."""
 
+import struct
 from io import BytesIO
 
 from django.conf import settings
@@ -30,6 +31,15 @@ def shrink(upload) -> ContentFile:
             image.thumbnail((MAX_SIDE, MAX_SIDE))
             out = BytesIO()
             image.save(out, "JPEG", quality=QUALITY, optimize=True)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
+    # A damaged file fails in many ways inside Pillow (a "broken PNG" is a SyntaxError).
+    except (
+        UnidentifiedImageError,
+        OSError,
+        Image.DecompressionBombError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        struct.error,
+    ):
         raise ValidationError(_("This file is not a photo (JPEG, PNG or WebP)."), code="not_a_photo") from None
     return ContentFile(out.getvalue(), name="foto.jpg")

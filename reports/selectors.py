@@ -109,11 +109,13 @@ def problems_for(user: User) -> QuerySet[FieldProblem]:
     )
 
 
-def open_problems_of(report: MonthlyReport) -> QuerySet[FieldProblem]:
-    """The open problems of the report's cooperatives and caseload: they carry over each month."""
+def open_problems_of(report: MonthlyReport, user: User) -> QuerySet[FieldProblem]:
+    """The open problems of the report's cooperatives and caseload that the user may open: they
+    carry over each month."""
     cooperative_ids = report.sections.values("cooperative_id")
     return (
-        FieldProblem.objects.open()
+        FieldProblem.objects.for_user(user)
+        .open()
         .filter(Q(cooperative_id__in=cooperative_ids) | Q(cooperative__isnull=True, assistant=report.assistant))
         .select_related("cooperative")
         .order_by("-severity", "raised_at")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -67,13 +68,29 @@ def previous_month(month: dt.date) -> dt.date:
     return (month - dt.timedelta(days=1)).replace(day=1)
 
 
+# Months a report can be about: from the program's first year to far ahead (odd years are no month).
+FIRST_YEAR, LAST_YEAR = 2020, 2100
+PERIOD = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+
+
 def parse_period(text: str) -> dt.date | None:
-    """ "2025-11" → 1 Nov 2025; None for anything else."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return dt.date(year, month, 1)
-    except (TypeError, ValueError):
+    """ "2025-11" → 1 Nov 2025; None for anything else (other digits, odd years included)."""
+    match = PERIOD.match(text or "")
+    if not match:
         return None
+    year, month = int(match[1]), int(match[2])
+    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
+        return None
+    return dt.date(year, month, 1)
+
+
+def plausible_day(day: dt.date | None, field: str) -> None:
+    """A date typed for the program's work (milestones, follow-ups) lies in the program's years."""
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationError(
+            {field: _("Enter a date between %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}},
+            code="implausible_date",
+        )
 
 
 def due_date(month: dt.date) -> dt.date:
@@ -130,6 +147,14 @@ def open_report(assistant: Assistant, month: dt.date, *, by: User | None) -> Mon
     month = month_start(month)
     if month > month_start(timezone.localdate()):
         raise ValidationError(_("A report cannot be opened for a month that has not started."), code="future_month")
+    if not MonthlyReport.objects.filter(assistant=assistant, month=month).exists() and not caseload_in_month(
+        assistant, month
+    ):
+        raise ValidationError(
+            _("%(assistant)s accompanied no cooperative in %(month)s: there is nothing to report.")
+            % {"assistant": assistant.name, "month": month_label(month)},
+            code="no_caseload",
+        )
     report, created = MonthlyReport.objects.get_or_create(assistant=assistant, month=month)
     if created:
         report.history.filter(history_type="+").update(history_user=by)
@@ -191,6 +216,9 @@ def clean_changes(changes: Mapping[str, object]) -> dict[str, object]:
             if day > timezone.localdate():
                 errors.append(_("A milestone cannot be in the future."))
                 continue
+            if day.year < FIRST_YEAR:
+                errors.append(_("A milestone cannot be before %(year)s.") % {"year": FIRST_YEAR})
+                continue
             cleaned[field] = day.isoformat()
     if errors:
         raise ValidationError(errors, code="bad_change")
@@ -248,6 +276,7 @@ def add_activity(
         raise ValidationError({"date": _("An activity cannot be in the future.")})
     if activity.next_step_date and activity.next_step_date < activity.date:
         raise ValidationError({"next_step_date": _("The next step cannot come before the activity.")})
+    plausible_day(activity.next_step_date, "next_step_date")
     board = set(section.cooperative.board_members.values_list("pk", flat=True))
     chosen = set(participants)
     if not chosen <= board:
@@ -460,6 +489,7 @@ def raise_problem(
     ):
         problem = Problem("not_in_caseload", {"cooperative": cooperative.name, "assistant": assistant.name})
         raise ValidationError({"cooperative": ValidationError(problem.message, code=problem.code)})
+    plausible_day(due_date, "due_date")
     problem = FieldProblem(
         assistant=assistant,
         cooperative=cooperative,
@@ -496,6 +526,7 @@ def add_note(
 ) -> ProblemNote:
     locked = _lock_problem(problem)
     _refuse_unless_open(locked)
+    plausible_day(due_date, "due_date")
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write what was done or agreed.")})

@@ -174,7 +174,7 @@ class ReportDetailView(ReportMixin, Page):
                 "summary_form": summary_form,
                 "review_form": ReviewForm(),
                 "due": services.due_date(report.month),
-                "problems": selectors.open_problems_of(report),
+                "problems": selectors.open_problems_of(report, user),
                 "changes": readable_changes(report.history.all(), limit=10),
             },
         )
@@ -314,7 +314,10 @@ class ActivityPhotoView(ReportMixin, Page):
         activity = get_object_or_404(Activity.objects.filter(section__report=self.report), pk=activity_pk)
         if not activity.photo:
             raise Http404
-        response = FileResponse(activity.photo.open("rb"), content_type="image/jpeg")
+        try:
+            response = FileResponse(activity.photo.open("rb"), content_type="image/jpeg")
+        except OSError:  # the file is gone from the storage
+            raise Http404 from None
         response["Cache-Control"] = "private, max-age=86400"
         return response
 
@@ -359,7 +362,9 @@ class ReviewView(ReportMixin, Page):
             raise PermissionDenied
         form = ReviewForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Choose approve or return."))
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
             return redirect(report.get_absolute_url())
         try:
             if form.cleaned_data["decision"] == "approve" and report.status == MonthlyReport.Status.VERIFIED:

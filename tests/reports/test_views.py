@@ -306,3 +306,47 @@ def test_the_review_chain_setting_and_the_dinas_step_through_the_pages(client, s
     client.post(review, {"decision": "approve"})
     submitted.refresh_from_db()
     assert submitted.status == MonthlyReport.Status.APPROVED
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "2025-11111111111111111111111", "\u0662\u0660\u0662\u0665-11"])
+def test_odd_months_are_no_month(client, demo, month):
+    client.force_login(User.objects.get(username="staf.kotajambi"))
+    assert client.get(reverse("reports:queue"), {"month": month}).status_code == 200  # the default month
+    assert client.get(reverse("reports:recap"), {"month": month, "export": "xlsx"}).status_code == 200
+    ba = Assistant.objects.get(user__username="ba.kotajambi")
+    assert client.post(f"/laporan/tulis/{ba.pk}/{month}/").status_code == 404
+
+
+def test_no_report_for_a_month_without_a_caseload(client, ba):
+    client.force_login(ba.user)
+    response = client.post(reverse("reports:open", args=[ba.pk, "2021-01"]), follow=True)
+    assert not MonthlyReport.objects.filter(assistant=ba, month="2021-01-01").exists()
+    assert "tidak mendampingi koperasi" in response.content.decode()
+
+
+def test_a_broken_or_vanished_photo_is_never_a_server_error(client, ba, report, settings, tmp_path):
+    import os
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    section = report.sections.first()
+    client.force_login(ba.user)
+    url = reverse("reports:activity_add", args=[report.pk, section.pk])
+    fields = {"date": section.accompanied_from.isoformat(), "mode": "in_person", "area": "outlet", "outcome": "Foto"}
+    png = bytearray(_jpeg(size=(50, 40), fmt="PNG"))
+    png[-8:-4] = b"\xbfEND"  # a damaged last chunk: Pillow raises SyntaxError
+    broken = SimpleUploadedFile("rusak.png", bytes(png), content_type="image/png")
+    assert client.post(url, fields | {"photo": broken}).status_code in (302, 400)
+    good = SimpleUploadedFile("gerai.jpg", _jpeg(size=(60, 40)), content_type="image/jpeg")
+    client.post(url, fields | {"photo": good})
+    activity = section.activities.exclude(photo="").order_by("-pk").first()
+    os.remove(activity.photo.path)
+    assert client.get(reverse("reports:section", args=[report.pk, section.pk])).status_code == 200
+    assert client.get(reverse("reports:activity_photo", args=[report.pk, activity.pk])).status_code == 404
+
+
+def test_the_history_shows_status_labels_not_codes(client, submitted):
+    client.force_login(User.objects.get(username="pmo.kotajambi"))
+    page = client.get(submitted.get_absolute_url()).content.decode()
+    assert "dikirim" in page and "→ submitted" not in page
