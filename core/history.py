@@ -79,9 +79,10 @@ def change_fingerprint(models):
     each). Every write the app makes (forms, services, imports, the admin, deletions) leaves a
     history record, and bulk loads without history (the demo and scale seeders) add rows with new
     ids. On PostgreSQL ids are handed out at insert, not at commit, so a long transaction can
-    commit rows below the newest id: the transactions still running are part of the text too,
-    and their end changes it. (SQLite runs one writer at a time, so ids follow commits.)
-    Only raw SQL and queryset.update() go unseen."""
+    commit rows below the newest id: the transactions still running in this database (those that
+    have written: a transaction id) are part of the text too, and their end changes it. (SQLite
+    runs one writer at a time, so ids follow commits.) Only raw SQL and queryset.update() go
+    unseen."""
     from django.db import connection
 
     quote = connection.ops.quote_name
@@ -90,7 +91,12 @@ def change_fingerprint(models):
         parts.append(f"(SELECT MAX(history_id) FROM {quote(model.history.model._meta.db_table)})")
         parts.append(f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})")
     if connection.vendor == "postgresql":
-        parts.append("(SELECT string_agg(xid::text, '.') FROM pg_snapshot_xip(pg_current_snapshot()) AS xid)")
+        # Only this database's writers: other databases of the cluster (another app, parallel
+        # test workers) must not change the key, or every reader would recompute.
+        parts.append(
+            "(SELECT string_agg(backend_xid::text, '.' ORDER BY backend_xid::text) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())"
+        )
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return "-".join(str(part or 0) for part in cursor.fetchone())
