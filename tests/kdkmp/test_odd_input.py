@@ -90,7 +90,8 @@ def ask(send, where, url, fields, failures, used):
         used.update(kinds[round_] for kinds in drawn.values())
         status = send(url, data).status_code
         if status >= 500:
-            failures.append(f"{where} round {round_} { ({f: k[round_] for f, k in drawn.items()}) }: {status}")
+            kinds_sent = {field: kinds[round_] for field, kinds in drawn.items()}
+            failures.append(f"{where} round {round_} {kinds_sent}: {status}")
     field = nul_field(where, fields)
     status = send(url, {**data, field: NUL}).status_code
     if status != 400:
