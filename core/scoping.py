@@ -97,14 +97,6 @@ def in_scope(user, code):
     return regions.lies_in(code, scope)
 
 
-class ScopedViewMixin:
-    """For class-based views: the queryset is always narrowed to the user's scope (so out of
-    scope is a 404, never a 403 that would confirm the object exists)."""
-
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user)
-
-
 class ScopedAdminMixin:
     """For ModelAdmin: list, change, delete and autocomplete all go through `for_user`, and so
     do the choices of every related field (a POSTed id outside the scope is an invalid choice)."""
