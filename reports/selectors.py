@@ -28,7 +28,11 @@ if TYPE_CHECKING:
 QUEUE_STATES = ["not_started", "draft", "submitted", "verified", "returned", "approved", "overdue"]
 # Sent for review and not returned: what "submitted" counts everywhere (the queue, the recap, the dashboard).
 SENT = ("submitted", "verified", "approved")
-# Not a tab: the dashboard's "no approved report for two months" links here.
+# On time: sent by the due date the first time (a returned report was sent too); `late` is set
+# at the first submission.
+ON_TIME_STATUSES = (*SENT, "returned")
+# Not tabs: the dashboard's "reports submitted" and "no approved report for two months" link here.
+SENT_STATE = "sent"
 UNAPPROVED_TWO_MONTHS = "unapproved2"
 
 
@@ -85,6 +89,8 @@ def filter_queue(queue: QuerySet[Assistant], state: str, month: dt.date, today: 
         return queue.filter(Q(report_id__isnull=True) | Q(report_status__in=["draft", "returned"]))
     if state in MonthlyReport.Status.values:
         return queue.filter(report_status=state)
+    if state == SENT_STATE:  # the dashboard's "reports submitted", as a list
+        return queue.filter(report_status__in=SENT)
     if state == UNAPPROVED_TWO_MONTHS:
         approved = MonthlyReport.objects.filter(
             assistant=OuterRef("pk"), month__in=[month, services.previous_month(month)], status="approved"
@@ -178,7 +184,7 @@ class Recap:
 
     @property
     def on_time(self) -> int:
-        return self.count(lambda r: r.status in (*SENT, "returned") and not r.late)
+        return self.count(lambda r: r.status in ON_TIME_STATUSES and not r.late)
 
     @property
     def approved(self) -> int:
@@ -320,9 +326,7 @@ def field_work_for(user: User, region: Region | None, children: list[Region]) ->
             submitted=Count("monthly_reports", filter=sent),
             on_time=Count(
                 "monthly_reports",
-                filter=in_month
-                & Q(monthly_reports__first_submitted_at__isnull=False, monthly_reports__late=False)
-                & ~Q(monthly_reports__status="draft"),
+                filter=in_month & Q(monthly_reports__status__in=ON_TIME_STATUSES, monthly_reports__late=False),
             ),
             approved=Count("monthly_reports", filter=in_month & Q(monthly_reports__status="approved")),
         )

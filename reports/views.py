@@ -123,9 +123,6 @@ class ReportMixin:
         super().load_objects()
         self.report = get_object_or_404(selectors.reports_for(self.request.user), pk=self.kwargs["pk"])
 
-    def get_report(self, pk):
-        return self.report
-
     def may_write(self, report):
         return self.request.user.has_perm("reports.change_monthlyreport") and report.is_editable
 
@@ -134,14 +131,14 @@ class ReportDetailView(ReportMixin, Page):
     permission_required = "reports.view_monthlyreport"
 
     def get(self, request, pk):
-        report = self.get_report(pk)
+        report = self.report
         return self.render(
             report, SummaryForm(initial={"summary": report.summary, "next_month_plan": report.next_month_plan})
         )
 
     def post(self, request, pk):
         """Save the summary (the page's form, or the draft script's autosave)."""
-        report = self.get_report(pk)
+        report = self.report
         if not self.may_write(report):
             raise PermissionDenied
         form = SummaryForm(request.POST)
@@ -180,6 +177,24 @@ class ReportDetailView(ReportMixin, Page):
         )
 
 
+def section_form(section) -> SectionForm:
+    """A cooperative's part of the report as last saved (its reported changes included)."""
+    initial = {"no_visit_reason": section.no_visit_reason, "progress_note": section.progress_note}
+    return SectionForm(initial=initial | section.changes, cooperative=section.cooperative)
+
+
+def month_context(request) -> tuple:
+    """The month a page is about (?month=YYYY-MM, else the month being reported now) and the
+    labels of it and its neighbours, for the month arrows."""
+    month = services.parse_period(request.GET.get("month", "")) or selectors.the_month_for()
+    labels = {
+        "period": services.month_label(month),
+        "previous": services.month_label(services.previous_month(month)),
+        "next": services.month_label(services.next_month(month)),
+    }
+    return month, labels
+
+
 def _add_errors(form, error: ValidationError) -> None:
     """A service's refusal onto the form: field errors on their fields, the rest on top."""
     if hasattr(error, "error_dict"):
@@ -201,18 +216,14 @@ class SectionView(ReportMixin, Page):
     permission_required = "reports.view_monthlyreport"
 
     def get_section(self, pk, section_pk):
-        report = self.get_report(pk)
+        report = self.report
         section = get_object_or_404(report.sections.select_related("cooperative__village__parent"), pk=section_pk)
         section.report = report
         return report, section
 
     def get(self, request, pk, section_pk):
         report, section = self.get_section(pk, section_pk)
-        form = SectionForm(
-            initial={"no_visit_reason": section.no_visit_reason, "progress_note": section.progress_note}
-            | section.changes,
-            cooperative=section.cooperative,
-        )
+        form = section_form(section)
         return self.render(report, section, form, ActivityForm(section=section))
 
     def post(self, request, pk, section_pk):
@@ -282,19 +293,14 @@ class ActivityCreateView(SectionView):
             else:
                 messages.success(request, _("Activity saved."))
                 return redirect(reverse("reports:section", args=[pk, section_pk]) + "#activities")
-        section_form = SectionForm(
-            initial={"no_visit_reason": section.no_visit_reason, "progress_note": section.progress_note}
-            | section.changes,
-            cooperative=section.cooperative,
-        )
-        return self.render(report, section, section_form, form, status=400)
+        return self.render(report, section, section_form(section), form, status=400)
 
 
 class ActivityDeleteView(ReportMixin, Page):
     permission_required = "reports.change_monthlyreport"
 
     def post(self, request, pk, activity_pk):
-        report = self.get_report(pk)
+        report = self.report
         activity = get_object_or_404(Activity.objects.filter(section__report=report), pk=activity_pk)
         try:
             services.delete_activity(activity, by=request.user)
@@ -326,7 +332,7 @@ class SubmitView(ReportMixin, Page):
     permission_required = "reports.change_monthlyreport"
 
     def post(self, request, pk):
-        report = self.get_report(pk)
+        report = self.report
         try:
             report = services.submit(report, by=request.user)
         except ValidationError as error:
@@ -357,7 +363,7 @@ class ReviewView(ReportMixin, Page):
         )
 
     def post(self, request, pk):
-        report = self.get_report(pk)
+        report = self.report
         if not may_review(request.user, report):
             raise PermissionDenied
         form = ReviewForm(request.POST)
@@ -393,7 +399,7 @@ class QueueView(Page):
     permission_required = "reports.view_monthlyreport"
 
     def get(self, request):
-        month = services.parse_period(request.GET.get("month", "")) or selectors.the_month_for()
+        month, labels = month_context(request)
         state = request.GET.get("state", "")
         area = request.GET.get("wilayah", "")
         if area and regions.level_of(area) is None:
@@ -408,9 +414,7 @@ class QueueView(Page):
             "reports/queue.html",
             {
                 "month": month,
-                "period": services.month_label(month),
-                "previous": services.month_label(services.previous_month(month)),
-                "next": services.month_label(services.next_month(month)),
+                **labels,
                 "due": services.due_date(month),
                 "state": state,
                 "wilayah": area,
@@ -559,7 +563,7 @@ class RecapView(Page):
     permission_required = "reports.view_monthlyreport"
 
     def get(self, request):
-        month = services.parse_period(request.GET.get("month", "")) or selectors.the_month_for()
+        month, labels = month_context(request)
         area = None
         code = request.GET.get("wilayah", "")
         if code:
@@ -575,9 +579,7 @@ class RecapView(Page):
             "reports/recap.html",
             {
                 "recap": recap,
-                "period": services.month_label(month),
-                "previous": services.month_label(services.previous_month(month)),
-                "next": services.month_label(services.next_month(month)),
+                **labels,
                 "produced": produced,
                 "wilayah": code,
             },

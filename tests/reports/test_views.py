@@ -222,7 +222,12 @@ def test_the_dashboard_field_work_figures_agree_with_the_reports(client, demo, u
     )
     november = MonthlyReport.objects.filter(assistant__in=bas, month="2025-11-01")
     submitted = november.filter(status__in=["submitted", "approved"]).count()
-    assert f'id="fig-reports-submitted" href="/laporan/?month=2025-11&amp;wilayah={area}">{submitted}<' in page
+    assert (
+        f'id="fig-reports-submitted" href="/laporan/?month=2025-11&amp;wilayah={area}&amp;state=sent">{submitted}<'
+        in page
+    )
+    behind = client.get(reverse("reports:queue"), {"month": "2025-11", "wilayah": area, "state": "sent"})
+    assert len(behind.context["rows"]) == submitted or behind.context["more"]
     open_problems = (
         FieldProblem.objects.open().filter(Q(region_id=area) | Q(region__code__startswith=f"{area}.")).count()
     )
