@@ -9,7 +9,7 @@ PMO = "PMO"
 BA = "BA"
 
 # codename lists per group ("app_label.codename").
-_COOP_MODELS = ["cooperative", "businessunit", "boardmember"]
+_COOP_MODELS = ["cooperative", "businessunit", "boardmember", "partnership"]
 _VIEW = [f"cooperatives.view_{m}" for m in _COOP_MODELS] + ["cooperatives.view_region"]
 _EDIT = [f"cooperatives.{a}_{m}" for m in _COOP_MODELS for a in ("add", "change", "delete")]
 

@@ -9,7 +9,7 @@ from core.scoping import ScopedAdminMixin
 from imports.admin import RosterAdminMixin
 
 from .forms import CooperativeAdminForm
-from .models import BoardMember, BusinessUnit, Cooperative, Region
+from .models import BoardMember, BusinessUnit, Cooperative, Partnership, Region
 from .resources import BoardMemberResource, CooperativeResource
 from .services import save_board_member, seats_held_twice
 
@@ -42,6 +42,11 @@ class BusinessUnitInline(admin.TabularInline):
     extra = 0
 
 
+class PartnershipInline(admin.TabularInline):
+    model = Partnership
+    extra = 0
+
+
 class BoardSeatsFormSet(BaseInlineFormSet):
     """Each row is checked against the stored board by BoardMember.clean(); this checks the rows
     against each other (two new Ketua in one submission)."""
@@ -70,7 +75,7 @@ class CooperativeAdmin(SeatRefusalMixin, RosterAdminMixin, ImportExportMixin, Sc
     search_fields = ("name", "village__name", "village__code")
     list_select_related = ("village",)
     autocomplete_fields = ("village", "extra_villages")
-    inlines = [BusinessUnitInline, BoardMemberInline]
+    inlines = [BusinessUnitInline, PartnershipInline, BoardMemberInline]
     date_hierarchy = "legal_entity_date"
 
     def save_formset(self, request, form, formset, change):
@@ -88,6 +93,15 @@ class BusinessUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("cooperative", "unit_type", "other_name", "status", "started_on")
     list_filter = ("unit_type", "status")
     search_fields = ("cooperative__name", "other_name")
+    list_select_related = ("cooperative",)
+    autocomplete_fields = ("cooperative",)
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("partner", "kind", "status", "cooperative", "started_on", "monthly_value")
+    list_filter = ("kind", "status")
+    search_fields = ("partner", "cooperative__name")
     list_select_related = ("cooperative",)
     autocomplete_fields = ("cooperative",)
 

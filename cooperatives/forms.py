@@ -3,16 +3,17 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE_WIDGET, SeparatedDigitsField
+from core.forms import DATE_WIDGET, RupiahField, SeparatedDigitsField, ShownFieldsErrorsMixin
 
-from .models import BoardMember, BusinessUnit, Cooperative
+from .models import BoardMember, BusinessUnit, Cooperative, Partnership
 from .selectors import free_villages_for
-from .services import save_board_member
+from .services import save_board_member, save_progress
 
 # Above this many free villages a select is too heavy for a slow link: type the code instead.
 MAX_VILLAGE_OPTIONS = 3000
 
-MILESTONE_FIELDS = [field for field, _label in Cooperative.MILESTONES]
+# Formation is edited with the cooperative's data; what follows it on the progress form.
+MILESTONE_FIELDS = ["musdesus_date", "notary_deed_date", "legal_entity_date"]
 EDITABLE_FIELDS = [
     "name",
     "formation_scheme",
@@ -28,7 +29,7 @@ EDITABLE_FIELDS = [
 ]
 
 
-class CooperativeForm(forms.ModelForm):
+class CooperativeForm(ShownFieldsErrorsMixin, forms.ModelForm):
     """Edit form; the seat village is fixed once created (kind and name follow from it)."""
 
     class Meta:
@@ -45,7 +46,7 @@ class CooperativeForm(forms.ModelForm):
             Fieldset(_("Cooperative"), *self._head_fields(), "name", "formation_scheme", "members_count"),
             Fieldset(_("Contact"), "address", "phone", "email"),
             Fieldset(_("Legal data"), "ahu_number", "cooperative_number", "nib", "npwp"),
-            Fieldset(_("Milestones"), *MILESTONE_FIELDS),
+            Fieldset(_("Formation"), *MILESTONE_FIELDS),
             Submit("submit", _("Save")),
         )
 
@@ -143,5 +144,92 @@ class BusinessUnitForm(forms.ModelForm):
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.cooperative = cooperative
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+
+SIMKOPDES_FIELDS = ["simkopdes_date", "simkopdes_verified_date", "simkopdes_updated_date", "profile_complete_date"]
+BUILD_FIELDS = [
+    "land_status",
+    "construction_status",
+    "construction_started_date",
+    "construction_percent",
+    "construction_finished_date",
+    "outlet_operating_date",
+]
+WAREHOUSE_FIELDS = [
+    "warehouse_status",
+    "warehouse_started_date",
+    "warehouse_percent",
+    "warehouse_finished_date",
+    "warehouse_operating_date",
+]
+LOAN_FIELDS = [
+    "business_plan_date",
+    "loan_proposal_date",
+    "loan_amount_requested",
+    "village_approval_date",
+    "loan_bank",
+    "bank_submitted_date",
+    "bank_verified_date",
+    "loan_agreement_date",
+    "loan_amount_approved",
+    "loan_disbursed_date",
+    "repayment_start_date",
+]
+PROGRESS_FIELDS = SIMKOPDES_FIELDS + BUILD_FIELDS + WAREHOUSE_FIELDS + LOAN_FIELDS
+
+
+class ProgressForm(ShownFieldsErrorsMixin, forms.ModelForm):
+    """What happens after formation: SIMKOPDES, the outlet build, the warehouse, the Himbara loan.
+    Saved through services.save_progress with the reason the user gives (kept in the history)."""
+
+    reason = forms.CharField(
+        label=_("Why (kept in the history)"),
+        max_length=100,
+        help_text=_("E.g. “Site visit 12 November”, “SIMKOPDES print-out from the cooperative”."),
+    )
+
+    class Meta:
+        model = Cooperative
+        fields = PROGRESS_FIELDS
+        widgets = {field: DATE_WIDGET for field in PROGRESS_FIELDS if field.endswith("_date")}
+        field_classes = {"loan_amount_requested": RupiahField, "loan_amount_approved": RupiahField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["construction_status"].choices = [
+            c for c in self.fields["construction_status"].choices if c[0] != "na"
+        ]
+        for name in ("loan_amount_requested", "loan_amount_approved"):
+            self.fields[name].widget.attrs["placeholder"] = "3.000.000.000"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset("SIMKOPDES", *SIMKOPDES_FIELDS),
+            Fieldset(_("Outlet (gerai)"), *BUILD_FIELDS),
+            Fieldset(_("Warehouse / cold storage"), *WAREHOUSE_FIELDS),
+            Fieldset(_("Himbara loan, step by step"), *LOAN_FIELDS),
+            "reason",
+            Submit("submit", _("Save")),
+        )
+
+    def save(self, commit=True, *, by=None):
+        cooperative = super().save(commit=False)
+        if commit:
+            save_progress(cooperative, by=by, reason=self.cleaned_data["reason"], fields=PROGRESS_FIELDS)
+        return cooperative
+
+
+class PartnershipForm(forms.ModelForm):
+    class Meta:
+        model = Partnership
+        fields = ["partner", "kind", "status", "started_on", "ended_on", "monthly_value"]
+        widgets = {"started_on": DATE_WIDGET, "ended_on": DATE_WIDGET}
+        field_classes = {"monthly_value": RupiahField}
+
+    def __init__(self, *args, cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cooperative = cooperative
+        self.fields["monthly_value"].widget.attrs["placeholder"] = "2.000.000"
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))

@@ -96,6 +96,37 @@ class CooperativeQuerySet(ScopedQuerySet):
         return self.select_related("village__parent__parent")
 
 
+class LandStatus(models.TextChoices):
+    NONE = "none", _("no land yet")
+    PROPOSED = "proposed", _("land proposed")
+    VERIFIED = "verified", _("land verified")
+    READY = "ready", _("land ready")
+
+
+class BuildStatus(models.TextChoices):
+    NOT_APPLICABLE = "na", _("not applicable")
+    NOT_STARTED = "not_started", _("not started")
+    STARTED = "started", _("under construction")
+    FINISHED = "finished", _("finished")
+
+
+class Bank(models.TextChoices):
+    """The Himbara banks holding the program's placement (PMK 49/2025)."""
+
+    BRI = "BRI", "BRI"
+    BNI = "BNI", "BNI"
+    MANDIRI = "MANDIRI", "Mandiri"
+    BTN = "BTN", "BTN"
+    BSI = "BSI", "BSI"
+
+
+# PMK 49/2025: a Himbara loan to one KDKMP is at most Rp 3 billion.
+LOAN_CEILING = 3_000_000_000
+# "Actively updating SIMKOPDES": its data was updated within this many days (the national
+# dashboards count accounts and, apart, those updating; see docs/progress.md).
+SIMKOPDES_ACTIVE_DAYS = 30
+
+
 class Cooperative(models.Model):
     """A Koperasi Desa/Kelurahan Merah Putih, seated in one village."""
 
@@ -117,6 +148,30 @@ class Cooperative(models.Model):
         ("business_plan_date", _("Business plan")),
         ("loan_proposal_date", _("Loan proposal")),
         ("outlet_operating_date", _("Outlet operating")),
+    ]
+
+    # The Himbara loan pipeline: each step needs every step before it (clean()).
+    LOAN_STEPS = [
+        ("simkopdes_date", _("SIMKOPDES account")),
+        ("simkopdes_verified_date", _("Verified by the ministry")),
+        ("profile_complete_date", _("Profile, members, area and population complete")),
+        ("loan_proposal_date", _("Business plan and loan proposal")),
+        ("village_approval_date", _("Approved by the village meeting")),
+        ("bank_submitted_date", _("Submitted to the bank")),
+        ("bank_verified_date", _("Verified by the bank")),
+        ("loan_agreement_date", _("Loan agreement signed")),
+        ("loan_disbursed_date", _("Disbursed")),
+        ("repayment_start_date", _("Repaying")),
+    ]
+    # Every dated fact of the build and the pipeline (none may lie in the future).
+    PROGRESS_DATES = [
+        "simkopdes_updated_date",
+        "construction_started_date",
+        "construction_finished_date",
+        "warehouse_started_date",
+        "warehouse_finished_date",
+        "warehouse_operating_date",
+        *[field for field, _label in LOAN_STEPS],
     ]
 
     village = models.OneToOneField(
@@ -155,6 +210,41 @@ class Cooperative(models.Model):
     loan_proposal_date = models.DateField(_("loan proposal submitted on"), null=True, blank=True)
     outlet_operating_date = models.DateField(_("outlet operating since"), null=True, blank=True)
 
+    # --- After formation (issue 14): SIMKOPDES, the outlet build and the Himbara loan ----------
+    simkopdes_verified_date = models.DateField(_("SIMKOPDES verified by the ministry on"), null=True, blank=True)
+    simkopdes_updated_date = models.DateField(
+        _("SIMKOPDES data last updated on"),
+        null=True,
+        blank=True,
+        help_text=_("Counted as actively updating when updated in the last 30 days."),
+    )
+    profile_complete_date = models.DateField(
+        _("profile, members, area and population complete on"), null=True, blank=True
+    )
+    land_status = models.CharField(_("outlet land"), max_length=10, choices=LandStatus.choices, default="none")
+    construction_status = models.CharField(
+        _("outlet construction"), max_length=12, choices=BuildStatus.choices, default="not_started"
+    )
+    construction_started_date = models.DateField(_("construction started on"), null=True, blank=True)
+    construction_percent = models.PositiveSmallIntegerField(_("construction progress (%)"), null=True, blank=True)
+    construction_finished_date = models.DateField(_("construction finished on"), null=True, blank=True)
+    warehouse_status = models.CharField(
+        _("warehouse / cold storage"), max_length=12, choices=BuildStatus.choices, default="na"
+    )
+    warehouse_started_date = models.DateField(_("warehouse construction started on"), null=True, blank=True)
+    warehouse_percent = models.PositiveSmallIntegerField(_("warehouse progress (%)"), null=True, blank=True)
+    warehouse_finished_date = models.DateField(_("warehouse finished on"), null=True, blank=True)
+    warehouse_operating_date = models.DateField(_("warehouse operating since"), null=True, blank=True)
+    village_approval_date = models.DateField(_("loan approved by the village meeting on"), null=True, blank=True)
+    bank_submitted_date = models.DateField(_("loan submitted to the bank on"), null=True, blank=True)
+    bank_verified_date = models.DateField(_("loan verified by the bank on"), null=True, blank=True)
+    loan_agreement_date = models.DateField(_("loan agreement signed on"), null=True, blank=True)
+    loan_disbursed_date = models.DateField(_("loan disbursed on"), null=True, blank=True)
+    repayment_start_date = models.DateField(_("repaying since"), null=True, blank=True)
+    loan_bank = models.CharField(_("bank (Himbara)"), max_length=7, choices=Bank.choices, blank=True)
+    loan_amount_requested = models.PositiveBigIntegerField(_("ceiling asked (Rp)"), null=True, blank=True)
+    loan_amount_approved = models.PositiveBigIntegerField(_("ceiling approved (Rp)"), null=True, blank=True)
+
     members_count = models.PositiveIntegerField(_("members"), default=0)
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
@@ -170,6 +260,26 @@ class Cooperative(models.Model):
         ordering = ["village_id"]
         verbose_name = _("cooperative")
         verbose_name_plural = _("cooperatives")
+        # The database's backstop for the figures clean() words for the pages and imports.
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(construction_percent__isnull=True) | Q(construction_percent__lte=100),
+                name="construction_percent_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(warehouse_percent__isnull=True) | Q(warehouse_percent__lte=100),
+                name="warehouse_percent_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(loan_amount_requested__isnull=True) | Q(loan_amount_requested__lte=LOAN_CEILING),
+                name="loan_requested_within_ceiling",
+            ),
+            models.CheckConstraint(
+                condition=Q(loan_amount_approved__isnull=True)
+                | Q(loan_amount_requested__isnull=False, loan_amount_approved__lte=models.F("loan_amount_requested")),
+                name="loan_approved_within_requested",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -268,8 +378,103 @@ class Cooperative(models.Model):
                 )
         if self.loan_proposal_date and not self.legal_entity_date:
             errors.setdefault("loan_proposal_date", _("A loan proposal needs the legal entity first."))
+        for field, message in self.progress_errors().items():
+            errors.setdefault(field, message)
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def loan_steps(self):
+        """[(label, date or None)] of the loan pipeline, in order."""
+        return [(label, getattr(self, field)) for field, label in self.LOAN_STEPS]
+
+    @property
+    def loan_step(self):
+        """The last pipeline step reached (its label), or None."""
+        reached = [label for label, day in self.loan_steps if day]
+        return reached[-1] if reached else None
+
+    @property
+    def simkopdes_active(self) -> bool:
+        """Actively updating SIMKOPDES: updated within the last SIMKOPDES_ACTIVE_DAYS days."""
+        day = self.simkopdes_updated_date
+        return bool(day) and (timezone.localdate() - day).days < SIMKOPDES_ACTIVE_DAYS
+
+    def progress_errors(self) -> dict:
+        """The rules of what happens after formation, {field: message}: a pipeline step needs the
+        steps before it, the build follows land → start → finish, amounts within the ceiling."""
+        errors = {}
+        labels = dict(self.LOAN_STEPS)
+        today = timezone.localdate()
+        for field in self.PROGRESS_DATES:
+            day = getattr(self, field)
+            if day and day > today:
+                label = labels.get(field) or self._meta.get_field(field).verbose_name
+                errors.setdefault(field, _("%(milestone)s cannot be in the future.") % {"milestone": label})
+        previous = None
+        for field, label in self.LOAN_STEPS:
+            day = getattr(self, field)
+            if previous is not None and day:
+                before, before_label = getattr(self, previous), labels[previous]
+                if not before:
+                    errors.setdefault(
+                        field, _("%(later)s needs %(earlier)s first.") % {"later": label, "earlier": before_label}
+                    )
+                elif day < before:
+                    errors.setdefault(
+                        field,
+                        _("%(later)s cannot be before %(earlier)s.") % {"later": label, "earlier": before_label},
+                    )
+            previous = field
+        if self.simkopdes_updated_date and not self.simkopdes_date:
+            errors.setdefault("simkopdes_updated_date", _("An update needs the SIMKOPDES account first."))
+        elif self.simkopdes_updated_date and self.simkopdes_updated_date < self.simkopdes_date:
+            errors.setdefault("simkopdes_updated_date", _("The last update cannot be before the account was opened."))
+        if self.bank_submitted_date and not self.loan_bank:
+            errors.setdefault("loan_bank", _("Name the bank the proposal was submitted to."))
+        if self.loan_amount_requested is not None and self.loan_amount_requested > LOAN_CEILING:
+            errors.setdefault("loan_amount_requested", _("A Himbara loan to a cooperative is at most Rp 3 billion."))
+        if self.loan_amount_approved is not None:
+            if self.loan_amount_requested is None:
+                errors.setdefault("loan_amount_requested", _("Give the ceiling asked before the ceiling approved."))
+            elif self.loan_amount_approved > self.loan_amount_requested:
+                errors.setdefault("loan_amount_approved", _("The ceiling approved cannot exceed the ceiling asked."))
+        if self.loan_agreement_date and not self.loan_amount_approved:
+            errors.setdefault("loan_amount_approved", _("A signed agreement needs the ceiling approved."))
+        self._build_errors(errors, "construction", land_needed=True)
+        self._build_errors(errors, "warehouse", land_needed=False)
+        if self.warehouse_operating_date and self.warehouse_status != BuildStatus.FINISHED:
+            errors.setdefault("warehouse_operating_date", _("A warehouse operates only once it is finished."))
+        if self.construction_status == BuildStatus.NOT_APPLICABLE:
+            errors.setdefault("construction_status", _("Every cooperative builds an outlet (Inpres 17/2025)."))
+        return errors
+
+    def _build_errors(self, errors: dict, prefix: str, *, land_needed: bool) -> None:
+        """One build (the outlet or the warehouse): started needs its start date (and, for the
+        outlet, the land ready); finished needs the finish date, not before the start, at 100%."""
+        status = getattr(self, f"{prefix}_status")
+        started, finished = f"{prefix}_started_date", f"{prefix}_finished_date"
+        percent = f"{prefix}_percent"
+        if status in (BuildStatus.NOT_APPLICABLE, BuildStatus.NOT_STARTED):
+            for field in (started, finished, percent):
+                if getattr(self, field) not in (None, ""):
+                    errors.setdefault(field, _("Only a build that has started has this."))
+            return
+        if land_needed and self.land_status != LandStatus.READY:
+            errors.setdefault("land_status", _("Construction needs the land ready first."))
+        if not getattr(self, started):
+            errors.setdefault(started, _("Give the date construction started."))
+        if getattr(self, percent) is not None and getattr(self, percent) > 100:
+            errors.setdefault(percent, _("Progress is a percentage from 0 to 100."))
+        if status == BuildStatus.STARTED and getattr(self, finished):
+            errors.setdefault(finished, _("A build still under construction has no finish date."))
+        if status == BuildStatus.FINISHED:
+            if not getattr(self, finished):
+                errors.setdefault(finished, _("Give the date construction finished."))
+            elif getattr(self, started) and getattr(self, finished) < getattr(self, started):
+                errors.setdefault(finished, _("The build cannot finish before it started."))
+            if getattr(self, percent) not in (None, 100):
+                errors.setdefault(percent, _("A finished build is at 100%."))
 
 
 class BusinessUnitQuerySet(ScopedQuerySet):
@@ -325,6 +530,75 @@ class BusinessUnit(models.Model):
             raise ValidationError({"other_name": _("Name the unit when its type is “Other”.")})
         if self.started_on and self.status != self.Status.OPERATING:
             raise ValidationError({"started_on": _("Only an operating unit has an operating date.")})
+
+
+class PartnershipQuerySet(ScopedQuerySet):
+    scope_field = "cooperative__village__code"
+    caseload_assignments = "cooperative__assignments"
+
+    def active(self):
+        return self.filter(status=Partnership.Status.ACTIVE)
+
+
+class Partnership(models.Model):
+    """A cooperative's partner after formation: Koperasi Manis consignment, a free-meals (MBG)
+    kitchen it supplies, Bulog, Pertamina LPG, a BRILink agency..."""
+
+    class Kind(models.TextChoices):
+        SUPPLY = "supply", _("supply to the cooperative")
+        OFFTAKE = "offtake", _("offtake of members' produce")
+        AGENCY = "agency", _("agency (LPG, fertiliser, BRILink...)")
+        MBG = "mbg", _("supplier to a free-meals (MBG) kitchen")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("in preparation")
+        ACTIVE = "active", _("active")
+        ENDED = "ended", _("ended")
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("cooperative")
+    )
+    partner = models.CharField(_("partner"), max_length=150)
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+    started_on = models.DateField(_("start date"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    monthly_value = models.PositiveBigIntegerField(_("monthly value (Rp)"), default=0)
+
+    objects = PartnershipQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("partnership history"))
+
+    class Meta:
+        ordering = ["cooperative_id", "-started_on", "partner"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="partnership_ends_after_start",
+                violation_error_message=_("A partnership cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} ({self.get_kind_display()})"
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if self.ended_on and self.ended_on > today:
+            errors["ended_on"] = _("The end date cannot be in the future.")
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("A partnership cannot end before it starts.")
+        if self.status == self.Status.ENDED and not self.ended_on:
+            errors["ended_on"] = _("Give the date the partnership ended.")
+        if self.status != self.Status.ENDED and self.ended_on:
+            errors["ended_on"] = _("Only an ended partnership has an end date.")
+        if self.status == self.Status.ACTIVE and self.started_on and self.started_on > today:
+            errors["started_on"] = _("An active partnership has started already.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class BoardMemberQuerySet(ScopedQuerySet):

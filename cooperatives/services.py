@@ -155,3 +155,18 @@ def save_board_member(member: BoardMember, *, by: User | None) -> BoardMember:
     member._history_user = by
     member.save()
     return member
+
+
+@transaction.atomic
+def save_progress(cooperative: Cooperative, *, by: User | None, reason: str, fields: Iterable[str]) -> Cooperative:
+    """Record what happened after formation (the progress page, the `progress` import): the
+    cooperative's row is locked, the rules checked against what is stored now (a report approved
+    meanwhile may have moved a step), and the change kept in its history with who and why."""
+    stored = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+    for name in fields:
+        setattr(stored, name, getattr(cooperative, name))
+    stored.full_clean(exclude=["village"], validate_unique=False)
+    stored._history_user = by
+    stored._change_reason = reason[:100]
+    stored.save()
+    return stored

@@ -16,4 +16,16 @@ urlpatterns = [
     path("<int:cooperative_pk>/unit-usaha/baru/", views.BusinessUnitCreateView.as_view(), name="unit_create"),
     path("<int:cooperative_pk>/unit-usaha/<int:pk>/ubah/", views.BusinessUnitUpdateView.as_view(), name="unit_update"),
     path("<int:cooperative_pk>/unit-usaha/<int:pk>/hapus/", views.BusinessUnitDeleteView.as_view(), name="unit_delete"),
+    path("<int:pk>/kemajuan/", views.ProgressUpdateView.as_view(), name="progress"),
+    path("<int:cooperative_pk>/kemitraan/baru/", views.PartnershipCreateView.as_view(), name="partnership_create"),
+    path(
+        "<int:cooperative_pk>/kemitraan/<int:pk>/ubah/",
+        views.PartnershipUpdateView.as_view(),
+        name="partnership_update",
+    ),
+    path(
+        "<int:cooperative_pk>/kemitraan/<int:pk>/hapus/",
+        views.PartnershipDeleteView.as_view(),
+        name="partnership_delete",
+    ),
 ]

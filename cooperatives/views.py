@@ -10,8 +10,15 @@ from core.list_pages import ListExportMixin, ListPageMixin
 from core.views import FormPageMixin, PageMixin, SaveThroughServiceMixin, ScopedChildMixin, ScopedObjectMixin
 
 from .filters import CooperativeFilter
-from .forms import BoardMemberForm, BusinessUnitForm, CooperativeCreateForm, CooperativeForm
-from .models import BoardMember, BusinessUnit, Cooperative
+from .forms import (
+    BoardMemberForm,
+    BusinessUnitForm,
+    CooperativeCreateForm,
+    CooperativeForm,
+    PartnershipForm,
+    ProgressForm,
+)
+from .models import BoardMember, BusinessUnit, Cooperative, Partnership
 from .resources import CooperativeResource
 from .selectors import breadcrumb_regions, cooperatives_for
 from .tables import CooperativeTable
@@ -40,6 +47,7 @@ class CooperativeDetailView(ScopedObjectMixin, DetailView):
         return cooperatives_for(self.request.user).prefetch_related(
             "extra_villages",
             "business_units",
+            "partnerships",
             Prefetch("board_members", queryset=BoardMember.objects.in_position_order()),
         )
 
@@ -80,6 +88,25 @@ class CooperativeUpdateView(ScopedObjectMixin, FormPageMixin, UpdateView):
         response = super().form_valid(form)
         messages.success(self.request, _("Changes to “%(name)s” were saved.") % {"name": self.object.name})
         return response
+
+
+class ProgressUpdateView(ScopedObjectMixin, SaveThroughServiceMixin, FormPageMixin, UpdateView):
+    """SIMKOPDES, the outlet build and the loan pipeline (services.save_progress keeps the why)."""
+
+    permission_required = "cooperatives.change_cooperative"
+    model = Cooperative
+    form_class = ProgressForm
+    template_name = "cooperatives/form.html"
+
+    def get_queryset(self):
+        return cooperatives_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "page_title": _("Progress after formation"),
+            "cooperative": self.object,
+            "cancel_url": self.object.get_absolute_url(),
+        }
 
 
 class CooperativeChildMixin(ScopedChildMixin, FormPageMixin):
@@ -138,6 +165,22 @@ class BusinessUnitUpdateView(CooperativeChildMixin, UpdateView):
         return super().get_context_data(**kwargs) | {"delete_url": url}
 
 
+class PartnershipCreateView(CooperativeChildMixin, CreateView):
+    permission_required = "cooperatives.add_partnership"
+    model = Partnership
+    form_class = PartnershipForm
+
+
+class PartnershipUpdateView(CooperativeChildMixin, UpdateView):
+    permission_required = "cooperatives.change_partnership"
+    model = Partnership
+    form_class = PartnershipForm
+
+    def get_context_data(self, **kwargs):
+        url = reverse("cooperatives:partnership_delete", args=[self.cooperative.pk, self.object.pk])
+        return super().get_context_data(**kwargs) | {"delete_url": url}
+
+
 class ChildDeleteMixin(CooperativeChildMixin):
     template_name = "cooperatives/confirm_delete.html"
 
@@ -160,3 +203,8 @@ class BoardMemberDeleteView(ChildDeleteMixin, DeleteView):
 class BusinessUnitDeleteView(ChildDeleteMixin, DeleteView):
     permission_required = "cooperatives.delete_businessunit"
     model = BusinessUnit
+
+
+class PartnershipDeleteView(ChildDeleteMixin, DeleteView):
+    permission_required = "cooperatives.delete_partnership"
+    model = Partnership

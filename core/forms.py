@@ -2,7 +2,9 @@
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .validators import strip_separators
 
@@ -62,3 +64,36 @@ class SeparatedDigitsField(forms.CharField):
 
     def to_python(self, value):
         return strip_separators(super().to_python(value))
+
+
+class ShownFieldsErrorsMixin:
+    """For a ModelForm showing part of a model: a model rule may name a field the form does not
+    show (a later loan step set by an approved report, say). Django refuses such an error with a
+    ValueError; it is worded above the form instead, so the user still reads why."""
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            hidden = [field for field in errors.error_dict if field != NON_FIELD_ERRORS and field not in self.fields]
+            for field in hidden:
+                errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(errors.error_dict.pop(field))
+        super()._update_errors(errors)
+
+
+class RupiahField(forms.IntegerField):
+    """An amount in whole Rupiah as people type it: "Rp 1.500.000.000", "1 500 000 000"."""
+
+    default_error_messages = {"invalid": _("Type the amount in whole Rupiah, e.g. 1.500.000.000.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+        self.widget.input_type = "text"
+        self.widget.attrs |= {"inputmode": "numeric"}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removeprefix("Rp").removeprefix("rp").strip().replace(".", "").replace(" ", "")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        return f"{value:,}".replace(",", ".") if isinstance(value, int) else value

@@ -20,9 +20,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from assistants.models import Assignment, Assistant
-from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
+from cooperatives.indicators import INDICATORS
+from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Partnership, Region
 from core import regions
 from core.history import change_fingerprint
 from core.scoping import scope_code
@@ -35,7 +37,7 @@ if TYPE_CHECKING:  # annotations only: accounts sits above the domain apps
 # Child code length for each parent code length: nation → province → regency → district → village.
 CHILD_LENGTH = {0: 2, 2: 5, 5: 8, 8: 13}
 # The models whose changes move the figures (see change_fingerprint).
-DASHBOARD_MODELS = [Cooperative, BusinessUnit, BoardMember, Assistant, Assignment, Enrollment]
+DASHBOARD_MODELS = [Cooperative, BusinessUnit, BoardMember, Partnership, Assistant, Assignment, Enrollment]
 DASHBOARD_MILESTONES = [
     "legal_entity_date",
     "simkopdes_date",
@@ -53,12 +55,17 @@ class Row:
     cooperatives: int = 0
     with_ba: int = 0
     milestones: dict = field(default_factory=dict)
+    progress: dict = field(default_factory=dict)  # {indicator key: cooperatives}, cooperatives.indicators
     pmo: int = 0
     ba: int = 0
     ba_load_total: int = 0
     ba_full: int = 0
     ba_under_7: int = 0
     bas_needed: int = 0  # at the cap, summed over regencies (a BA works inside one regency)
+
+    @property
+    def simkopdes_active(self) -> int:
+        return self.progress.get("simkopdes_active", 0)
 
     @property
     def without_ba(self) -> int:
@@ -147,7 +154,9 @@ def dashboard_for(user: User, code: str | None = None) -> Dashboard | None:
     # The regions are read fresh on every view: their names and children are part of the key.
     regions = repr([(r.code, r.name, r.parent_id) for r in [*breadcrumbs, *children]]).encode()
     regions_digest = hashlib.blake2b(regions, digest_size=8).hexdigest()
-    key = f"dashboard:{code or 'nation'}:{change_fingerprint(DASHBOARD_MODELS)}:{regions_digest}"
+    # The day is part of the key: "updated in the last 30 days" moves at midnight.
+    day = timezone.localdate().isoformat()
+    key = f"dashboard:{code or 'nation'}:{day}:{change_fingerprint(DASHBOARD_MODELS)}:{regions_digest}"
     dashboard = cache.get(key)
     if dashboard is None:
         dashboard = compute_dashboard(region, breadcrumbs, children)
@@ -165,6 +174,7 @@ def compute_dashboard(region: Region | None, breadcrumbs: list[Region], children
     # regency): counts, milestones, and coverage as membership in the set of cooperatives with an
     # active assignment (PostgreSQL hashes that set once; cheaper than joining 80,000 rows).
     group_length = max(child_length, 5)
+    today = timezone.localdate()
     with_active_ba = Assignment.objects.filter(end_date__isnull=True).values("cooperative_id")
     cooperative_rows = (
         Cooperative.objects.filter(_prefix_q("village__code", code))
@@ -173,8 +183,10 @@ def compute_dashboard(region: Region | None, breadcrumbs: list[Region], children
         .annotate(
             total=Count("pk"),
             with_ba=Count("pk", filter=Q(pk__in=with_active_ba)),
-            **{m: Count(m) for m in DASHBOARD_MILESTONES},
-        )  # COUNT(column) counts the dates set
+            # First: the milestone counts below take the date fields' names.
+            **{f"p_{i.key}": Count("pk", filter=i.q(today)) for i in INDICATORS},
+            **{m: Count(m) for m in DASHBOARD_MILESTONES},  # COUNT(column) counts the dates set
+        )
     )
     # Every active staff member once, with the load and whether they completed a training (staff
     # only ever enroll in staff programs): an index probe per person is cheaper than counting
@@ -197,6 +209,9 @@ def compute_dashboard(region: Region | None, breadcrumbs: list[Region], children
             target.with_ba += item["with_ba"]
             for m in DASHBOARD_MILESTONES:
                 target.milestones[m] = target.milestones.get(m, 0) + item[m]
+            for indicator in INDICATORS:
+                key = indicator.key
+                target.progress[key] = target.progress.get(key, 0) + item[f"p_{key}"]
         cooperatives_by_regency[regions.regency_of(item["group"])] += item["total"]
     histogram = Counter()
     trained_by_role = Counter()

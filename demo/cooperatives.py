@@ -85,20 +85,104 @@ def _day(rng, start, end):
     return start + dt.timedelta(days=rng.randint(0, (end - start).days))
 
 
-def _milestones(rng):
+def _milestones(rng, today=None):
+    """Formation milestones, then what follows (SIMKOPDES, the outlet build, the loan pipeline),
+    each step after the one it needs and none after today. Shares follow the sources in
+    ../shared/domain.md §8: about 13% of Jambi's outlet sites in progress at the end of 2025."""
     d = dt.date
+    today = today or dt.date.today()
     dates = {"musdesus_date": _day(rng, d(2025, 4, 14), d(2025, 5, 31))}
     dates["notary_deed_date"] = dates["musdesus_date"] + dt.timedelta(days=rng.randint(5, 30))
     dates["legal_entity_date"] = max(dates["notary_deed_date"] + dt.timedelta(days=rng.randint(3, 20)), d(2025, 6, 1))
     if rng.random() < 0.9:
         dates["simkopdes_date"] = _day(rng, d(2025, 8, 1), d(2025, 11, 20))
+        dates["simkopdes_updated_date"] = min(today, dates["simkopdes_date"] + dt.timedelta(days=rng.randint(0, 480)))
     if rng.random() < 0.6:
         dates["business_plan_date"] = _day(rng, d(2025, 10, 1), d(2026, 2, 28))
-        if rng.random() < 0.5:
-            dates["loan_proposal_date"] = dates["business_plan_date"] + dt.timedelta(days=rng.randint(10, 60))
-            if rng.random() < 0.4:
-                dates["outlet_operating_date"] = _day(rng, d(2026, 3, 1), d(2026, 10, 31))
-    return dates
+    dates |= _loan_pipeline(rng, dates, today)
+    dates |= _outlet_build(rng, today)
+    return {field: day for field, day in dates.items() if not isinstance(day, dt.date) or day <= today}
+
+
+# Pipeline steps after the account: (field, share of those at the step before that go on, days after it).
+LOAN_FOLLOW_UPS = [
+    ("simkopdes_verified_date", 0.9, (5, 60)),
+    ("profile_complete_date", 0.85, (5, 90)),
+    ("loan_proposal_date", 0.6, (10, 120)),
+    ("village_approval_date", 0.85, (3, 30)),
+    ("bank_submitted_date", 0.9, (3, 30)),
+    ("bank_verified_date", 0.75, (14, 60)),
+    ("loan_agreement_date", 0.85, (7, 30)),
+    ("loan_disbursed_date", 0.9, (7, 30)),
+    ("repayment_start_date", 1.0, (180, 240)),  # 6-8 months of grace (PMK 49/2025)
+]
+
+
+def _loan_pipeline(rng, dates, today):
+    if "simkopdes_date" not in dates:
+        return {}
+    steps, previous = {}, dates["simkopdes_date"]
+    for field, share, (low, high) in LOAN_FOLLOW_UPS:
+        if rng.random() >= share:
+            break
+        previous = previous + dt.timedelta(days=rng.randint(low, high))
+        if field == "loan_proposal_date" and "business_plan_date" in dates:
+            previous = max(previous, dates["business_plan_date"])
+        if previous > today:
+            break
+        steps[field] = previous
+    if "bank_submitted_date" in steps:
+        steps["loan_bank"] = rng.choices(["BRI", "BNI", "MANDIRI", "BTN", "BSI"], weights=[55, 55, 55, 25, 10])[0]
+    if "loan_proposal_date" in steps:
+        steps["loan_amount_requested"] = rng.randint(10, 30) * 100_000_000
+    if "loan_agreement_date" in steps:
+        share = rng.choice([0.5, 0.6, 0.75, 0.8, 1.0])
+        steps["loan_amount_approved"] = int(steps["loan_amount_requested"] * share) // 1_000_000 * 1_000_000
+    return steps
+
+
+def _outlet_build(rng, today):
+    """Land, then construction (Oct 2025 onwards), then the outlet operating; a warehouse or cold
+    storage for about a third."""
+    d = dt.date
+    build = {"land_status": rng.choices(["none", "proposed", "verified", "ready"], weights=[8, 12, 15, 65])[0]}
+    if build["land_status"] != "ready" or rng.random() >= 0.8:
+        return build
+    started = _day(rng, d(2025, 10, 1), d(2026, 9, 30))
+    if started > today:
+        return build
+    duration = rng.randint(90, 200)
+    build |= {"construction_status": "started", "construction_started_date": started}
+    finished = started + dt.timedelta(days=duration)
+    if finished <= today:
+        build |= {
+            "construction_status": "finished",
+            "construction_finished_date": finished,
+            "construction_percent": 100,
+        }
+        operating = finished + dt.timedelta(days=rng.randint(7, 45))
+        if operating <= today:
+            build["outlet_operating_date"] = operating
+    else:
+        build["construction_percent"] = min(95, 100 * (today - started).days // duration)
+    if rng.random() < 0.35:
+        w_started = started + dt.timedelta(days=rng.randint(0, 60))
+        if w_started <= today:
+            w_finished = w_started + dt.timedelta(days=rng.randint(60, 150))
+            build |= {"warehouse_status": "started", "warehouse_started_date": w_started}
+            if w_finished <= today:
+                build |= {
+                    "warehouse_status": "finished",
+                    "warehouse_finished_date": w_finished,
+                    "warehouse_percent": 100,
+                }
+                if w_finished + dt.timedelta(days=14) <= today:
+                    build["warehouse_operating_date"] = w_finished + dt.timedelta(days=14)
+            else:
+                build["warehouse_percent"] = min(95, 100 * (today - w_started).days // (w_finished - w_started).days)
+        else:
+            build["warehouse_status"] = "not_started"
+    return build
 
 
 def _person(rng, district_code):

@@ -96,7 +96,7 @@ def test_list_queries_do_not_grow_with_rows(login, settings, django_assert_max_n
 
 def test_detail_and_out_of_scope_404(login, kota_jambi_cooperative, kerinci_cooperative, django_assert_max_num_queries):
     client = login("kepala.dinas")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # + the partnerships
         response = client.get(kota_jambi_cooperative.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
@@ -180,6 +180,8 @@ def test_edit_saves(login, kota_jambi_cooperative):
             "members_count": 99,
             "phone": "0812-3456-7890",
             "musdesus_date": "01/05/2025",
+            "notary_deed_date": kota_jambi_cooperative.notary_deed_date,
+            "legal_entity_date": kota_jambi_cooperative.legal_entity_date,
         },
     )
     assert response.status_code == 302
@@ -237,6 +239,8 @@ def test_an_edit_appears_in_the_history_with_its_author(login, kota_jambi_cooper
             "formation_scheme": "baru",
             "members_count": 321,
             "musdesus_date": kota_jambi_cooperative.musdesus_date.isoformat(),
+            "notary_deed_date": kota_jambi_cooperative.notary_deed_date,
+            "legal_entity_date": kota_jambi_cooperative.legal_entity_date,
         },
     )
     client.post(
@@ -246,6 +250,8 @@ def test_an_edit_appears_in_the_history_with_its_author(login, kota_jambi_cooper
             "formation_scheme": "baru",
             "members_count": 333,
             "musdesus_date": kota_jambi_cooperative.musdesus_date.isoformat(),
+            "notary_deed_date": kota_jambi_cooperative.notary_deed_date,
+            "legal_entity_date": kota_jambi_cooperative.legal_entity_date,
         },
     )
     response = client.get(kota_jambi_cooperative.get_absolute_url())

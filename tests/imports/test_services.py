@@ -215,7 +215,7 @@ def test_queries_do_not_grow_with_rows(admin_user, django_assert_max_num_queries
     """Cooperatives: new rows (with units) and updates; two file sizes, the same queries. (Writes
     are batched statements: both sizes fit one batch, which on SQLite holds 999 parameters.)"""
     small = VillageFactory.create_batch(3)
-    large = VillageFactory.create_batch(30)
+    large = VillageFactory.create_batch(15)  # 15 rows of ~50 columns: one SQLite INSERT batch
     existing = list(Cooperative.objects.filter(village__code__startswith="15.72.").order_by("village")[:22])
 
     def rows(villages, coops, members):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assistants.models import Assignment, Assistant
-from cooperatives.models import BoardMember, BusinessUnit, Cooperative
+from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Partnership
 from cooperatives.services import load_regions
 from reports import services as report_services
 from trainings.models import Cohort, Enrollment, TrainingProgram
@@ -32,6 +32,7 @@ REPORT_MONTH = report_services.previous_month(report_services.month_start(timezo
 # name: (method, permission, object key or None, does a BA's own login see the "in" object?)
 PAGES = {
     "home": ("GET", None, None, True),
+    "map": ("GET", None, None, True),
     "cooperatives:list": ("GET", "cooperatives.view_cooperative", None, True),
     "cooperatives:create": ("GET", "cooperatives.add_cooperative", None, True),
     "cooperatives:detail": ("GET", "cooperatives.view_cooperative", "cooperative", True),
@@ -42,6 +43,10 @@ PAGES = {
     "cooperatives:unit_create": ("GET", "cooperatives.add_businessunit", "cooperative_child", True),
     "cooperatives:unit_update": ("GET", "cooperatives.change_businessunit", "business_unit", True),
     "cooperatives:unit_delete": ("GET", "cooperatives.delete_businessunit", "business_unit", True),
+    "cooperatives:progress": ("GET", "cooperatives.change_cooperative", "cooperative", True),
+    "cooperatives:partnership_create": ("GET", "cooperatives.add_partnership", "cooperative_child", True),
+    "cooperatives:partnership_update": ("GET", "cooperatives.change_partnership", "partnership", True),
+    "cooperatives:partnership_delete": ("GET", "cooperatives.delete_partnership", "partnership", True),
     "assistants:list": ("GET", "assistants.view_assistant", None, True),
     "assistants:create": ("GET", "assistants.add_assistant", None, True),
     "assistants:detail": ("GET", "assistants.view_assistant", "assistant", True),
@@ -141,6 +146,9 @@ def objects(demo, settings, tmp_path):
         "cooperative": cooperative,
         "board_member": cooperative.board_members.first(),
         "business_unit": cooperative.business_units.first(),
+        "partnership": Partnership.objects.create(
+            cooperative=cooperative, partner="Dapur MBG Kota", kind="mbg", started_on=dt.date(2025, 10, 1)
+        ),
         "assistant": ba,
         "assignment": assignment,
         "program": board_cohort.program,
@@ -182,6 +190,9 @@ def objects(demo, settings, tmp_path):
         "cooperative": far,
         "board_member": member,
         "business_unit": BusinessUnit.objects.create(cooperative=far, unit_type="sembako"),
+        "partnership": Partnership.objects.create(
+            cooperative=far, partner="Mitra Luar", kind="supply", started_on=dt.date(2025, 10, 1)
+        ),
         "assistant": far_ba,
         "assignment": Assignment.objects.create(assistant=far_ba, cooperative=far, start_date=dt.date(2025, 10, 1)),
         # Programs are a shared catalogue (seen by all), changed only by their owner.
@@ -229,7 +240,7 @@ def build_url(name, key, objects):
     obj = objects[{"cooperative_child": "cooperative"}.get(kind, kind)]
     if key == "cooperative_child":
         return reverse(name, args=[obj.pk])
-    if name.startswith("cooperatives:board") or name.startswith("cooperatives:unit"):
+    if name.startswith(("cooperatives:board", "cooperatives:unit", "cooperatives:partnership")):
         return reverse(name, args=[obj.cooperative_id, obj.pk])
     if key == "cohort_day":
         return reverse(name, args=[obj.pk, obj.start_date.isoformat()])
@@ -247,7 +258,7 @@ def build_url(name, key, objects):
 def expected(role, user, name, method, permission, key, ba_sees, where):
     if role == "anonymous":
         return {302}
-    if name == "home" and role == "ba.kotajambi":
+    if name in ("home", "map") and role == "ba.kotajambi":
         return {302}  # a BA starts on its own caseload
     if name == "reports:review" and user.has_perm("reports.accept_monthlyreport"):
         if not user.has_perm(permission):  # the Dinas's step: only reports its PMO approved

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assistants.models import Assignment, Assistant
-from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
+from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Partnership, Region
 from cooperatives.services import load_regions
 from imports.models import ImportLog
 from reports import services as report_services
@@ -100,6 +100,9 @@ def admin_objects(demo):
             "cooperatives.cooperative": coop,
             "cooperatives.boardmember": member,
             "cooperatives.businessunit": coop.business_units.first(),
+            "cooperatives.partnership": Partnership.objects.create(
+                cooperative=coop, partner="Bulog", kind="supply", started_on=dt.date(2025, 10, 1)
+            ),
             "assistants.assistant": ba_of_coop,
             "assistants.assignment": Assignment.objects.active().get(cooperative=coop),
             "trainings.cohort": cohort,

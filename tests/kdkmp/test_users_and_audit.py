@@ -61,6 +61,8 @@ def test_audit_finds_an_edit_by_its_author(login, kota_jambi_cooperative):
             "formation_scheme": "baru",
             "members_count": 5,
             "musdesus_date": kota_jambi_cooperative.musdesus_date.isoformat(),
+            "notary_deed_date": kota_jambi_cooperative.notary_deed_date,
+            "legal_entity_date": kota_jambi_cooperative.legal_entity_date,
         },
     )
     admin = login("admin.provinsi")
