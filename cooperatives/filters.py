@@ -3,8 +3,10 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .indicators import BY_KEY, INDICATORS
 from .models import BusinessUnit, Cooperative, Region
 from .selectors import districts_for, regencies_for
 
@@ -23,6 +25,13 @@ class CooperativeFilter(django_filters.FilterSet):
     milestone = django_filters.ChoiceFilter(
         choices=MILESTONE_CHOICES, method="filter_milestone", label=_("Milestone reached"), empty_label=_("All")
     )
+    # The list behind each figure after formation (cooperatives.indicators), counted for today.
+    indikator = django_filters.ChoiceFilter(
+        choices=[(i.key, i.label) for i in INDICATORS],
+        method="filter_indicator",
+        label=_("After formation"),
+        empty_label=_("All"),
+    )
     business_unit = django_filters.ChoiceFilter(
         choices=BusinessUnit.Type.choices, method="filter_business_unit", label=_("Business unit"), empty_label=_("All")
     )
@@ -34,7 +43,17 @@ class CooperativeFilter(django_filters.FilterSet):
 
     class Meta:
         model = Cooperative
-        fields = ["q", "regency", "district", "kind", "milestone", "business_unit", "unit_status", "wilayah"]
+        fields = [
+            "q",
+            "regency",
+            "district",
+            "kind",
+            "milestone",
+            "indikator",
+            "business_unit",
+            "unit_status",
+            "wilayah",
+        ]
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -62,6 +81,9 @@ class CooperativeFilter(django_filters.FilterSet):
 
     def filter_milestone(self, queryset, name, value):
         return queryset.filter(**{f"{value}__isnull": False})
+
+    def filter_indicator(self, queryset, name, value):
+        return queryset.filter(BY_KEY[value].q(timezone.localdate()))
 
     def filter_region_code(self, queryset, name, value):
         value = value.strip()

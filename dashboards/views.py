@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from assistants.models import Assistant
+from cooperatives.indicators import INDICATORS
 from cooperatives.models import Cooperative
 from core import regions
 from core.exports import xlsx_response
@@ -66,6 +67,14 @@ def dashboard_page(request):
     context = {
         "data": data,
         "rows": rows,
+        "progress": [
+            {
+                "indicator": indicator,
+                "count": total.progress.get(indicator.key, 0),
+                "share": 100 * total.progress.get(indicator.key, 0) / total.cooperatives if total.cooperatives else 0,
+            }
+            for indicator in INDICATORS
+        ],
         "here": here,
         "milestones": [(m, label, total.milestones.get(m, 0)) for m, label in milestones],
         "coverage_chart": bar_chart(
@@ -155,6 +164,7 @@ def export_xlsx(data):
         _("Gap"),
     ]
     header += [str(label) for _m, label in _milestone_labels()]
+    header += [str(indicator.label) for indicator in INDICATORS]
     rows = []
     for row in data.rows + [data.total]:
         name = row.region.name if row.region and row is not data.total else _("Total")
@@ -176,6 +186,7 @@ def export_xlsx(data):
                 row.gap,
             ]
             + [row.milestones.get(m, 0) for m in DASHBOARD_MILESTONES]
+            + [row.progress.get(indicator.key, 0) for indicator in INDICATORS]
         )
     sheets = [
         (_("Regions"), header, rows),
