@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from assistants.models import Assignment, Assistant
 from cooperatives.models import Cooperative, Region
 from cooperatives.services import load_regions
+from dashboards.boundaries import load_boundaries
 from demo.assistants import seed_assignments, seed_assistants
 from demo.cooperatives import seed_cooperatives
 from demo.reports import seed_reports
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Regions of Jambi: {report.total(Region.Level.VILLAGE):,} villages ({sum(report.created.values()):,} new)."
         )
+        self.stdout.write(f"Map boundaries of Jambi: {load_boundaries([JAMBI]).total('district'):,} district shapes.")
         created = seed_cooperatives(JAMBI)
         total = Cooperative.objects.filter(village__code__startswith=f"{JAMBI}.").count()
         self.stdout.write(f"Cooperatives: {total:,} ({created:,} new).")
