@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core.admin_urls import scoped_admin_urls
+from dashboards.map_views import region_map
 from dashboards.views import dashboard
 
 from .views import audit, server_error
@@ -12,6 +13,7 @@ admin.site.site_title = "KDKMP Admin"
 
 urlpatterns = [
     path("", dashboard, name="home"),
+    path("peta/", region_map, name="map"),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("koperasi/", include("cooperatives.urls")),
