@@ -67,6 +67,7 @@ def dashboard_page(request):
     context = {
         "data": data,
         "rows": rows,
+        "trends_url": list_url("trends:trend", wilayah=here),
         "progress": [
             {
                 "indicator": indicator,

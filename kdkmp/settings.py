@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "imports",
     "assistants",
     "dashboards",
+    "trends",
     "trainings",
     "reports",
     "demo",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("pengguna/", include("accounts.urls")),
     path("audit/", audit, name="audit"),
     path("impor/", include("imports.urls")),
+    path("tren/", include("trends.urls")),
     path("", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Every admin view goes through its ModelAdmin's scoped queryset (kdkmp/admin_urls.py).

@@ -24,11 +24,9 @@ def independently(cooperative: Cooperative, key: str, today: dt.date) -> bool:
     return {
         "legal_entity": by(c.legal_entity_date),
         "simkopdes_account": by(c.simkopdes_date),
-        "simkopdes_active": c.simkopdes_updated_date is not None
-        and 0 <= (today - c.simkopdes_updated_date).days < 30,
+        "simkopdes_active": c.simkopdes_updated_date is not None and 0 <= (today - c.simkopdes_updated_date).days < 30,
         "land_ready": c.land_status == "ready",
-        "under_construction": by(c.construction_started_date)
-        and not by(c.construction_finished_date),
+        "under_construction": by(c.construction_started_date) and not by(c.construction_finished_date),
         "construction_finished": c.construction_status == "finished" and by(c.construction_finished_date),
         "outlet_operating": by(c.outlet_operating_date),
         "loan_proposed": by(c.loan_proposal_date),

@@ -33,6 +33,7 @@ REPORT_MONTH = report_services.previous_month(report_services.month_start(timezo
 PAGES = {
     "home": ("GET", None, None, True),
     "map": ("GET", None, None, True),
+    "trends:trend": ("GET", None, None, True),
     "cooperatives:list": ("GET", "cooperatives.view_cooperative", None, True),
     "cooperatives:create": ("GET", "cooperatives.add_cooperative", None, True),
     "cooperatives:detail": ("GET", "cooperatives.view_cooperative", "cooperative", True),
@@ -258,7 +259,7 @@ def build_url(name, key, objects):
 def expected(role, user, name, method, permission, key, ba_sees, where):
     if role == "anonymous":
         return {302}
-    if name in ("home", "map") and role == "ba.kotajambi":
+    if name in ("home", "map", "trends:trend") and role == "ba.kotajambi":
         return {302}  # a BA starts on its own caseload
     if name == "reports:review" and user.has_perm("reports.accept_monthlyreport"):
         if not user.has_perm(permission):  # the Dinas's step: only reports its PMO approved

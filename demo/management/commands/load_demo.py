@@ -1,6 +1,8 @@
+import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from assistants.models import Assignment, Assistant
 from cooperatives.models import Cooperative, Region
@@ -12,8 +14,13 @@ from demo.reports import seed_reports
 from demo.trainings import seed_trainings
 from demo.users import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from trainings.models import Cohort
+from trends.services import previous_month, record_months
 
 JAMBI = "15"
+
+
+# The demo's history starts with the first outlet constructions (October 2025).
+DEMO_HISTORY_FROM = dt.date(2025, 10, 1)
 
 
 class Command(BaseCommand):
@@ -45,6 +52,8 @@ class Command(BaseCommand):
         seed_demo_users()
         created = seed_reports(JAMBI)
         self.stdout.write(f"Field reports for Oct and Nov 2025: {created:,} new.")
+        months = record_months(DEMO_HISTORY_FROM, previous_month(timezone.localdate()))
+        self.stdout.write(f"Monthly snapshots: {len(months)} months, {DEMO_HISTORY_FROM:%B %Y} onwards.")
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f} s."))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, _full_name, scope, group, _staff in DEMO_USERS:

@@ -1,0 +1,124 @@
+"""Writing a month's snapshot: every cooperative's indicators on the month's last day, then the
+district totals the trend pages read. One transaction: a month is either all there or as before."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assistants.models import Assignment
+from cooperatives.indicators import INDICATORS
+from cooperatives.models import Cooperative
+
+from .models import CooperativeMonth, DistrictMonth, Source
+
+BATCH = 5000
+# Recorded within this many days of the month's end, the figures without a date of their own
+# (SIMKOPDES activity, land ready) are taken as they stand; later they are left empty.
+KNOWN_NOW_DAYS = 7
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def previous_month(day: dt.date) -> dt.date:
+    return month_start(month_start(day) - dt.timedelta(days=1))
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=True), default=False, output_field=BooleanField())
+
+
+@transaction.atomic
+def record_month(month: dt.date, *, progress: Callable[[int, int], object] | None = None) -> int:
+    """Write (or write again) the snapshot of a month that has ended; returns the cooperatives
+    recorded. Figures with a date of their own are computed as of the month's last day, so a
+    month can be filled in later; the others only within KNOWN_NOW_DAYS of its end."""
+    month = month_start(month)
+    last = month_end(month)
+    today = timezone.localdate()
+    if last >= today:
+        raise ValueError(_("A month is recorded once it has ended."))
+    known_now = (today - last).days <= KNOWN_NOW_DAYS
+    keys = [i.key for i in INDICATORS if i.dated or known_now]
+    active_ba = Assignment.objects.filter(cooperative=OuterRef("pk"), start_date__lte=last).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=last)
+    )
+    annotations = {"f_has_ba": Exists(active_ba)} | {
+        f"f_{i.key}": _flag(i.q(last)) for i in INDICATORS if i.key in keys
+    }
+    rows = (
+        Cooperative.objects.order_by()
+        .annotate(**annotations)
+        .values_list("pk", "village_id", *annotations)
+        .iterator(chunk_size=BATCH)
+    )
+    CooperativeMonth.objects.filter(month=month).delete()
+    DistrictMonth.objects.filter(month=month).delete()
+    source = Source.MONTH_END if known_now else Source.BACKFILL
+    total = Cooperative.objects.count() if progress else 0
+    batch, written = [], 0
+    for pk, village, has_ba, *flags in rows:
+        batch.append(
+            CooperativeMonth(
+                month=month,
+                cooperative_id=pk,
+                district_code=village[:8],
+                source=source,
+                has_ba=has_ba,
+                **dict(zip(keys, flags, strict=True)),
+            )
+        )
+        if len(batch) == BATCH:
+            CooperativeMonth.objects.bulk_create(batch)
+            written += len(batch)
+            batch = []
+            if progress:
+                progress(written, total)
+    CooperativeMonth.objects.bulk_create(batch)
+    written += len(batch)
+    totals = (
+        CooperativeMonth.objects.filter(month=month)
+        .values("district_code")
+        .annotate(
+            n=Count("pk"),
+            n_has_ba=Count("pk", filter=Q(has_ba=True)),
+            **{f"n_{key}": Count("pk", filter=Q(**{key: True})) for key in keys},
+        )
+    )
+    DistrictMonth.objects.bulk_create(
+        [
+            DistrictMonth(
+                month=month,
+                district_code=item["district_code"],
+                cooperatives=item["n"],
+                has_ba=item["n_has_ba"],
+                **{key: item[f"n_{key}"] for key in keys},
+            )
+            for item in totals
+        ],
+        batch_size=BATCH,
+    )
+    if progress:
+        progress(written, total)
+    return written
+
+
+def record_months(first: dt.date, last: dt.date, **kwargs) -> list[tuple[dt.date, int]]:
+    """Every month from `first` to `last` (both included), each in its own transaction."""
+    done, month = [], month_start(first)
+    while month <= month_start(last):
+        done.append((month, record_month(month, **kwargs)))
+        month = month_start(month_end(month) + dt.timedelta(days=1))
+    return done
