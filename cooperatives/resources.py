@@ -638,3 +638,148 @@ class BoardMemberResource(VillageKeyedResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("cooperative__village__parent__parent")
+
+
+LAND_OPTIONS = {
+    "belumada": "none",
+    "tidakada": "none",
+    "belum": "none",
+    "none": "none",
+    "diusulkan": "proposed",
+    "usulan": "proposed",
+    "proposed": "proposed",
+    "terverifikasi": "verified",
+    "diverifikasi": "verified",
+    "verified": "verified",
+    "siap": "ready",
+    "ready": "ready",
+}
+BUILD_OPTIONS = {
+    "belummulai": "not_started",
+    "belum": "not_started",
+    "notstarted": "not_started",
+    "dibangun": "started",
+    "pembangunan": "started",
+    "sedangdibangun": "started",
+    "berjalan": "started",
+    "started": "started",
+    "selesai": "finished",
+    "finished": "finished",
+}
+WAREHOUSE_OPTIONS = BUILD_OPTIONS | {"tidakada": "na", "tidakberlaku": "na", "na": "na"}
+BANK_OPTIONS = {reading.normalize_header(v): v for v in ("BRI", "BNI", "MANDIRI", "BTN", "BSI")}
+
+
+def _rupiah(value):
+    """ "Rp 1.500.000.000", 1500000000 or "1.500.000.000" -> 1500000000."""
+    if isinstance(value, str):
+        value = value.strip().removeprefix("Rp").removeprefix("rp").strip()
+    return reading.integer(value)
+
+
+def _percent(value):
+    if isinstance(value, str):
+        value = value.strip().removesuffix("%").strip()
+    if isinstance(value, float) and 0 < value < 1:  # Excel's 40% is 0.4
+        value = round(value * 100)
+    return reading.integer(value)
+
+
+PROGRESS_COLUMNS = [
+    Column("simkopdes_date", "Tanggal Akun SIMKOPDES", ("akun simkopdes", "simkopdes"), example="12/08/2025"),
+    Column("simkopdes_verified_date", "Tanggal Verifikasi SIMKOPDES", ("verifikasi simkopdes", "terverifikasi")),
+    Column(
+        "simkopdes_updated_date",
+        "Tanggal Pembaruan SIMKOPDES",
+        ("pembaruan simkopdes", "update simkopdes", "terakhir diperbarui"),
+        example="20/11/2025",
+    ),
+    Column("profile_complete_date", "Tanggal Profil Lengkap", ("profil lengkap",)),
+    Column("land_status", "Status Lahan", ("lahan", "lahan gerai"), example="siap"),
+    Column("construction_status", "Status Pembangunan Gerai", ("pembangunan gerai",), example="dibangun"),
+    Column("construction_started_date", "Tanggal Mulai Pembangunan", ("mulai pembangunan", "mulai bangun")),
+    Column("construction_percent", "Progres Pembangunan (%)", ("progres pembangunan", "progres fisik"), example=40),
+    Column("construction_finished_date", "Tanggal Selesai Pembangunan", ("selesai pembangunan",)),
+    Column("outlet_operating_date", "Tanggal Gerai Beroperasi", ("gerai beroperasi", "tanggal operasional gerai")),
+    Column("warehouse_status", "Status Gudang", ("gudang", "cold storage", "status cold storage")),
+    Column("warehouse_started_date", "Tanggal Mulai Gudang", ("mulai gudang",)),
+    Column("warehouse_percent", "Progres Gudang (%)", ("progres gudang",)),
+    Column("warehouse_finished_date", "Tanggal Selesai Gudang", ("selesai gudang",)),
+    Column("warehouse_operating_date", "Tanggal Gudang Beroperasi", ("gudang beroperasi",)),
+    Column("business_plan_date", "Tanggal Rencana Usaha", ("rencana usaha", "business plan")),
+    Column("loan_proposal_date", "Tanggal Proposal Pinjaman", ("proposal pinjaman", "pengajuan pinjaman")),
+    Column("loan_amount_requested", "Plafon Diajukan", ("plafon pengajuan", "nilai pengajuan")),
+    Column("village_approval_date", "Tanggal Persetujuan Musdes", ("persetujuan musdes", "persetujuan desa")),
+    Column("loan_bank", "Bank", ("bank himbara", "bank penyalur"), example="BRI"),
+    Column("bank_submitted_date", "Tanggal Diajukan ke Bank", ("diajukan ke bank", "pengajuan ke bank")),
+    Column("bank_verified_date", "Tanggal Verifikasi Bank", ("verifikasi bank",)),
+    Column("loan_agreement_date", "Tanggal Akad Kredit", ("akad kredit", "akad", "perjanjian kredit")),
+    Column("loan_amount_approved", "Plafon Disetujui", ("plafon disetujui", "nilai disetujui")),
+    Column("loan_disbursed_date", "Tanggal Pencairan", ("pencairan", "tanggal cair")),
+    Column("repayment_start_date", "Tanggal Mulai Angsuran", ("mulai angsuran", "angsuran")),
+]
+PROGRESS_PARSERS = {
+    "land_status": (reading.choice, LAND_OPTIONS),
+    "construction_status": (reading.choice, BUILD_OPTIONS),
+    "warehouse_status": (reading.choice, WAREHOUSE_OPTIONS),
+    "loan_bank": (reading.choice, BANK_OPTIONS),
+    "construction_percent": (_percent,),
+    "warehouse_percent": (_percent,),
+    "loan_amount_requested": (_rupiah,),
+    "loan_amount_approved": (_rupiah,),
+}
+
+
+@register
+class ProgressResource(VillageKeyedResource):
+    """What happens after formation, for cooperatives already recorded (kind `progress`): a
+    column left out or a cell left empty keeps what is stored; the rules are Cooperative.clean's
+    (a loan step needs the steps before it...), as on the progress page. Each change is kept in
+    the cooperative's history with the import as its reason."""
+
+    kind = "progress"
+    label = "Kemajuan setelah pembentukan (SIMKOPDES, gerai, pinjaman)"
+    columns = REGION_COLUMNS + PROGRESS_COLUMNS
+    compare_fields = [c.key for c in PROGRESS_COLUMNS] + ["updated_at"]
+
+    class Meta:
+        model = Cooperative
+
+    def prepare(self, rows):
+        self.load_villages(rows)
+        self.cooperatives = {c.village_id: c for c in Cooperative.objects.filter(self.file_cooperatives_q())}
+
+    def build(self, row):
+        village_code = self.village_of(row)
+        values = {}
+        for column in PROGRESS_COLUMNS:
+            key = column.key
+            if not row.has(key) or row.raw(key) in (None, ""):
+                continue
+            parser, *options = PROGRESS_PARSERS.get(key, (reading.date,))
+            values[key] = row.parse(key, parser, *options)
+        if village_code is None or row.outcome.errors:
+            return None
+        if village_code not in self.cooperatives:
+            row.error("village_code", "no_cooperative", value=village_code)
+            return None
+        return village_code, values, {}
+
+    def existing(self, key):
+        return self.cooperatives.get(key)
+
+    def validate_instance(self, row, instance, present_fields, field_columns):
+        if not Cooperative.village.is_cached(instance):
+            instance.village = self.village_instance(instance.village_id)
+        super().validate_instance(row, instance, present_fields, field_columns)
+        Cooperative.village.field.delete_cached_value(instance)
+
+    def history_reason(self):
+        return "Impor data kemajuan"
+
+    def write(self, outcomes, progress=None):
+        now = timezone.now()
+        for outcome in outcomes:
+            if outcome.action == "update":
+                outcome.instance.updated_at = now  # bulk_update does not apply auto_now
+        super().write(outcomes, progress)

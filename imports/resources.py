@@ -32,7 +32,7 @@ IN_LIST_LIMIT = 900
 XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def record_history(model, pks, *, user, history_type):
+def record_history(model, pks, *, user, history_type, reason=None):
     """One history record per written row, copied by the database itself (INSERT ... SELECT,
     one statement per batch): what simple_history's bulk helpers record, without building a
     historical object per row in Python and sending it back (it doubled a national import)."""
@@ -46,12 +46,15 @@ def record_history(model, pks, *, user, history_type):
             _history_date=Value(timezone.now(), output_field=DateTimeField()),
             _history_type=Value(history_type, output_field=CharField()),
             _history_user=Value(getattr(user, "pk", None), output_field=IntegerField()),
+            _history_reason=Value(reason, output_field=CharField()),
         )
-        .values_list(*[f.attname for f in tracked], "_history_date", "_history_type", "_history_user")
+        .values_list(
+            *[f.attname for f in tracked], "_history_date", "_history_type", "_history_user", "_history_reason"
+        )
     )
     sql, params = rows.query.sql_with_params()
     quote = connection.ops.quote_name
-    columns = [f.column for f in tracked] + ["history_date", "history_type", "history_user_id"]
+    columns = [f.column for f in tracked] + ["history_date", "history_type", "history_user_id", "history_change_reason"]
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(map(quote, columns))}) {sql}", params)
 
@@ -289,10 +292,15 @@ class BulkResource(resources.ModelResource):
         new = [o.instance for o in outcomes if o.action == "new"]
         changed = [o.instance for o in outcomes if o.action == "update" and o.extra.get("fields_changed")]
         model.objects.bulk_create(new)
-        record_history(model, [o.pk for o in new], user=self.history_user(), history_type="+")
+        reason = self.history_reason()
+        record_history(model, [o.pk for o in new], user=self.history_user(), history_type="+", reason=reason)
         if changed:
             model.objects.bulk_update(changed, self.compare_fields)
-            record_history(model, [o.pk for o in changed], user=self.history_user(), history_type="~")
+            record_history(model, [o.pk for o in changed], user=self.history_user(), history_type="~", reason=reason)
+
+    def history_reason(self):
+        """The why kept with each history record the import writes (None: none given)."""
+        return None
 
     def describe(self, field_name, value):
         """A value as the preview shows it."""

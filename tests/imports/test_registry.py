@@ -14,6 +14,7 @@ def test_kinds_are_registered():
         "participants",
         "attendance",
         "kendala",
+        "progress",
     }
 
 
