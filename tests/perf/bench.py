@@ -208,7 +208,41 @@ def bench_field_reports():
     print(f"{label:<60} {statistics.median(times):6.1f}ms {max(times):6.1f}ms {len(queries):8d}")
 
 
+def bench_map():
+    """The map (/peta/) at national scale: load_boundaries --all, then the national, a province's
+    and a regency's map, computed and from the dashboard's cache; the login page as the baseline
+    of the same run. The gzipped page size is in the label."""
+    import gzip
+
+    from accounts.models import User
+
+    null = open(os.devnull, "w")
+    load = lambda: call_command("load_boundaries", all=True, stdout=null)  # noqa: E731
+    timed("load_boundaries --all (38 / 514 / 7,284 shapes)", load)
+    timed("load_boundaries --all again (idempotent)", load)
+    superuser = User.objects.get(username="bench.nasional")
+    print(f"\n{'map at scale (20 requests each)':<60} {'median':>8} {'p95':>8} {'queries':>8}")
+    rows = [
+        ("baseline: the login page (anonymous)", None, "/masuk/", 0),
+        ("map, national, coverage", superuser, "/peta/", 0),
+        ("map, national, coverage, cached", superuser, "/peta/", 600),
+        ("map, national, report completeness", superuser, "/peta/?indikator=reports", 0),
+        ("map, province Jawa Barat, outlets", superuser, "/peta/?wilayah=32&indikator=outlets", 0),
+        ("map, regency Kerinci, open problems", superuser, "/peta/?wilayah=15.01&indikator=problems", 0),
+    ]
+    for label, user, url, seconds in rows:
+        client = Client()
+        if user:
+            client.force_login(user)
+        settings.KDKMP_DASHBOARD_CACHE_SECONDS = seconds
+        median, p95, queries = page_timings(client, url, repeat=20)
+        size = len(gzip.compress(client.get(url).content))
+        print(f"{f'{label} ({size / 1024:.1f} KB gz)':<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
+    settings.KDKMP_DASHBOARD_CACHE_SECONDS = 0
+
+
 if __name__ == "__main__":
     main()
     bench_national_dashboard()
     bench_field_reports()
+    bench_map()
