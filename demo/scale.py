@@ -13,6 +13,7 @@ from collections import Counter
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from assistants.models import Assignment, Assistant
 from assistants.planner import apply_plan, plan_regency
@@ -21,6 +22,7 @@ from demo.assistants import share_by_largest_remainder
 from demo.cooperatives import _milestones
 from demo.trainings import BOARD_PROGRAM, STAFF_PROGRAM
 from trainings.models import Cohort, Enrollment, TrainingProgram
+from trends.services import month_start, previous_month, record_month
 
 NATIONAL_BA = 8000
 NATIONAL_VILLAGES = 83762
@@ -323,3 +325,19 @@ def seed_reports(progress):
             f"  reports {month:%Y-%m}: {len(reports):,} reports, {len(sections):,} sections, {len(problems):,} problems"
         )
     return created
+
+
+HISTORY_MONTHS = 12
+
+
+def seed_history(progress):
+    """The last twelve ended months' snapshots (trends), filled in from the dated facts."""
+    month = previous_month(timezone.localdate())
+    months = []
+    while len(months) < HISTORY_MONTHS and month >= dt.date(2025, 10, 1):
+        months.append(month)
+        month = previous_month(month)
+    for month in sorted(months):
+        count = record_month(month_start(month))
+        progress(f"  snapshot {month:%Y-%m}: {count:,} cooperatives")
+    return len(months)

@@ -21,6 +21,11 @@ def test_seed_scale_for_one_province_is_complete_and_idempotent(demo):
         villages, bas.count() * 10
     )
     assert "ready" in out.getvalue()
+    from trends.models import DistrictMonth
+
+    bengkulu_months = DistrictMonth.objects.filter(district_code__startswith="17.")
+    assert bengkulu_months.values("month").distinct().count() == 12  # a year of national history
+    assert sum(bengkulu_months.values_list("cooperatives", flat=True)) == 12 * villages
     from trainings.models import Enrollment
 
     staff = Assistant.objects.filter(role__in=["PMO", "BA"], work_area__code__startswith="17").count()

@@ -241,8 +241,39 @@ def bench_map():
     settings.KDKMP_DASHBOARD_CACHE_SECONDS = 0
 
 
+def bench_trends():
+    """Trends at national scale (seed_scale records 12 months): writing one month's snapshot of
+    83,762 cooperatives, then the trend page at national, province and regency scope; the login
+    page as the baseline of the same run."""
+    import datetime as dt
+
+    from accounts.models import User
+    from trends.services import previous_month, record_month
+
+    month = previous_month(dt.date.today())
+    timed("record_month (one month, every cooperative, with totals)", lambda: record_month(month))
+    superuser = User.objects.get(username="bench.nasional")
+    print(f"\n{'trends at scale (20 requests each)':<60} {'median':>8} {'p95':>8} {'queries':>8}")
+    rows = [
+        ("baseline: the login page (anonymous)", None, "/masuk/", 0),
+        ("trend, national, outlets operating", superuser, "/tren/?indikator=outlet_operating", 0),
+        ("trend, national, outlets operating, cached", superuser, "/tren/?indikator=outlet_operating", 600),
+        ("trend, province Jawa Barat, loans disbursed", superuser, "/tren/?wilayah=32&indikator=loan_disbursed", 0),
+        ("trend, regency Kerinci, with a BA", superuser, "/tren/?wilayah=15.01&indikator=has_ba", 0),
+    ]
+    for label, user, url, seconds in rows:
+        client = Client()
+        if user:
+            client.force_login(user)
+        settings.KDKMP_DASHBOARD_CACHE_SECONDS = seconds
+        median, p95, queries = page_timings(client, url, repeat=20)
+        print(f"{label:<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
+    settings.KDKMP_DASHBOARD_CACHE_SECONDS = 0
+
+
 if __name__ == "__main__":
     main()
     bench_national_dashboard()
     bench_field_reports()
     bench_map()
+    bench_trends()

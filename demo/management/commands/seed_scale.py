@@ -41,4 +41,6 @@ class Command(BaseCommand):
         progress(f"Training enrollments: {Enrollment.objects.count():,} ({created:,} new)")
         created = scale.seed_reports(progress)
         progress(f"Monthly reports: {created:,} new")
+        months = scale.seed_history(progress)
+        progress(f"Monthly snapshots: {months} months")
         self.stdout.write(self.style.SUCCESS(f"National data ready in {time.monotonic() - started:.1f} s."))
