@@ -21,6 +21,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cooperatives.indicators import BY_KEY as PROGRESS_FIGURES
 from cooperatives.models import Cooperative, Region
 from core import regions
 
@@ -33,6 +34,7 @@ BETTER = ["#f0f9e8", "#ccebc5", "#a8ddb5", "#7bccc4", "#43a2ca", "#0868ac"]
 WORSE = ["#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"]
 NO_DATA_FILL = "url(#map-no-data)"  # a grey hatch (templates/dashboards/map_svg.html)
 LOAN_MILESTONE = "loan_disbursed_date"
+LOAN_FIGURE = "loan_disbursed"
 OUTLET_MILESTONE = "outlet_operating_date"
 
 
@@ -120,7 +122,10 @@ class Indicator:
     needs_field_work: bool = False
     numerator_label: str = ""
     denominator_label: str = ""
-    list_milestone: str = ""  # a district's cooperative list is filtered to this milestone
+    # A district's cooperative list is filtered to what the figure counts: a milestone of the
+    # list's "milestone" filter, or a figure of its "indikator" filter (cooperatives.indicators).
+    list_milestone: str = ""
+    list_indicator: str = ""
 
     def classify(self, measure: Measure | None) -> Band | None:
         """The first band holding the value; None for no data."""
@@ -167,7 +172,10 @@ def _outlets(f: Figures) -> Measure | None:
 
 
 def _loans(f: Figures) -> Measure | None:
-    return _share(f.row.milestones.get(LOAN_MILESTONE), f.row)
+    # The dashboard's "loans disbursed" (cooperatives.indicators, counted with the other figures
+    # after formation), or the milestone count where a dashboard counts it as a milestone.
+    count = getattr(f.row, "progress", {}).get(LOAN_FIGURE, f.row.milestones.get(LOAN_MILESTONE))
+    return _share(count, f.row)
 
 
 def _simkopdes(f: Figures) -> Measure | None:
@@ -245,7 +253,7 @@ INDICATORS = [
         make_bands(PROGRESS_BANDS, BETTER, unit="%", zero=True),
         numerator_label=_("disbursed"),
         denominator_label=_("cooperatives"),
-        list_milestone=LOAN_MILESTONE,
+        list_indicator=LOAN_FIGURE,
     ),
     Indicator(
         "simkopdes",
@@ -259,6 +267,7 @@ INDICATORS = [
         make_bands(PROGRESS_BANDS, BETTER, unit="%", zero=True),
         numerator_label=_("updated"),
         denominator_label=_("cooperatives"),
+        list_indicator="simkopdes_active",
     ),
     Indicator(
         "reports",
@@ -398,9 +407,13 @@ def figures_for(
 
 
 def _list_href(code: str, indicator: Indicator) -> str:
+    """The cooperative list of a region, filtered like the figure where the list can (so its
+    count is the figure's numerator), else all of the region's (the denominator)."""
     params = {"wilayah": code}
     if indicator.list_milestone and indicator.list_milestone in dict(Cooperative.MILESTONES):
         params["milestone"] = indicator.list_milestone
+    elif indicator.list_indicator in PROGRESS_FIGURES:
+        params["indikator"] = indicator.list_indicator
     return f"{reverse('cooperatives:list')}?{urlencode(params)}"
 
 

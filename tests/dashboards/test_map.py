@@ -110,7 +110,8 @@ def test_open_problems_per_district_have_one_definition(login):
 
 def test_districts_link_to_their_cooperative_list_with_the_same_count(login):
     client = login("kepala.dinas")
-    for key, number in [("coverage", "denominator"), ("outlets", "numerator")]:
+    figures = [("coverage", "denominator")] + [(key, "numerator") for key in ("outlets", "loans", "simkopdes")]
+    for key, number in figures:
         response = client.get(MAP, {"wilayah": "15.01", "indikator": key})
         regions = regions_of(response)
         assert len(regions) == 18 and {r.region.level for r in regions.values()} == {"district"}
@@ -144,14 +145,16 @@ def test_a_staffing_gap_has_no_district_figure(login):
     assert regions_of(regency)["15.01"].measure == Measure(1, 29, 28)
 
 
-def test_loans_have_no_data_until_the_milestone_is_counted(login):
+def test_loans_and_simkopdes_are_the_dashboards_figures_after_formation(login):
     response = login("kepala.dinas").get(MAP, {"wilayah": "15", "indikator": "loans"})
-    dashboard = response.context["data"]
+    simkopdes = regions_of(login("kepala.dinas").get(MAP, {"wilayah": "15", "indikator": "simkopdes"}))
+    rows = {r.region.code: r for r in response.context["data"].rows}
     for code, region in regions_of(response).items():
-        row = next(r for r in dashboard.rows if r.region.code == code)
-        counted = row.milestones.get("loan_disbursed_date")
-        share = None if counted is None else Measure(100 * counted / row.cooperatives, counted, row.cooperatives)
-        assert region.measure == share
+        row = rows[code]
+        n = row.progress["loan_disbursed"]
+        assert region.measure == Measure(100 * n / row.cooperatives, n, row.cooperatives)
+        n = row.simkopdes_active
+        assert simkopdes[code].measure == Measure(100 * n / row.cooperatives, n, row.cooperatives)
 
 
 def test_a_region_without_cooperatives_is_no_data_and_the_rest_of_the_nation_is_context(superuser, client):
