@@ -1,13 +1,14 @@
 """Forms of the field-report pages; phone first: one column, large controls, no tables."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cooperatives.models import Cooperative
+from cooperatives.models import Bank, Cooperative
 from core.forms import DATE_WIDGET, IdMultipleChoiceField
 
 from .models import Activity, FieldProblem
-from .services import MILESTONE_FIELDS
+from .services import CHANGE_FIELDS, MILESTONE_FIELDS, PROGRESS_FIELDS
 
 BIG = {"class": "form-control form-control-lg"}
 BIG_SELECT = {"class": "form-select form-select-lg"}
@@ -40,19 +41,31 @@ class SectionForm(forms.Form):
     def __init__(self, *args, cooperative=None, **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(Cooperative.MILESTONES)
-        for field in MILESTONE_FIELDS:
-            reached = getattr(cooperative, field, None) if cooperative else None
-            self.fields[field] = forms.DateField(
-                label=labels[field],
-                required=False,
-                widget=DATE_WIDGET,
-                help_text=_("Recorded: %(day)s") % {"day": reached.strftime("%d/%m/%Y")} if reached else "",
-            )
+        for field in [*MILESTONE_FIELDS, *PROGRESS_FIELDS]:
+            recorded = getattr(cooperative, field, None) if cooperative else None
+            model_field = Cooperative._meta.get_field(field)
+            label = labels.get(field) or capfirst(model_field.verbose_name)
+            if field == "construction_percent":
+                self.fields[field] = forms.IntegerField(label=label, required=False, min_value=0, max_value=100)
+            elif field == "loan_bank":
+                self.fields[field] = forms.ChoiceField(label=label, required=False, choices=[("", "—"), *Bank.choices])
+            else:
+                self.fields[field] = forms.DateField(label=label, required=False, widget=DATE_WIDGET)
+            if recorded not in (None, ""):
+                shown = recorded.strftime("%d/%m/%Y") if hasattr(recorded, "strftime") else recorded
+                self.fields[field].help_text = _("Recorded: %(day)s") % {"day": shown}
         _big(self)
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if name not in PROGRESS_FIELDS]
+
+    def progress_fields(self):
+        """After formation: folded away on the phone until the BA opens it."""
+        return [self[name] for name in PROGRESS_FIELDS]
 
     def changes(self):
         data = self.cleaned_data
-        return {field: data.get(field) for field in ["members_count", *MILESTONE_FIELDS] if data.get(field) is not None}
+        return {field: data.get(field) for field in CHANGE_FIELDS if data.get(field) not in (None, "")}
 
 
 class ActivityForm(forms.ModelForm):

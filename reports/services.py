@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assistants.models import Assignment, Assistant
-from cooperatives.models import Cooperative
+from cooperatives.models import Bank, Cooperative
 from core import problems, regions
 from core.problems import Problem
 
@@ -46,7 +46,25 @@ RULE_MESSAGES = problems.register(
 
 # What a BA may report as changed for a cooperative; applied to it when the report is approved.
 MILESTONE_FIELDS = [field for field, _label in Cooperative.MILESTONES]
-CHANGE_FIELDS = ["members_count", *MILESTONE_FIELDS]
+# The steps after formation a BA sees in the field (the rules: Cooperative.clean). Statuses follow
+# from the dates (Cooperative.follow_reported_build), except the bank, which is named.
+PROGRESS_FIELDS = [
+    "simkopdes_verified_date",
+    "simkopdes_updated_date",
+    "construction_started_date",
+    "construction_percent",
+    "construction_finished_date",
+    "village_approval_date",
+    "loan_bank",
+    "bank_submitted_date",
+    "bank_verified_date",
+    "loan_agreement_date",
+    "loan_disbursed_date",
+]
+NUMBER_FIELDS = {"members_count": (0, 1_000_000), "construction_percent": (0, 100)}
+CHOICE_FIELDS = {"loan_bank": Bank.values}
+DATE_FIELDS = [f for f in [*MILESTONE_FIELDS, *PROGRESS_FIELDS] if f not in NUMBER_FIELDS and f not in CHOICE_FIELDS]
+CHANGE_FIELDS = ["members_count", *MILESTONE_FIELDS, *PROGRESS_FIELDS]
 
 
 # --- months -----------------------------------------------------------------------------------
@@ -199,15 +217,25 @@ def clean_changes(changes: Mapping[str, object]) -> dict[str, object]:
             raise ValidationError(_("“%(field)s” cannot be reported.") % {"field": field}, code="unknown_change")
         if value in (None, ""):
             continue
-        if field == "members_count":
+        if field in NUMBER_FIELDS:
+            low, high = NUMBER_FIELDS[field]
             try:
                 number = int(value)
             except (TypeError, ValueError):
                 number = -1
-            if not 0 <= number <= 1_000_000:
-                errors.append(_("The members count must be a whole number of at least 0."))
+            if not low <= number <= high:
+                errors.append(
+                    _("The members count must be a whole number of at least 0.")
+                    if field == "members_count"
+                    else _("Progress is a percentage from 0 to 100.")
+                )
                 continue
             cleaned[field] = number
+        elif field in CHOICE_FIELDS:
+            if value not in CHOICE_FIELDS[field]:
+                errors.append(_("“%(value)s” is not one of the choices.") % {"value": value})
+                continue
+            cleaned[field] = value
         else:
             day = value if isinstance(value, dt.date) else parse_date(str(value))
             if day is None:
@@ -397,7 +425,8 @@ def _apply_changes(report: MonthlyReport, *, by: User) -> None:
     for section in sections:
         cooperative = section.cooperative
         for field, value in section.changes.items():
-            setattr(cooperative, field, parse_date(value) if field in MILESTONE_FIELDS else value)
+            setattr(cooperative, field, parse_date(value) if field in DATE_FIELDS else value)
+        cooperative.follow_reported_build()
         try:
             cooperative.full_clean(exclude=["village"], validate_unique=False)
         except ValidationError as error:

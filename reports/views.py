@@ -29,7 +29,11 @@ from .models import Activity, MonthlyReport, ReviewSetting
 from .resources import FieldProblemResource
 from .tables import ProblemTable
 
-CHANGE_LABELS = {"members_count": _lazy("Members")} | dict(Cooperative.MILESTONES)
+CHANGE_LABELS = (
+    {"members_count": _lazy("Members")}
+    | {f: Cooperative._meta.get_field(f).verbose_name for f in services.PROGRESS_FIELDS}
+    | dict(Cooperative.MILESTONES)
+)
 
 
 def _error_text(error: ValidationError) -> str:

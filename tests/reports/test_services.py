@@ -224,3 +224,46 @@ def test_a_province_can_add_the_dinas_acceptance_step(submitted, report):
     assert approved.status == MonthlyReport.Status.APPROVED and approved.accepted_by == dinas
     with pytest.raises(ValidationError):
         services.accept(approved, by=dinas)
+
+
+def test_a_report_moves_the_build_and_the_loan_and_the_rules_still_hold(report, ba):
+    """What a BA sees after formation: the build's dates and percentage, the loan's steps. The
+    statuses follow from the dates; a step without the ones before it refuses the approval."""
+    from cooperatives.models import Cooperative
+
+    first, second = list(report.sections.select_related("cooperative").order_by("pk")[:2])
+    Cooperative.objects.filter(pk=first.cooperative_id).update(
+        land_status="proposed",
+        construction_status="not_started",
+        construction_started_date=None,
+        construction_finished_date=None,
+        construction_percent=None,
+    )
+    services.save_section(
+        first, changes={"construction_started_date": "2025-10-06", "construction_percent": "45"}, by=ba.user
+    )
+    with pytest.raises(ValidationError):
+        services.save_section(second, changes={"construction_percent": 140}, by=ba.user)
+    fill(report, ba.user)
+    reviewer = User.objects.get(username="pmo.kotajambi")
+    services.approve(services.submit(report, by=ba.user), by=reviewer)
+    built = Cooperative.objects.get(pk=first.cooperative_id)
+    assert (built.land_status, built.construction_status, built.construction_percent) == ("ready", "started", 45)
+    assert report.period in built.history.latest().history_change_reason
+
+
+def test_a_loan_step_reported_before_the_ones_it_needs_refuses_the_approval(report, ba):
+    from cooperatives.models import Cooperative
+
+    section = report.sections.select_related("cooperative").order_by("pk").first()
+    Cooperative.objects.filter(pk=section.cooperative_id).update(
+        **{field: None for field, _label in Cooperative.LOAN_STEPS[1:]}, loan_bank="", loan_amount_approved=None
+    )
+    services.save_section(section, changes={"loan_disbursed_date": "2025-10-20"}, by=ba.user)
+    fill(report, ba.user)
+    submitted = services.submit(report, by=ba.user)
+    with pytest.raises(ValidationError) as refused:
+        services.approve(submitted, by=User.objects.get(username="pmo.kotajambi"))
+    assert "memerlukan" in " ".join(refused.value.messages)
+    submitted.refresh_from_db()
+    assert submitted.status == MonthlyReport.Status.SUBMITTED  # nothing half-applied
