@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.indicators import BY_KEY as PROGRESS_FIGURES
@@ -33,9 +34,6 @@ from .selectors import Dashboard, Row
 BETTER = ["#f0f9e8", "#ccebc5", "#a8ddb5", "#7bccc4", "#43a2ca", "#0868ac"]
 WORSE = ["#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"]
 NO_DATA_FILL = "url(#map-no-data)"  # a grey hatch (templates/dashboards/map_svg.html)
-LOAN_MILESTONE = "loan_disbursed_date"
-LOAN_FIGURE = "loan_disbursed"
-OUTLET_MILESTONE = "outlet_operating_date"
 
 
 @dataclass(frozen=True)
@@ -167,19 +165,9 @@ def _gap(f: Figures) -> Measure | None:
     return Measure(f.row.gap, f.row.bas_needed, f.row.ba)
 
 
-def _outlets(f: Figures) -> Measure | None:
-    return _share(f.row.milestones.get(OUTLET_MILESTONE), f.row)
-
-
-def _loans(f: Figures) -> Measure | None:
-    # The dashboard's "loans disbursed" (cooperatives.indicators, counted with the other figures
-    # after formation), or the milestone count where a dashboard counts it as a milestone.
-    count = getattr(f.row, "progress", {}).get(LOAN_FIGURE, f.row.milestones.get(LOAN_MILESTONE))
-    return _share(count, f.row)
-
-
-def _simkopdes(f: Figures) -> Measure | None:
-    return _share(getattr(f.row, "simkopdes_active", None), f.row)
+def _after_formation(key: str):
+    """A figure after formation as the dashboard counts it (cooperatives.indicators)."""
+    return lambda f: _share(f.row.progress.get(key), f.row)
 
 
 def _completeness(f: Figures) -> Measure | None:
@@ -227,48 +215,24 @@ INDICATORS = [
         numerator_label=_("BAs needed"),
         denominator_label=_("active BAs"),
     ),
-    Indicator(
-        "outlets",
-        _("Outlets operating"),
-        "%",
-        _(
-            "Cooperatives whose outlet is operating (an operating date is recorded), as a share of "
-            "the region's cooperatives; the count is in the table."
-        ),
-        _outlets,
-        make_bands(PROGRESS_BANDS, BETTER, unit="%", zero=True),
-        numerator_label=_("operating"),
-        denominator_label=_("cooperatives"),
-        list_milestone=OUTLET_MILESTONE,
-    ),
-    Indicator(
-        "loans",
-        _("Loans disbursed"),
-        "%",
-        _(
-            "Cooperatives whose Himbara loan has been disbursed (a disbursement date is recorded), "
-            "as a share of the region's cooperatives."
-        ),
-        _loans,
-        make_bands(PROGRESS_BANDS, BETTER, unit="%", zero=True),
-        numerator_label=_("disbursed"),
-        denominator_label=_("cooperatives"),
-        list_indicator=LOAN_FIGURE,
-    ),
-    Indicator(
-        "simkopdes",
-        _("SIMKOPDES actively updated"),
-        "%",
-        _(
-            "Cooperatives whose SIMKOPDES data was updated in the last 30 days, as a share of the "
-            "region's cooperatives."
-        ),
-        _simkopdes,
-        make_bands(PROGRESS_BANDS, BETTER, unit="%", zero=True),
-        numerator_label=_("updated"),
-        denominator_label=_("cooperatives"),
-        list_indicator="simkopdes_active",
-    ),
+    *[
+        Indicator(
+            map_key,
+            PROGRESS_FIGURES[key].label,
+            "%",
+            format_lazy("{} {}", PROGRESS_FIGURES[key].how_counted, _("As a share of the region's cooperatives.")),
+            _after_formation(key),
+            make_bands(PROGRESS_BANDS, BETTER, unit="%", zero=True),
+            numerator_label=numerator,
+            denominator_label=_("cooperatives"),
+            list_indicator=key,
+        )
+        for map_key, key, numerator in [
+            ("outlets", "outlet_operating", _("operating")),
+            ("loans", "loan_disbursed", _("disbursed")),
+            ("simkopdes", "simkopdes_active", _("updated")),
+        ]
+    ],
     Indicator(
         "reports",
         _("Report completeness"),

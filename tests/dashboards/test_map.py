@@ -69,7 +69,7 @@ def test_the_province_map_shows_the_dashboard_numbers_for_every_indicator(login)
             elif indicator.key == "gap":
                 assert region.measure == Measure(row.gap, row.bas_needed, row.ba)
             elif indicator.key == "outlets":
-                n = row.milestones["outlet_operating_date"]
+                n = row.progress["outlet_operating"]
                 assert region.measure == Measure(100 * n / row.cooperatives, n, row.cooperatives)
             # The map's title, the table and the measure say the same.
             assert table[code] == (region.text, region.ratio)

@@ -129,7 +129,7 @@ def test_the_head_follows_the_map_down_to_a_districts_cooperatives(page, log_in,
     page.emulate_media(media="screen")
 
     click_region(page, "15.01.01")
-    page.wait_for_url("**/koperasi/?wilayah=15.01.01&milestone=outlet_operating_date")
+    page.wait_for_url("**/koperasi/?wilayah=15.01.01&indikator=outlet_operating")
     expect(page.locator("#result-count")).to_have_text(number)
 
 
