@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import SIMKOPDES_ACTIVE_DAYS, BuildStatus, LandStatus
+from .models import SIMKOPDES_ACTIVE_DAYS, BuildStatus, LandStatus, Partnership
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,13 @@ def _under_construction(day: dt.date) -> Q:
     return Q(construction_started_date__lte=day) & (
         Q(construction_finished_date__isnull=True) | Q(construction_finished_date__gt=day)
     )
+
+
+def _partnership_active(day: dt.date) -> Q:
+    running = Partnership.objects.filter(cooperative=OuterRef("pk"), started_on__lte=day).exclude(
+        status=Partnership.Status.PLANNED
+    )
+    return Q(Exists(running.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))))
 
 
 INDICATORS = [
@@ -110,4 +117,12 @@ INDICATORS = [
         _on_or_before("loan_disbursed_date"),
     ),
 ]
+INDICATORS.append(
+    Indicator(
+        "partnership_active",
+        _("With an active partnership"),
+        _("Cooperatives with a partnership (supply, offtake, agency, MBG kitchen...) running on the day."),
+        _partnership_active,
+    )
+)
 BY_KEY = {indicator.key: indicator for indicator in INDICATORS}

@@ -9,7 +9,7 @@ import random
 
 from django.db import transaction
 
-from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Region
+from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Partnership, Region
 
 MALE_NAMES = [
     "Ahmad",
@@ -228,7 +228,7 @@ def seed_cooperatives(province_code):
     Cooperative.objects.bulk_create(cooperatives, batch_size=2000)
     # Re-read to get primary keys on every database.
     created = Cooperative.objects.filter(village__in=[v.code for v in villages]).select_related("village")
-    units, members = [], []
+    units, members, partnerships = [], [], []
     for cooperative in created:
         rng = random.Random("units-" + cooperative.village_id)
         operating = cooperative.outlet_operating_date is not None
@@ -264,6 +264,36 @@ def seed_cooperatives(province_code):
                     **_person(rng, cooperative.village.parent_id),
                 )
             )
+        partnerships.extend(_partnerships(cooperative))
     BusinessUnit.objects.bulk_create(units, batch_size=2000)
     BoardMember.objects.bulk_create(members, batch_size=2000)
+    Partnership.objects.bulk_create(partnerships, batch_size=2000)
     return len(cooperatives)
+
+
+def _partnerships(cooperative):
+    """An operating outlet takes Koperasi Manis's consignment (MoU of 29 Sep 2025) in about half the
+    cases; a few supply a free-meals kitchen (199 KDKMP nationally by January 2026) or sell LPG."""
+    if cooperative.outlet_operating_date is None:
+        return []
+    rng = random.Random("partners-" + cooperative.village_id)
+    opened = cooperative.outlet_operating_date
+    found = []
+    for partner, kind, share, value in [
+        ("Koperasi Manis (Koperasi Kana)", Partnership.Kind.SUPPLY, 0.5, 2_000_000),
+        ("Dapur SPPG (MBG) setempat", Partnership.Kind.MBG, 0.08, rng.randint(15, 60) * 1_000_000),
+        ("Pangkalan LPG 3 kg Pertamina", Partnership.Kind.AGENCY, 0.2, rng.randint(3, 12) * 1_000_000),
+    ]:
+        if rng.random() < share:
+            found.append(
+                Partnership(
+                    cooperative=cooperative,
+                    partner=partner,
+                    kind=kind,
+                    started_on=opened + dt.timedelta(days=rng.randint(0, 30)),
+                    status=Partnership.Status.ACTIVE,
+                    monthly_value=value,
+                )
+            )
+    today = dt.date.today()
+    return [p for p in found if p.started_on <= today]

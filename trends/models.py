@@ -37,6 +37,7 @@ class CooperativeMonth(models.Model):
     loan_proposed = models.BooleanField(null=True)
     loan_submitted = models.BooleanField(null=True)
     loan_disbursed = models.BooleanField(null=True)
+    partnership_active = models.BooleanField(null=True)
 
     class Meta:
         verbose_name = _("cooperative month")
@@ -67,6 +68,7 @@ class DistrictMonth(models.Model):
     loan_proposed = models.PositiveIntegerField(null=True)
     loan_submitted = models.PositiveIntegerField(null=True)
     loan_disbursed = models.PositiveIntegerField(null=True)
+    partnership_active = models.PositiveIntegerField(null=True)
 
     class Meta:
         verbose_name = _("district month")

@@ -32,6 +32,9 @@ def independently(cooperative: Cooperative, key: str, today: dt.date) -> bool:
         "loan_proposed": by(c.loan_proposal_date),
         "loan_submitted": by(c.bank_submitted_date),
         "loan_disbursed": by(c.loan_disbursed_date),
+        "partnership_active": any(
+            p.status != "planned" and by(p.started_on) and not by(p.ended_on) for p in c.partnerships.all()
+        ),
     }[key]
 
 
@@ -39,7 +42,9 @@ def independently(cooperative: Cooperative, key: str, today: dt.date) -> bool:
 def test_figures_after_formation_agree_everywhere(login, wilayah):
     client = login("kepala.dinas")
     today = dt.date.today()
-    rows = list(Cooperative.objects.filter(village__code__startswith=f"{wilayah or '15'}."))
+    rows = list(
+        Cooperative.objects.filter(village__code__startswith=f"{wilayah or '15'}.").prefetch_related("partnerships")
+    )
     page = client.get(reverse("home"), {"wilayah": wilayah} if wilayah else {})
     card = {item["indicator"].key: item["count"] for item in page.context["progress"]}
     sheet = openpyxl.load_workbook(
@@ -57,3 +62,4 @@ def test_figures_after_formation_agree_everywhere(login, wilayah):
     # The demo is believable: the build and the pipeline move.
     assert 0 < card["outlet_operating"] < card["land_ready"]
     assert 0 < card["loan_disbursed"] < card["loan_proposed"] < card["simkopdes_account"]
+    assert 0 < card["partnership_active"] < card["outlet_operating"]
