@@ -19,6 +19,7 @@ class Bar:
     href: str
     index: int
     length: int  # bar length in SVG units
+    label_width: int = LABEL_WIDTH
 
     @property
     def y(self):
@@ -26,11 +27,16 @@ class Bar:
 
     @property
     def text_x(self):
-        return LABEL_WIDTH + self.length + 6
+        return self.label_width + self.length + 6
 
 
-def bar_chart(items, maximum=None):
-    """items: [(label, value, text, href)] → bars scaled to the largest value (or `maximum`)."""
+VALUE_SPACE = 130  # after the bar: "1.234 (56%)"
+
+
+def bar_chart(items, maximum=None, label_width=LABEL_WIDTH, bar_space=BAR_SPACE, compact=False):
+    """items: [(label, value, text, href)] → bars scaled to the largest value (or `maximum`).
+    A compact chart (short labels, e.g. months) is narrower, so its text stays readable on a
+    phone instead of shrinking with a 600-wide drawing."""
     items = list(items)
     top = maximum if maximum is not None else max([value for _l, value, _t, _h in items] + [0])
     bars = [
@@ -40,8 +46,15 @@ def bar_chart(items, maximum=None):
             text=text,
             href=href,
             index=index,
-            length=round(BAR_SPACE * value / top) if top else 0,
+            length=round(bar_space * value / top) if top else 0,
+            label_width=label_width,
         )
         for index, (label, value, text, href) in enumerate(items)
     ]
-    return {"bars": bars, "height": ROW_HEIGHT * len(bars) + 8, "label_width": LABEL_WIDTH}
+    return {
+        "bars": bars,
+        "height": ROW_HEIGHT * len(bars) + 8,
+        "label_width": label_width,
+        "width": label_width + bar_space + VALUE_SPACE,
+        "css": "chart chart-compact" if compact else "chart",
+    }

@@ -14,8 +14,8 @@ from .selectors import TREND_INDICATORS, trend_for
 
 
 def _month_label(point):
-    label = date_format(point.month, "YEAR_MONTH_FORMAT")
-    return f"{label} ({_('so far')})" if point.current else label
+    label = date_format(point.month, "M Y")
+    return f"{label} *" if point.current else label
 
 
 def _text(point):
@@ -49,7 +49,9 @@ class TrendView(PageMixin, View):
                 )
                 for point in trend.total
             ],
-            maximum=max([p.cooperatives for p in trend.total] + [1]),
+            label_width=78,
+            bar_space=140,
+            compact=True,
         )
         recent = trend.months[-6:]
         return render(
@@ -61,7 +63,7 @@ class TrendView(PageMixin, View):
                 "key": key,
                 "indicators": TREND_INDICATORS,
                 "chart": chart,
-                "month_labels": [date_format(m, "YEAR_MONTH_FORMAT") for m in recent],
+                "month_labels": [date_format(m, "M Y") for m in recent],
                 "children": [
                     (region, points[-len(recent) :], f"?{urlencode({'wilayah': region.code, 'indikator': key})}")
                     for region, points in trend.children

@@ -12,7 +12,7 @@ from cooperatives.models import Cooperative
 from tests.factories import cooperatives_in
 from trends.services import previous_month, record_month
 
-MONTHS = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split()
+MONTHS = "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des".split()
 
 
 def month_label(month):

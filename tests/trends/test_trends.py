@@ -86,6 +86,8 @@ def test_the_last_point_is_the_dashboards_number(login, wilayah, django_assert_m
     assert values[-1] > values[0]
     html = page.content.decode()
     assert "<svg" in html and 'id="trend-table"' in html and 'id="children-table"' in html
+    # Drawn at most 360 units wide: on a 360 px phone its 13 px labels are not shrunk.
+    assert page.context["chart"]["width"] <= 360
     children = page.context["children"]
     assert len(children) == (11 if not wilayah else len(dashboard.context["rows"]))
     # The regions side by side add up to the total, month by month.
