@@ -11,7 +11,7 @@ from imports.admin import RosterAdminMixin
 from .forms import CooperativeAdminForm
 from .models import BoardMember, BusinessUnit, Cooperative, Partnership, Region
 from .resources import BoardMemberResource, CooperativeResource
-from .services import save_board_member, seats_held_twice
+from .services import save_board_member, save_cooperative, seats_held_twice
 
 
 class SeatRefusalMixin:
@@ -77,6 +77,10 @@ class CooperativeAdmin(SeatRefusalMixin, RosterAdminMixin, ImportExportMixin, Sc
     autocomplete_fields = ("village", "extra_villages")
     inlines = [BusinessUnitInline, PartnershipInline, BoardMemberInline]
     date_hierarchy = "legal_entity_date"
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: the row lock and the rules after formation (the pipeline order).
+        save_cooperative(obj, by=request.user, reason="Admin")
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not BoardMember:

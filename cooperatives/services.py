@@ -170,3 +170,18 @@ def save_progress(cooperative: Cooperative, *, by: User | None, reason: str, fie
     stored._change_reason = reason[:100]
     stored.save()
     return stored
+
+
+@transaction.atomic
+def save_cooperative(cooperative: Cooperative, *, by: User | None, reason: str = "") -> Cooperative:
+    """Save a whole cooperative (the admin's change form): its row is locked first and the rules
+    checked again under the lock, so an approved report or the progress page meanwhile is either
+    seen or waited for, never overwritten unchecked."""
+    if cooperative.pk:
+        Cooperative.objects.select_for_update().filter(pk=cooperative.pk).values_list("pk", flat=True).first()
+    cooperative.full_clean(exclude=["village", "extra_villages"], validate_unique=False)
+    cooperative._history_user = by
+    if reason:
+        cooperative._change_reason = reason[:100]
+    cooperative.save()
+    return cooperative

@@ -96,3 +96,19 @@ def test_a_seat_taken_meanwhile_is_a_message_not_a_500(client, cooperative, monk
     response = client.post(reverse("admin:cooperatives_boardmember_add"), data, follow=True)
     assert response.status_code == 200 and "sudah memiliki Manajer" in response.content.decode()
     assert not BoardMember.objects.filter(nik="1571014101900063").exists()
+
+
+def test_the_admin_keeps_the_pipelines_order_and_saves_through_the_service(client, cooperative):
+    client.force_login(User.objects.get(username="admin.provinsi"))
+    url = reverse("admin:cooperatives_cooperative_change", args=[cooperative.pk])
+    data = change_form_data(client.get(url))
+    data |= {"simkopdes_verified_date": "", "loan_disbursed_date": "2025-11-20"}
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the refusal
+    assert "memerlukan" in response.content.decode()
+    cooperative.refresh_from_db()
+    assert cooperative.loan_disbursed_date != dt.date(2025, 11, 20)
+    data = change_form_data(client.get(url)) | {"members_count": "77"}
+    assert client.post(url, data).status_code == 302
+    record = Cooperative.objects.get(pk=cooperative.pk).history.first()
+    assert record.members_count == 77 and record.history_change_reason == "Admin"
