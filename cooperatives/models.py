@@ -311,6 +311,11 @@ class Cooperative(models.Model):
         return [(label, getattr(self, field)) for field, label in self.MILESTONES]
 
     @property
+    def formation_milestones(self):
+        """The formation steps (musdesus, deed, legal entity); what follows is on the progress card."""
+        return self.milestones[:3]
+
+    @property
     def latest_milestone(self):
         reached = [label for label, day in self.milestones if day]
         return reached[-1] if reached else None
