@@ -11,7 +11,7 @@ from imports.admin import RosterAdminMixin
 from .forms import CooperativeAdminForm
 from .models import BoardMember, BusinessUnit, Cooperative, Partnership, Region
 from .resources import BoardMemberResource, CooperativeResource
-from .services import save_board_member, save_cooperative, seats_held_twice
+from .services import change_cooperative, save_board_member, seats_held_twice
 
 
 class SeatRefusalMixin:
@@ -79,8 +79,14 @@ class CooperativeAdmin(SeatRefusalMixin, RosterAdminMixin, ImportExportMixin, Sc
     date_hierarchy = "legal_entity_date"
 
     def save_model(self, request, obj, form, change):
-        # Through the service: the row lock and the rules after formation (the pipeline order).
-        save_cooperative(obj, by=request.user, reason="Admin")
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Through the one write of a stored cooperative: under its row lock, only the fields this
+        # form changed (the other villages served are saved with the relations, after this).
+        fields = {f.name for f in Cooperative._meta.concrete_fields}
+        changes = {name: getattr(obj, name) for name in form.changed_data if name in fields}
+        change_cooperative(obj.pk, changes, by=request.user, reason=_("Changed in the admin"))
+        return None
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not BoardMember:

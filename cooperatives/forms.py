@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET, RupiahField, SeparatedDigitsField, ShownFieldsErrorsMixin
 
-from .models import BoardMember, BusinessUnit, Cooperative, Partnership
+from .models import BoardMember, BuildStatus, BusinessUnit, Cooperative, Partnership
 from .selectors import free_villages_for
-from .services import save_board_member, save_progress
+from .services import change_cooperative, save_board_member
 
 # Above this many free villages a select is too heavy for a slow link: type the code instead.
 MAX_VILLAGE_OPTIONS = 3000
@@ -99,6 +99,12 @@ class CooperativeAdminForm(forms.ModelForm):
     """The admin's form, the one place where the other villages served are edited: each village
     belongs to one cooperative only, as its seat or as a village it serves jointly."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "extra_villages":  # as on the progress page: only what the user changed is written
+                field.show_hidden_initial = True
+
     def clean(self):
         cleaned = super().clean()
         village = cleaned.get("village") or (self.instance.village if self.instance.village_id else None)
@@ -182,7 +188,7 @@ PROGRESS_FIELDS = SIMKOPDES_FIELDS + BUILD_FIELDS + WAREHOUSE_FIELDS + LOAN_FIEL
 
 class ProgressForm(ShownFieldsErrorsMixin, forms.ModelForm):
     """What happens after formation: SIMKOPDES, the outlet build, the warehouse, the Himbara loan.
-    Saved through services.save_progress with the reason the user gives (kept in the history)."""
+    Saved through services.change_cooperative with the reason the user gives (kept in the history)."""
 
     reason = forms.CharField(
         label=_("Why (kept in the history)"),
@@ -198,8 +204,12 @@ class ProgressForm(ShownFieldsErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in PROGRESS_FIELDS:
+            # The values the page showed travel with it: what the user did not change is not
+            # written back, so a report approved while the page was open keeps its steps.
+            self.fields[name].show_hidden_initial = True
         self.fields["construction_status"].choices = [
-            c for c in self.fields["construction_status"].choices if c[0] != "na"
+            c for c in self.fields["construction_status"].choices if c[0] != BuildStatus.NOT_APPLICABLE
         ]
         for name in ("loan_amount_requested", "loan_amount_approved"):
             self.fields[name].widget.attrs["placeholder"] = "3.000.000.000"
@@ -216,7 +226,9 @@ class ProgressForm(ShownFieldsErrorsMixin, forms.ModelForm):
     def save(self, commit=True, *, by=None):
         cooperative = super().save(commit=False)
         if commit:
-            save_progress(cooperative, by=by, reason=self.cleaned_data["reason"], fields=PROGRESS_FIELDS)
+            # Only what the user changed on this page: a report approved since it was opened keeps its steps.
+            changes = {name: getattr(cooperative, name) for name in self.changed_data if name in PROGRESS_FIELDS}
+            cooperative = change_cooperative(cooperative.pk, changes, by=by, reason=self.cleaned_data["reason"])
         return cooperative
 
 

@@ -406,16 +406,14 @@ class Cooperative(models.Model):
         return bool(day) and (timezone.localdate() - day).days < SIMKOPDES_ACTIVE_DAYS
 
     def follow_reported_build(self) -> None:
-        """A BA reports the build's dates and percentage, not its statuses: a finish date means it
-        finished (at 100%), a start date or a percentage that it started, and a started build
-        stood on land that was ready. Cooperative.clean then checks the result as for any form."""
+        """A BA reports the build's dates and percentage, not its status: a finish date means it
+        finished (at 100%), a start date or a percentage that it started. The land is reported as
+        it is; Cooperative.clean then checks the result as for any form (land ready first...)."""
         if self.construction_finished_date:
             self.construction_status, self.construction_percent = BuildStatus.FINISHED, 100
         elif self.construction_started_date or self.construction_percent is not None:
             if self.construction_status == BuildStatus.NOT_STARTED:
                 self.construction_status = BuildStatus.STARTED
-        if self.construction_status != BuildStatus.NOT_STARTED:
-            self.land_status = LandStatus.READY
 
     def progress_errors(self) -> dict:
         """The rules of what happens after formation, {field: message}: a pipeline step needs the

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import gzip
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -158,30 +158,21 @@ def save_board_member(member: BoardMember, *, by: User | None) -> BoardMember:
 
 
 @transaction.atomic
-def save_progress(cooperative: Cooperative, *, by: User | None, reason: str, fields: Iterable[str]) -> Cooperative:
-    """Record what happened after formation (the progress page, the `progress` import): the
-    cooperative's row is locked, the rules checked against what is stored now (a report approved
-    meanwhile may have moved a step), and the change kept in its history with who and why."""
-    stored = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
-    for name in fields:
-        setattr(stored, name, getattr(cooperative, name))
+def change_cooperative(
+    cooperative_id: int, changes: Mapping[str, object], *, by: User | None, reason: str, reported: bool = False
+) -> Cooperative:
+    """The one write of a stored cooperative's fields (the progress page, the admin, an approved
+    report): the row is locked and read fresh, only the fields that changed are set, so what a
+    report or an import wrote meanwhile stays; the rules (Cooperative.clean) are checked on the
+    result, and the change is kept in the history with who and why. `reported`: the changes are a
+    BA's (dates and a percentage: the build's status follows, Cooperative.follow_reported_build)."""
+    stored = Cooperative.objects.select_for_update().get(pk=cooperative_id)
+    for name, value in changes.items():
+        setattr(stored, name, value)
+    if reported:
+        stored.follow_reported_build()
     stored.full_clean(exclude=["village"], validate_unique=False)
     stored._history_user = by
     stored._change_reason = reason[:100]
     stored.save()
     return stored
-
-
-@transaction.atomic
-def save_cooperative(cooperative: Cooperative, *, by: User | None, reason: str = "") -> Cooperative:
-    """Save a whole cooperative (the admin's change form): its row is locked first and the rules
-    checked again under the lock, so an approved report or the progress page meanwhile is either
-    seen or waited for, never overwritten unchecked."""
-    if cooperative.pk:
-        Cooperative.objects.select_for_update().filter(pk=cooperative.pk).values_list("pk", flat=True).first()
-    cooperative.full_clean(exclude=["village", "extra_villages"], validate_unique=False)
-    cooperative._history_user = by
-    if reason:
-        cooperative._change_reason = reason[:100]
-    cooperative.save()
-    return cooperative

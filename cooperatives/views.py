@@ -91,7 +91,7 @@ class CooperativeUpdateView(ScopedObjectMixin, FormPageMixin, UpdateView):
 
 
 class ProgressUpdateView(ScopedObjectMixin, SaveThroughServiceMixin, FormPageMixin, UpdateView):
-    """SIMKOPDES, the outlet build and the loan pipeline (services.save_progress keeps the why)."""
+    """SIMKOPDES, the outlet build and the loan pipeline (services.change_cooperative keeps the why)."""
 
     permission_required = "cooperatives.change_cooperative"
     model = Cooperative

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cooperatives.models import Bank, Cooperative
-from core.forms import DATE_WIDGET, IdMultipleChoiceField
+from cooperatives.models import LOAN_CEILING, Bank, Cooperative, LandStatus
+from core.forms import DATE_WIDGET, IdMultipleChoiceField, RupiahField
 
 from .models import Activity, FieldProblem
 from .services import CHANGE_FIELDS, MILESTONE_FIELDS, PROGRESS_FIELDS
@@ -47,12 +47,19 @@ class SectionForm(forms.Form):
             label = labels.get(field) or capfirst(model_field.verbose_name)
             if field == "construction_percent":
                 self.fields[field] = forms.IntegerField(label=label, required=False, min_value=0, max_value=100)
-            elif field == "loan_bank":
-                self.fields[field] = forms.ChoiceField(label=label, required=False, choices=[("", "—"), *Bank.choices])
+            elif field in ("loan_amount_requested", "loan_amount_approved"):
+                self.fields[field] = RupiahField(label=label, required=False, max_value=LOAN_CEILING)
+            elif field in ("loan_bank", "land_status"):
+                choices = Bank.choices if field == "loan_bank" else LandStatus.choices
+                self.fields[field] = forms.ChoiceField(label=label, required=False, choices=[("", "—"), *choices])
+                recorded = getattr(cooperative, f"get_{field}_display", lambda: "")() if recorded else recorded
             else:
                 self.fields[field] = forms.DateField(label=label, required=False, widget=DATE_WIDGET)
             if recorded not in (None, ""):
-                shown = recorded.strftime("%d/%m/%Y") if hasattr(recorded, "strftime") else recorded
+                if hasattr(recorded, "strftime"):
+                    shown = recorded.strftime("%d/%m/%Y")
+                else:
+                    shown = f"{recorded:,}".replace(",", ".") if isinstance(recorded, int) else recorded
                 self.fields[field].help_text = _("Recorded: %(day)s") % {"day": shown}
         _big(self)
 

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assistants.models import Assignment, Assistant
-from cooperatives.models import Bank, Cooperative
+from cooperatives.models import LOAN_CEILING, Bank, Cooperative, LandStatus
+from cooperatives.services import change_cooperative
 from core import problems, regions
 from core.problems import Problem
 
@@ -46,23 +47,38 @@ RULE_MESSAGES = problems.register(
 
 # What a BA may report as changed for a cooperative; applied to it when the report is approved.
 MILESTONE_FIELDS = [field for field, _label in Cooperative.MILESTONES]
-# The steps after formation a BA sees in the field (the rules: Cooperative.clean). Statuses follow
-# from the dates (Cooperative.follow_reported_build), except the bank, which is named.
+# The steps after formation a BA sees in the field (the rules: Cooperative.clean). The build's
+# status follows from its dates (Cooperative.follow_reported_build); the land and the bank are named.
 PROGRESS_FIELDS = [
     "simkopdes_verified_date",
     "simkopdes_updated_date",
+    "profile_complete_date",
+    "land_status",
     "construction_started_date",
     "construction_percent",
     "construction_finished_date",
+    "loan_amount_requested",
     "village_approval_date",
     "loan_bank",
     "bank_submitted_date",
     "bank_verified_date",
     "loan_agreement_date",
+    "loan_amount_approved",
     "loan_disbursed_date",
 ]
-NUMBER_FIELDS = {"members_count": (0, 1_000_000), "construction_percent": (0, 100)}
-CHOICE_FIELDS = {"loan_bank": Bank.values}
+NUMBER_FIELDS = {
+    "members_count": (0, 1_000_000),
+    "construction_percent": (0, 100),
+    "loan_amount_requested": (0, LOAN_CEILING),
+    "loan_amount_approved": (0, LOAN_CEILING),
+}
+CHOICE_FIELDS = {"loan_bank": Bank.values, "land_status": LandStatus.values}
+NUMBER_MESSAGES = {
+    "members_count": gettext_lazy("The members count must be a whole number of at least 0."),
+    "construction_percent": gettext_lazy("Progress is a percentage from 0 to 100."),
+    "loan_amount_requested": gettext_lazy("A Himbara loan to a cooperative is at most Rp 3 billion."),
+    "loan_amount_approved": gettext_lazy("A Himbara loan to a cooperative is at most Rp 3 billion."),
+}
 DATE_FIELDS = [f for f in [*MILESTONE_FIELDS, *PROGRESS_FIELDS] if f not in NUMBER_FIELDS and f not in CHOICE_FIELDS]
 CHANGE_FIELDS = ["members_count", *MILESTONE_FIELDS, *PROGRESS_FIELDS]
 
@@ -224,11 +240,7 @@ def clean_changes(changes: Mapping[str, object]) -> dict[str, object]:
             except (TypeError, ValueError):
                 number = -1
             if not low <= number <= high:
-                errors.append(
-                    _("The members count must be a whole number of at least 0.")
-                    if field == "members_count"
-                    else _("Progress is a percentage from 0 to 100.")
-                )
+                errors.append(NUMBER_MESSAGES[field])
                 continue
             cleaned[field] = number
         elif field in CHOICE_FIELDS:
@@ -266,9 +278,30 @@ def save_section(
     section.no_visit_reason = (no_visit_reason or "").strip()[:500]
     section.progress_note = (progress_note or "").strip()[:2000]
     section.changes = clean_changes(changes or {})
+    _refuse_what_cannot_apply(section)
     section._history_user = by
     section.save()
     return section
+
+
+def _as_values(changes: Mapping[str, object]) -> dict[str, object]:
+    """Stored changes (dates as ISO text) as the cooperative's field values."""
+    return {field: parse_date(value) if field in DATE_FIELDS else value for field, value in changes.items()}
+
+
+def _refuse_what_cannot_apply(section: ReportCooperative) -> None:
+    """Tell the BA now, not at approval, when the cooperative's rules refuse the reported changes
+    (a loan step before the ones it needs, construction on land not ready): checked on a copy."""
+    if not section.changes:
+        return
+    cooperative = Cooperative.objects.get(pk=section.cooperative_id)
+    for field, value in _as_values(section.changes).items():
+        setattr(cooperative, field, value)
+    cooperative.follow_reported_build()
+    try:
+        cooperative.full_clean(exclude=["village"], validate_unique=False)
+    except ValidationError as error:
+        raise ValidationError(error.messages, code="changes_invalid") from None
 
 
 @transaction.atomic
@@ -417,27 +450,21 @@ def return_report(report: MonthlyReport, *, by: User, note: str) -> MonthlyRepor
 
 
 def _apply_changes(report: MonthlyReport, *, by: User) -> None:
+    """Each reported change through the one write of a stored cooperative (its row locked and read
+    fresh, only the reported fields set); a refusal names the cooperative and undoes the approval."""
     reason = _("Monthly report of %(assistant)s, %(month)s") % {
         "assistant": report.assistant.name,
         "month": month_label(report.month),
     }
-    sections = [s for s in report.sections.select_related("cooperative") if s.changes]
-    for section in sections:
-        cooperative = section.cooperative
-        for field, value in section.changes.items():
-            setattr(cooperative, field, parse_date(value) if field in DATE_FIELDS else value)
-        cooperative.follow_reported_build()
+    for section in [s for s in report.sections.select_related("cooperative") if s.changes]:
         try:
-            cooperative.full_clean(exclude=["village"], validate_unique=False)
+            change_cooperative(section.cooperative_id, _as_values(section.changes), by=by, reason=reason, reported=True)
         except ValidationError as error:
             raise ValidationError(
                 _("The changes reported for %(cooperative)s cannot be applied: %(problem)s")
-                % {"cooperative": cooperative.name, "problem": " ".join(error.messages)},
+                % {"cooperative": section.cooperative.name, "problem": " ".join(error.messages)},
                 code="changes_invalid",
             ) from None
-        cooperative._history_user = by
-        cooperative._change_reason = reason
-        cooperative.save()
 
 
 @transaction.atomic

@@ -111,4 +111,4 @@ def test_the_admin_keeps_the_pipelines_order_and_saves_through_the_service(clien
     data = change_form_data(client.get(url)) | {"members_count": "77"}
     assert client.post(url, data).status_code == 302
     record = Cooperative.objects.get(pk=cooperative.pk).history.first()
-    assert record.members_count == 77 and record.history_change_reason == "Admin"
+    assert record.members_count == 77 and record.history_change_reason == "Diubah di admin"

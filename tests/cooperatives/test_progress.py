@@ -103,7 +103,8 @@ def _progress_post(cooperative, **changes):
     for name in PROGRESS_FIELDS:
         value = getattr(cooperative, name)
         data[name] = "" if value is None else value
-    return data | {"reason": "Kunjungan lapangan"} | changes
+    shown = {f"initial-{name}": value for name, value in data.items()}  # the page's hidden initials
+    return data | shown | {"reason": "Kunjungan lapangan"} | changes
 
 
 def test_the_progress_page_saves_with_the_reason_in_the_history(login, kota_jambi_cooperative):
@@ -205,3 +206,18 @@ def test_a_partnership_cannot_end_before_it_starts_even_in_the_database(kota_jam
         partnership.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         partnership.save()
+
+
+def test_the_progress_page_keeps_what_a_report_wrote_since_it_was_opened(login, kota_jambi_cooperative):
+    """Only the fields changed on the page are written: a newer value stored meanwhile stays."""
+    client = login("staf.kotajambi")
+    url = reverse("cooperatives:progress", args=[kota_jambi_cooperative.pk])
+    opened = _progress_post(kota_jambi_cooperative)  # the page as it was loaded
+    newer = dt.date.today()
+    Cooperative.objects.filter(pk=kota_jambi_cooperative.pk).update(
+        simkopdes_date=kota_jambi_cooperative.simkopdes_date or D(2025, 8, 1), simkopdes_updated_date=newer
+    )
+    response = client.post(url, opened)
+    assert response.status_code == 302, response.context["form"].errors
+    kota_jambi_cooperative.refresh_from_db()
+    assert kota_jambi_cooperative.simkopdes_updated_date == newer

@@ -239,9 +239,11 @@ def test_a_report_moves_the_build_and_the_loan_and_the_rules_still_hold(report, 
         construction_finished_date=None,
         construction_percent=None,
     )
-    services.save_section(
-        first, changes={"construction_started_date": "2025-10-06", "construction_percent": "45"}, by=ba.user
-    )
+    started = {"construction_started_date": "2025-10-06", "construction_percent": "45"}
+    with pytest.raises(ValidationError) as refused:  # told at once: the land is not ready
+        services.save_section(first, changes=started, by=ba.user)
+    assert "lahan yang siap" in " ".join(refused.value.messages)
+    services.save_section(first, changes=started | {"land_status": "ready"}, by=ba.user)
     with pytest.raises(ValidationError):
         services.save_section(second, changes={"construction_percent": 140}, by=ba.user)
     fill(report, ba.user)
@@ -252,18 +254,39 @@ def test_a_report_moves_the_build_and_the_loan_and_the_rules_still_hold(report, 
     assert report.period in built.history.latest().history_change_reason
 
 
-def test_a_loan_step_reported_before_the_ones_it_needs_refuses_the_approval(report, ba):
+def test_a_loan_step_reported_before_the_ones_it_needs_is_refused_and_a_later_conflict_undoes_nothing(report, ba):
     from cooperatives.models import Cooperative
 
     section = report.sections.select_related("cooperative").order_by("pk").first()
+    steps = [field for field, _label in Cooperative.LOAN_STEPS]
     Cooperative.objects.filter(pk=section.cooperative_id).update(
-        **{field: None for field, _label in Cooperative.LOAN_STEPS[1:]}, loan_bank="", loan_amount_approved=None
+        **{field: None for field in steps[1:]}, loan_bank="", loan_amount_approved=None, loan_amount_requested=None
     )
-    services.save_section(section, changes={"loan_disbursed_date": "2025-10-20"}, by=ba.user)
+    with pytest.raises(ValidationError) as refused:  # told when saving, not at approval
+        services.save_section(section, changes={"loan_disbursed_date": "2025-10-20"}, by=ba.user)
+    assert "memerlukan" in " ".join(refused.value.messages)
+    services.save_section(section, changes={"simkopdes_verified_date": "2025-10-20"}, by=ba.user)
     fill(report, ba.user)
     submitted = services.submit(report, by=ba.user)
+    # Meanwhile the account date is cleared elsewhere: the approval is refused, nothing applied.
+    Cooperative.objects.filter(pk=section.cooperative_id).update(simkopdes_date=None)
     with pytest.raises(ValidationError) as refused:
         services.approve(submitted, by=User.objects.get(username="pmo.kotajambi"))
-    assert "memerlukan" in " ".join(refused.value.messages)
+    assert section.cooperative.name in " ".join(refused.value.messages)
     submitted.refresh_from_db()
-    assert submitted.status == MonthlyReport.Status.SUBMITTED  # nothing half-applied
+    assert submitted.status == MonthlyReport.Status.SUBMITTED
+    assert Cooperative.objects.get(pk=section.cooperative_id).simkopdes_verified_date is None
+
+
+def test_an_approval_keeps_what_was_written_meanwhile(report, ba):
+    """The report sets only what it reported, on the row read fresh under its lock."""
+    from cooperatives.models import Cooperative
+
+    section = report.sections.select_related("cooperative").order_by("pk").first()
+    services.save_section(section, changes={"members_count": 123}, by=ba.user)
+    fill(report, ba.user)
+    submitted = services.submit(report, by=ba.user)
+    Cooperative.objects.filter(pk=section.cooperative_id).update(address="Alamat baru dari kantor")
+    services.approve(submitted, by=User.objects.get(username="pmo.kotajambi"))
+    cooperative = Cooperative.objects.get(pk=section.cooperative_id)
+    assert (cooperative.members_count, cooperative.address) == (123, "Alamat baru dari kantor")
