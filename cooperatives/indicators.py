@@ -35,9 +35,11 @@ def _on_or_before(field: str) -> Callable[[dt.date], Q]:
     return lambda day: Q(**{f"{field}__lte": day})
 
 
-def _simkopdes_active(day: dt.date) -> Q:
+def simkopdes_active_q(day: dt.date, field: str = "simkopdes_updated_date") -> Q:
+    """Updated in the SIMKOPDES_ACTIVE_DAYS days up to the day (the snapshot passes the value the
+    cooperative had then)."""
     since = day - dt.timedelta(days=SIMKOPDES_ACTIVE_DAYS - 1)
-    return Q(simkopdes_updated_date__gte=since, simkopdes_updated_date__lte=day)
+    return Q(**{f"{field}__gte": since, f"{field}__lte": day})
 
 
 def _under_construction(day: dt.date) -> Q:
@@ -70,7 +72,7 @@ INDICATORS = [
         "simkopdes_active",
         _("SIMKOPDES actively updated"),
         _("Cooperatives whose SIMKOPDES data was last updated in the 30 days up to the day."),
-        _simkopdes_active,
+        simkopdes_active_q,
         dated=False,
     ),
     Indicator(
@@ -116,13 +118,11 @@ INDICATORS = [
         _("Cooperatives whose Himbara loan was disbursed on or before the day."),
         _on_or_before("loan_disbursed_date"),
     ),
-]
-INDICATORS.append(
     Indicator(
         "partnership_active",
         _("With an active partnership"),
         _("Cooperatives with a partnership (supply, offtake, agency, MBG kitchen...) running on the day."),
         _partnership_active,
-    )
-)
+    ),
+]
 BY_KEY = {indicator.key: indicator for indicator in INDICATORS}

@@ -551,9 +551,6 @@ class PartnershipQuerySet(ScopedQuerySet):
     scope_field = "cooperative__village__code"
     caseload_assignments = "cooperative__assignments"
 
-    def active(self):
-        return self.filter(status=Partnership.Status.ACTIVE)
-
 
 class Partnership(models.Model):
     """A cooperative's partner after formation: Koperasi Manis consignment, a free-meals (MBG)

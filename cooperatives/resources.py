@@ -6,10 +6,12 @@ from collections import defaultdict
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import regions
 from core.problems import Problem
 from core.scoping import in_scope, scope_code
+from core.validators import parse_rupiah
 from imports import reading
 from imports.messages import WriteRefused, message
 from imports.registry import register
@@ -671,16 +673,17 @@ BANK_OPTIONS = {reading.normalize_header(v): v for v in ("BRI", "BNI", "MANDIRI"
 
 
 def _rupiah(value):
-    """ "Rp 1.500.000.000", 1500000000 or "1.500.000.000" -> 1500000000."""
-    if isinstance(value, str):
-        value = value.strip().removeprefix("Rp").removeprefix("rp").strip()
-    return reading.integer(value)
+    """The one reading of an amount in Rupiah (core.validators.parse_rupiah), as a cell error."""
+    try:
+        return parse_rupiah(value)
+    except ValueError:
+        raise reading.CellError("bad_number", value=reading.text(value)) from None
 
 
 def _percent(value):
     if isinstance(value, str):
         value = value.strip().removesuffix("%").strip()
-    if isinstance(value, float) and 0 < value < 1:  # Excel's 40% is 0.4
+    if isinstance(value, float) and 0 < value <= 1:  # a cell formatted as %: Excel's 40% is 0.4, 100% is 1.0
         value = round(value * 100)
     return reading.integer(value)
 
@@ -775,7 +778,7 @@ class ProgressResource(VillageKeyedResource):
         Cooperative.village.field.delete_cached_value(instance)
 
     def history_reason(self):
-        return "Impor data kemajuan"
+        return gettext("Imported with the progress file")
 
     def write(self, outcomes, progress=None):
         now = timezone.now()

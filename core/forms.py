@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .validators import strip_separators
+from .validators import parse_rupiah, strip_separators
 
 # A date field as the browser's own date picker (ISO value, shown in the user's locale).
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -91,9 +91,11 @@ class RupiahField(forms.IntegerField):
         self.widget.attrs |= {"inputmode": "numeric"}
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().removeprefix("Rp").removeprefix("rp").strip().replace(".", "").replace(" ", "")
-        return super().to_python(value)
+        try:
+            number = parse_rupiah(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(number)
 
     def prepare_value(self, value):
         return f"{value:,}".replace(",", ".") if isinstance(value, int) else value

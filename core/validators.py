@@ -59,3 +59,29 @@ def validate_npwp(value):
     digits = re.sub(r"[.\-\s]", "", value or "")
     if not re.fullmatch(r"\d{15}|\d{16}", digits):
         raise ValidationError(_("NPWP must be 15 or 16 digits, e.g. 01.234.567.8-901.000."), code="npwp")
+
+
+RUPIAH = re.compile(r"^(?:rp\.?)?\s*(\d{1,3}(?:[.\s]\d{3})+|\d+)(?:,00?)?$", re.IGNORECASE)
+
+
+def parse_rupiah(value) -> int | None:
+    """An amount in whole Rupiah as people write it: "Rp 1.500.000.000", "Rp. 1.500.000.000,00",
+    "1 500 000 000", 1500000000 (an Excel number). None when empty; ValueError when it is not one
+    (a decimal point such as "1.5" is not read as fifteen)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError(value)
+    text = str(value).replace("\u00a0", " ").strip()
+    if not text:
+        return None
+    match = RUPIAH.match(text)
+    if not match:
+        raise ValueError(value)
+    return int(re.sub(r"[.\s]", "", match.group(1)))

@@ -446,4 +446,4 @@ def shapes_for(dashboard: Dashboard) -> list[RegionShape]:
     code = dashboard.region.code if dashboard.region else ""
     if regions.level_of(code) not in (None, regions.PROVINCE, regions.REGENCY):
         return []
-    return list(RegionShape.objects.filter(parent_code=code).defer("name" if code else "parent_code"))
+    return list(RegionShape.objects.filter(parent_code=code))  # the name too: context shapes print it

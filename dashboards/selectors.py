@@ -64,10 +64,6 @@ class Row:
     bas_needed: int = 0  # at the cap, summed over regencies (a BA works inside one regency)
 
     @property
-    def simkopdes_active(self) -> int:
-        return self.progress.get("simkopdes_active", 0)
-
-    @property
     def without_ba(self) -> int:
         return self.cooperatives - self.with_ba
 

@@ -8,6 +8,7 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Partnership, Region
 
@@ -90,7 +91,7 @@ def _milestones(rng, today=None):
     each step after the one it needs and none after today. Shares follow the sources in
     ../shared/domain.md §8: about 13% of Jambi's outlet sites in progress at the end of 2025."""
     d = dt.date
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     dates = {"musdesus_date": _day(rng, d(2025, 4, 14), d(2025, 5, 31))}
     dates["notary_deed_date"] = dates["musdesus_date"] + dt.timedelta(days=rng.randint(5, 30))
     dates["legal_entity_date"] = max(dates["notary_deed_date"] + dt.timedelta(days=rng.randint(3, 20)), d(2025, 6, 1))
@@ -295,5 +296,5 @@ def _partnerships(cooperative):
                     monthly_value=value,
                 )
             )
-    today = dt.date.today()
+    today = timezone.localdate()
     return [p for p in found if p.started_on <= today]

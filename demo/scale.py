@@ -22,7 +22,7 @@ from demo.assistants import share_by_largest_remainder
 from demo.cooperatives import _milestones
 from demo.trainings import BOARD_PROGRAM, STAFF_PROGRAM
 from trainings.models import Cohort, Enrollment, TrainingProgram
-from trends.services import month_start, previous_month, record_month
+from trends.services import is_recorded, month_start, previous_month, record_month
 
 NATIONAL_BA = 8000
 NATIONAL_VILLAGES = 83762
@@ -338,6 +338,8 @@ def seed_history(progress):
         months.append(month)
         month = previous_month(month)
     for month in sorted(months):
+        if is_recorded(month):
+            continue
         count = record_month(month_start(month))
         progress(f"  snapshot {month:%Y-%m}: {count:,} cooperatives")
     return len(months)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
@@ -31,7 +32,7 @@ from .tables import ProblemTable
 
 CHANGE_LABELS = (
     {"members_count": _lazy("Members")}
-    | {f: Cooperative._meta.get_field(f).verbose_name for f in services.PROGRESS_FIELDS}
+    | {f: capfirst(Cooperative._meta.get_field(f).verbose_name) for f in services.PROGRESS_FIELDS}
     | dict(Cooperative.MILESTONES)
 )
 

@@ -93,13 +93,17 @@ def trend_for(user: User, code: str | None, key: str) -> Trend | None:
     for item in rows:
         value = None if item["unknown"] else item["value"] or 0
         by_month.setdefault(item["month"], {})[item["group"]] = (value, item["cooperatives_n"])
-    months = sorted(by_month) + [month_start(today)]
+    # Every month of the window: one whose snapshot was not written shows "no data", not a gap.
+    months = [first]
+    while months[-1] < month_start(today):
+        months.append(month_start(months[-1] + dt.timedelta(days=32)))
 
     def points(group_codes: set[str] | None, current_row) -> list[Point]:
         series = []
         for month in months[:-1]:
-            cells = [v for g, v in by_month[month].items() if group_codes is None or g in group_codes]
-            value = None if any(v is None for v, _n in cells) else sum(v for v, _n in cells)
+            recorded = by_month.get(month, {})
+            cells = [v for g, v in recorded.items() if group_codes is None or g in group_codes]
+            value = None if not recorded or any(v is None for v, _n in cells) else sum(v for v, _n in cells)
             series.append(Point(month, value, sum(n for _v, n in cells)))
         series.append(Point(months[-1], _value_of(current_row, key), current_row.cooperatives, current=True))
         return series

@@ -6,11 +6,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 
+from cooperatives.indicators import INDICATORS
 from core.scoping import caseload_assistant_id
 from core.views import PageMixin
 from dashboards.charts import bar_chart
 
 from .selectors import TREND_INDICATORS, trend_for
+
+LIST_FILTERS = {indicator.key for indicator in INDICATORS}
 
 
 def _month_label(point):
@@ -69,7 +72,8 @@ class TrendView(PageMixin, View):
                     for region, points in trend.children
                 ],
                 "total_recent": trend.total[-len(recent) :],
-                "list_url": f"?{urlencode({'wilayah': here, 'indikator': key})}",
+                # The list behind this month's number (coverage has no list filter of its own yet).
+                "list_url": f"?{urlencode({'wilayah': here, 'indikator': key})}" if key in LIST_FILTERS else "",
             },
         )
 

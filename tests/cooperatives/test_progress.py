@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from cooperatives.indicators import BY_KEY, INDICATORS
 from cooperatives.models import Cooperative, Partnership
@@ -62,7 +63,7 @@ def test_a_full_pipeline_in_order_is_accepted():
         ),
         ({"warehouse_operating_date": D(2025, 11, 1)}, "warehouse_operating_date"),
         ({"simkopdes_updated_date": D(2025, 11, 1)}, "simkopdes_updated_date"),
-        ({"simkopdes_date": dt.date.today() + dt.timedelta(days=3)}, "simkopdes_date"),
+        ({"simkopdes_date": timezone.localdate() + dt.timedelta(days=3)}, "simkopdes_date"),
     ],
 )
 def test_build_and_loan_rules(fields, field):
@@ -79,7 +80,7 @@ def test_the_database_refuses_what_the_rules_refuse(kota_jambi_cooperative):
 
 
 def test_simkopdes_active_is_the_last_30_days():
-    today = dt.date.today()
+    today = timezone.localdate()
     fresh = _bare(simkopdes_date=D(2025, 8, 1), simkopdes_updated_date=today - dt.timedelta(days=29))
     stale = _bare(simkopdes_date=D(2025, 8, 1), simkopdes_updated_date=today - dt.timedelta(days=30))
     assert fresh.simkopdes_active and not stale.simkopdes_active
@@ -87,7 +88,7 @@ def test_simkopdes_active_is_the_last_30_days():
 
 def test_each_indicator_counts_what_its_property_says(demo):
     """The list filter's condition and the model's own reading agree for every cooperative."""
-    today = dt.date.today()
+    today = timezone.localdate()
     cooperatives = list(Cooperative.objects.filter(village__code__startswith="15.71."))
     active = set(Cooperative.objects.filter(BY_KEY["simkopdes_active"].q(today)).values_list("pk", flat=True))
     assert active == {c.pk for c in cooperatives if c.simkopdes_active} | (active - {c.pk for c in cooperatives})
@@ -213,7 +214,7 @@ def test_the_progress_page_keeps_what_a_report_wrote_since_it_was_opened(login, 
     client = login("staf.kotajambi")
     url = reverse("cooperatives:progress", args=[kota_jambi_cooperative.pk])
     opened = _progress_post(kota_jambi_cooperative)  # the page as it was loaded
-    newer = dt.date.today()
+    newer = timezone.localdate()
     Cooperative.objects.filter(pk=kota_jambi_cooperative.pk).update(
         simkopdes_date=kota_jambi_cooperative.simkopdes_date or D(2025, 8, 1), simkopdes_updated_date=newer
     )

@@ -53,3 +53,36 @@ def test_nib_and_npwp():
 def test_mask_nik():
     assert mask_nik("1571010101900001") == "1571********0001"
     assert mask_nik("") == ""
+
+
+@pytest.mark.parametrize(
+    "typed, amount",
+    [
+        ("Rp 1.500.000.000", 1_500_000_000),
+        ("Rp. 1.500.000.000,00", 1_500_000_000),
+        ("RP 2.000.000", 2_000_000),
+        ("1 500 000 000", 1_500_000_000),
+        ("1\u00a0500\u00a0000", 1_500_000),
+        (1500000000, 1_500_000_000),
+        (2e9, 2_000_000_000),
+        ("", None),
+    ],
+)
+def test_rupiah_as_people_write_it(typed, amount):
+    from core.validators import parse_rupiah
+
+    assert parse_rupiah(typed) == amount
+
+
+@pytest.mark.parametrize("odd", ["1.5", "Rp abc", "1.50.000", "-5", 1.5, True, "1,5"])
+def test_rupiah_refuses_what_is_not_an_amount(odd):
+    from core.validators import parse_rupiah
+
+    with pytest.raises(ValueError):
+        parse_rupiah(odd)
+
+
+def test_an_excel_percent_cell_of_100_is_100():
+    from cooperatives.resources import _percent
+
+    assert (_percent(1.0), _percent(0.4), _percent("40%"), _percent(40)) == (100, 40, 40, 40)

@@ -153,7 +153,7 @@ def test_loans_and_simkopdes_are_the_dashboards_figures_after_formation(login):
         row = rows[code]
         n = row.progress["loan_disbursed"]
         assert region.measure == Measure(100 * n / row.cooperatives, n, row.cooperatives)
-        n = row.simkopdes_active
+        n = row.progress["simkopdes_active"]
         assert simkopdes[code].measure == Measure(100 * n / row.cooperatives, n, row.cooperatives)
 
 

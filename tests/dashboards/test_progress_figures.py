@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cooperatives.indicators import INDICATORS
 from cooperatives.models import Cooperative
@@ -41,7 +42,7 @@ def independently(cooperative: Cooperative, key: str, today: dt.date) -> bool:
 @pytest.mark.parametrize("wilayah", ["", "15.01"])
 def test_figures_after_formation_agree_everywhere(login, wilayah):
     client = login("kepala.dinas")
-    today = dt.date.today()
+    today = timezone.localdate()
     rows = list(
         Cooperative.objects.filter(village__code__startswith=f"{wilayah or '15'}.").prefetch_related("partnerships")
     )

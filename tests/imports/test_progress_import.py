@@ -48,7 +48,7 @@ def test_progress_rows_update_the_cooperative_with_history(demo, kota_jambi_coop
     assert kota_jambi_cooperative.construction_status == "started"
     assert kota_jambi_cooperative.construction_percent == 40
     record = kota_jambi_cooperative.history.first()
-    assert record.history_change_reason == "Impor data kemajuan"
+    assert record.history_change_reason == "Diimpor dengan berkas kemajuan"
     assert record.history_user == user
 
 

@@ -113,3 +113,41 @@ def test_coverage_trend_ends_at_the_dashboards_coverage(login):
 )
 def test_the_trend_page_is_scoped(login, user, params, status):
     assert login(user).get(URL, params).status_code == status
+
+
+def test_a_month_recorded_at_its_end_keeps_its_figures_without_a_date(demo, monkeypatch):
+    month = dt.date(2025, 11, 1)
+    last = month_end(month)
+    monkeypatch.setattr(services.timezone, "localdate", lambda: last + dt.timedelta(days=2))
+    record_month(month)  # at the month's end: everything known
+    monkeypatch.setattr(services.timezone, "localdate", lambda: last + dt.timedelta(days=40))
+    with pytest.raises(ValueError):
+        record_month(month)  # later it would lose land_ready and SIMKOPDES activity
+    assert services.record_months(dt.date(2025, 10, 1), month) == []  # --from skips recorded months
+    assert None not in set(DistrictMonth.objects.filter(month=month).values_list("land_ready", flat=True))
+    record_month(month, force=True)
+    assert set(DistrictMonth.objects.filter(month=month).values_list("land_ready", flat=True)) == {None}
+
+
+def test_simkopdes_activity_is_the_value_at_the_months_end(demo, monkeypatch):
+    """Recorded two days late, a cooperative that updated on 25 November and again on 1 December
+    was active in November: its history says so."""
+    month = dt.date(2025, 11, 1)
+    last = month_end(month)
+    cooperative = Cooperative.objects.filter(simkopdes_date__lte=dt.date(2025, 11, 1)).order_by("pk").first()
+    cooperative.simkopdes_updated_date = dt.date(2025, 11, 25)
+    cooperative.save()
+    Cooperative.history.filter(id=cooperative.pk).update(history_date=timezone.make_aware(dt.datetime(2025, 11, 25, 9)))
+    cooperative.simkopdes_updated_date = dt.date(2025, 12, 1)
+    cooperative.save()
+    monkeypatch.setattr(services.timezone, "localdate", lambda: last + dt.timedelta(days=2))
+    record_month(month)
+    assert CooperativeMonth.objects.get(month=month, cooperative=cooperative).simkopdes_active is True
+
+
+def test_a_month_without_a_snapshot_shows_no_data_not_a_gap(login, demo):
+    missing = services.previous_month(services.previous_month(timezone.localdate()))
+    DistrictMonth.objects.filter(month=missing).delete()
+    trend = login("kepala.dinas").get(URL, {"indikator": "outlet_operating"}).context["trend"]
+    assert len(trend.total) == 13
+    assert next(p for p in trend.total if p.month == missing).value is None

@@ -24,16 +24,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--month", help="YYYY-MM (default: the month that just ended)")
-        parser.add_argument("--from", dest="first", help="YYYY-MM: every ended month from this one")
+        parser.add_argument("--from", dest="first", help="YYYY-MM: every ended month from this one not yet recorded")
+        parser.add_argument("--force", action="store_true", help="write a month again even if recorded at its end")
 
-    def handle(self, *args, month=None, first=None, **options):
+    def handle(self, *args, month=None, first=None, force=False, **options):
         last = previous_month(timezone.localdate())
         try:
             if first:
                 done = record_months(_month(first), last)
             else:
                 target = _month(month) if month else last
-                done = [(month_start(target), record_month(target))]
+                done = [(month_start(target), record_month(target, force=force))]
         except ValueError as error:
             raise CommandError(str(error)) from None
         for recorded, count in done:
