@@ -13,7 +13,7 @@ from .services import change_cooperative, save_board_member
 MAX_VILLAGE_OPTIONS = 3000
 
 # Formation is edited with the cooperative's data; what follows it on the progress form.
-MILESTONE_FIELDS = ["musdesus_date", "notary_deed_date", "legal_entity_date"]
+MILESTONE_FIELDS = Cooperative.FORMATION_STEPS
 EDITABLE_FIELDS = [
     "name",
     "formation_scheme",

@@ -150,6 +150,8 @@ class Cooperative(models.Model):
         ("outlet_operating_date", _("Outlet operating")),
     ]
 
+    # Formation, edited with the cooperative's data; the milestones after it on the progress page.
+    FORMATION_STEPS = ["musdesus_date", "notary_deed_date", "legal_entity_date"]
     # The Himbara loan pipeline: each step needs every step before it (clean()).
     LOAN_STEPS = [
         ("simkopdes_date", _("SIMKOPDES account")),
@@ -313,7 +315,11 @@ class Cooperative(models.Model):
     @property
     def formation_milestones(self):
         """The formation steps (musdesus, deed, legal entity); what follows is on the progress card."""
-        return self.milestones[:3]
+        return [
+            (label, day)
+            for (field, _l), (label, day) in zip(self.MILESTONES, self.milestones, strict=True)
+            if field in self.FORMATION_STEPS
+        ]
 
     @property
     def latest_milestone(self):

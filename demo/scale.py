@@ -22,7 +22,7 @@ from demo.assistants import share_by_largest_remainder
 from demo.cooperatives import _milestones
 from demo.trainings import BOARD_PROGRAM, STAFF_PROGRAM
 from trainings.models import Cohort, Enrollment, TrainingProgram
-from trends.services import is_recorded, month_start, previous_month, record_month
+from trends.services import month_start, previous_month, record_month
 
 NATIONAL_BA = 8000
 NATIONAL_VILLAGES = 83762
@@ -331,15 +331,14 @@ HISTORY_MONTHS = 12
 
 
 def seed_history(progress):
-    """The last twelve ended months' snapshots (trends), filled in from the dated facts."""
+    """The last twelve ended months' snapshots (trends), filled in from the dated facts, written
+    again over the whole (synthetic) nation: the seed adds cooperatives to months already taken."""
     month = previous_month(timezone.localdate())
     months = []
     while len(months) < HISTORY_MONTHS and month >= dt.date(2025, 10, 1):
         months.append(month)
         month = previous_month(month)
     for month in sorted(months):
-        if is_recorded(month):
-            continue
-        count = record_month(month_start(month))
+        count = record_month(month_start(month), force=True)
         progress(f"  snapshot {month:%Y-%m}: {count:,} cooperatives")
     return len(months)
