@@ -65,3 +65,13 @@ def test_create_cohort_enroll_attend_complete_and_open_a_certificate(small_jambi
     assert enrollment.cohort == cohort and enrollment.status == "completed"
     assert page.inner_text("#certificate-name") == enrollment.name
     assert Enrollment.objects.get(pk=absent.pk).status == "not_completed"
+
+    # "Cetak" asks the browser's print dialog under the strict CSP (no inline handler).
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    for url in [page.url, f"/pelatihan/angkatan/{cohort.pk}/daftar-hadir/"]:
+        page.goto(url)
+        page.evaluate("() => { window.printRequests = 0; window.print = () => { window.printRequests += 1; }; }")
+        page.click("#print-button")
+        assert page.evaluate("() => window.printRequests") == 1, url
+    assert violations == []
