@@ -124,10 +124,12 @@ def resolve_region(user: User, code: str | None) -> tuple[bool, Region | None, l
     by_code = {r.code: r for r in found}
     if target not in by_code:
         return False, None, [], []
+    # The breadcrumb starts at the user's scope: a regency's staff is not offered its province,
+    # which would answer 404.
     return (
         True,
         by_code[target],
-        [by_code[c] for c in codes if c in by_code],
+        [by_code[c] for c in codes if c in by_code and regions.lies_in(c, scope)],
         [r for r in found if r.parent_id == target],
     )
 

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -117,3 +118,15 @@ def test_training_figures(login):
     assert sum(composition.values()) == completed.count()
     kerinci = login("staf.kerinci").get(HOME).context["data"]
     assert kerinci.trained_board_cooperatives == 0  # the demo board training is Kota Jambi's
+
+
+@pytest.mark.parametrize("url", ["/", "/peta/", "/tren/"])
+def test_breadcrumbs_start_at_the_users_scope(login, url):
+    """A regency's staff was offered its province in the breadcrumb, which answers 404."""
+    client = login("staf.kerinci")
+    page = client.get(url, {"wilayah": "15.01.01"})
+    links = re.findall(r'<li class="breadcrumb-item"><a href="([^"]+)"', page.content.decode())
+    assert links and not any("wilayah=15&" in link or link.endswith("wilayah=15") for link in links)
+    for link in links:
+        target = link if link.startswith("/") else url + link
+        assert client.get(target.replace("&amp;", "&")).status_code == 200, link
