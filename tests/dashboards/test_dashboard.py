@@ -130,3 +130,8 @@ def test_breadcrumbs_start_at_the_users_scope(login, url):
     for link in links:
         target = link if link.startswith("/") else url + link
         assert client.get(target.replace("&amp;", "&")).status_code == 200, link
+
+
+def test_the_staff_card_says_what_each_number_counts(login):
+    html = login("kepala.dinas").get(reverse("home")).content.decode()
+    assert "BA yang mencapai batas 10 koperasi:" in html and "BA dengan kurang dari 7 koperasi:" in html

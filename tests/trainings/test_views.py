@@ -363,3 +363,12 @@ def test_a_ba_counts_only_its_own_enrollments_in_the_cohort_list(login, province
     cohorts = {c.pk: c for c in client.get(reverse("trainings:cohort_list")).context["table"].data}
     assert cohorts[province_cohort.pk].enrolled == 1
     assert province_cohort.enrollments.count() > 100
+
+
+def test_coverage_shows_a_dash_where_a_role_has_nobody(login):
+    """A role with no staff in a regency was shown as "0/0 (None%)"."""
+    from assistants.models import Assistant
+
+    Assistant.objects.filter(role="PMO", work_area_id="15.71").update(status="resigned")
+    html = login("kepala.dinas").get(reverse("trainings:coverage")).content.decode()
+    assert "None%" not in html and "0/0" not in html
