@@ -20,6 +20,7 @@ def setup(small_jambi):
 def test_assign_ten_refuse_the_eleventh_transfer_and_read_history(log_in, setup):
     ba, freed = setup
     page = log_in("staf.kotajambi")
+    page.click("#menu-assistants")  # the menu's Pendamping group
     page.click("nav a[href='/penugasan/']")
     boxes = page.locator("input[name=cooperatives]")
     assert boxes.count() == 20

@@ -41,6 +41,7 @@ def test_import_with_errors_fix_preview_confirm_and_reimport(small_jambi, log_in
     )
 
     page = log_in("admin.provinsi")
+    page.click("#menu-office")  # the menu's Kantor group
     page.click("nav a[href='/impor/']")
     page.select_option("select[name=kind]", "cooperatives")
     page.set_input_files("input[name=file]", str(bad))

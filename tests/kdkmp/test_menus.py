@@ -8,11 +8,11 @@ import pytest
 from demo.users import DEMO_USERS
 
 pytestmark = pytest.mark.django_db
-NAV = re.compile(r'<div class="collapse navbar-collapse" id="main-nav">(.*?)</ul>', re.S)
 
 
 def menu_links(html: str) -> list[str]:
-    return re.findall(r'class="nav-link[^"]*" href="([^"]+)"', NAV.search(html).group(1))
+    menu = html.split('id="main-nav">', 1)[1].split('<form class="d-flex', 1)[0]
+    return [url for url in re.findall(r'class="(?:nav-link|dropdown-item)[^"]*" href="([^"]+)"', menu) if url != "#"]
 
 
 @pytest.mark.parametrize("username", [user[0] for user in DEMO_USERS])
@@ -34,3 +34,11 @@ def test_a_ba_is_not_offered_the_regencys_assignment_pages(login):
 def test_the_current_page_is_marked(login):
     html = login("staf.kotajambi").get("/koperasi/").content.decode()
     assert 'href="/koperasi/" aria-current="page"' in html
+    html = login("staf.kotajambi").get("/penugasan/").content.decode()
+    assert 'href="/penugasan/" aria-current="page"' in html  # inside its dropdown, which is marked too
+    assert "nav-link dropdown-toggle active" in html
+
+
+def test_the_province_admins_menu_is_grouped(login):
+    links = menu_links(login("admin.provinsi").get("/").content.decode())
+    assert {"/pengguna/", "/audit/", "/impor/", "/penugasan/", "/perencana/"} <= set(links)

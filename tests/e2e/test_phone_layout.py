@@ -1,0 +1,45 @@
+"""Every page of the access matrix, as each role that may open it, at 360 px wide: none scrolls
+sideways (lists and tables scroll inside their box). The pages and their objects are the access
+matrix's own (tests/kdkmp/test_access_matrix.py), so a new page is checked without being listed."""
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from tests.kdkmp.test_access_matrix import FIXED_ARGS, PAGES, ROLES, build_url, objects  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 360, "height": 780}
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
+def test_no_page_scrolls_sideways_at_360_px(page, log_in, objects, role):  # noqa: F811
+    client = Client()
+    client.force_login(User.objects.get(username=role))
+    urls = []
+    for name, (method, _permission, key, _ba_sees) in PAGES.items():
+        if method != "GET" or (key in FIXED_ARGS and FIXED_ARGS[key][1] != 200):
+            continue
+        url = build_url(name, key, objects["in"])
+        response = client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            urls.append(url)
+    assert len(urls) > 10, urls
+    page.set_viewport_size(PHONE)
+    log_in(role)
+    too_wide = []
+    for url in urls:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide.append(f"{url}: {width}px")
+    assert not too_wide, "\n".join(too_wide)
+
+
+@pytest.mark.parametrize("role", ["admin.provinsi", "staf.kotajambi", "ba.kotajambi"])
+def test_the_menu_fits_an_office_laptop(page, log_in, small_jambi, role):
+    """The province admin has the longest menu: grouped, it fits 1366 px on one line."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(role)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert page.evaluate("document.querySelector('nav.navbar').getBoundingClientRect().height") < 80
