@@ -20,6 +20,7 @@ class Bar:
     index: int
     length: int  # bar length in SVG units
     label_width: int = LABEL_WIDTH
+    tone: str = ""  # a CSS class colouring the bar by what its value means
 
     @property
     def y(self):
@@ -33,7 +34,17 @@ class Bar:
 VALUE_SPACE = 130  # after the bar: "1.234 (56%)"
 
 
-def bar_chart(items, maximum=None, label_width=LABEL_WIDTH, bar_space=BAR_SPACE, compact=False):
+def coverage_tone(value: float) -> str:
+    """Coverage colours: green from 95%, amber from 80%, red below (the map's coverage band limits)."""
+    return "chart-bar-good" if value >= 95 else "chart-bar-fair" if value >= 80 else ""
+
+
+def short_region_name(name: str) -> str:
+    """ "Kabupaten Tanjung Jabung Barat" -> "Kab. Tanjung Jabung Barat": chart labels stay apart."""
+    return "Kab. " + name.removeprefix("Kabupaten ") if name.startswith("Kabupaten ") else name
+
+
+def bar_chart(items, maximum=None, label_width=LABEL_WIDTH, bar_space=BAR_SPACE, compact=False, tone=None):
     """items: [(label, value, text, href)] → bars scaled to the largest value (or `maximum`).
     A compact chart (short labels, e.g. months) is narrower, so its text stays readable on a
     phone instead of shrinking with a 600-wide drawing."""
@@ -48,6 +59,7 @@ def bar_chart(items, maximum=None, label_width=LABEL_WIDTH, bar_space=BAR_SPACE,
             index=index,
             length=round(bar_space * value / top) if top else 0,
             label_width=label_width,
+            tone=tone(value) if tone else "",
         )
         for index, (label, value, text, href) in enumerate(items)
     ]

@@ -62,6 +62,8 @@ class Row:
     ba_full: int = 0
     ba_under_7: int = 0
     bas_needed: int = 0  # at the cap, summed over regencies (a BA works inside one regency)
+    # A district has no staff of its own (BAs work per regency): the BAs serving its cooperatives.
+    bas_serving: int | None = None
 
     @property
     def without_ba(self) -> int:
@@ -236,6 +238,21 @@ def compute_dashboard(region: Region | None, breadcrumbs: list[Region], children
         child = regency[:child_length]
         if child_length <= 5 and child in rows:
             rows[child].bas_needed += needed
+    if child_length == 8:  # a regency's districts: who serves them, from the active assignments
+        serving = (
+            Assignment.objects.filter(end_date__isnull=True)
+            .filter(_prefix_q("cooperative__village__code", code))
+            .annotate(district=Substr("cooperative__village_id", 1, 8))
+            .values("district")
+            .annotate(n=Count("assistant", distinct=True))
+            .order_by()
+        )
+        for item in serving:
+            if item["district"] in rows:
+                rows[item["district"]].bas_serving = item["n"]
+        for row in rows.values():
+            if row.bas_serving is None:
+                row.bas_serving = 0
     units = dict(
         BusinessUnit.objects.filter(status=BusinessUnit.Status.OPERATING)
         .filter(_prefix_q("cooperative__village__code", code))

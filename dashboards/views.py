@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from core.exports import xlsx_response
 from core.scoping import caseload_assistant_id
 from core.views import PageMixin
 
-from .charts import bar_chart
+from .charts import bar_chart, coverage_tone, short_region_name
 from .selectors import DASHBOARD_MILESTONES, dashboard_for
 
 
@@ -81,21 +82,22 @@ def dashboard_page(request):
         "coverage_chart": bar_chart(
             [
                 (
-                    r.region.name,
+                    short_region_name(r.region.name),
                     r.coverage,
-                    f"{r.coverage:.0f}% ({r.with_ba}/{r.cooperatives})",
+                    f"{r.coverage:.0f}% ({intcomma(r.with_ba)}/{intcomma(r.cooperatives)})",
                     "?" + urlencode({"wilayah": r.region.code}),
                 )
                 for r in rows
             ],
             maximum=100,
+            tone=coverage_tone,
         ),
         "load_chart": bar_chart(
             [
                 (
                     f"{load}/{data.capacity}",
                     n,
-                    str(n),
+                    intcomma(n),
                     list_url(
                         "assistants:list",
                         wilayah=here,
@@ -112,7 +114,7 @@ def dashboard_page(request):
                 (
                     _("Cooperatives"),
                     total.cooperatives,
-                    str(total.cooperatives),
+                    intcomma(total.cooperatives),
                     list_url("cooperatives:list", wilayah=here),
                 )
             ]
@@ -120,7 +122,7 @@ def dashboard_page(request):
                 (
                     label,
                     n,
-                    f"{n} ({100 * n / total.cooperatives:.0f}%)" if total.cooperatives else "0",
+                    f"{intcomma(n)} ({100 * n / total.cooperatives:.0f}%)" if total.cooperatives else "0",
                     list_url("cooperatives:list", wilayah=here, milestone=m),
                 )
                 for m, label, n in [(m, label, total.milestones.get(m, 0)) for m, label in milestones]
@@ -131,7 +133,7 @@ def dashboard_page(request):
                 (
                     role_labels.get(role, role),
                     n,
-                    str(n),
+                    intcomma(n),
                     list_url(
                         "trainings:participant_list",
                         status="completed",
@@ -143,6 +145,8 @@ def dashboard_page(request):
             ]
         ),
         "show_staff": data.region is None or len(here) <= 5,
+        # Staffing is counted per regency: district rows show who serves them instead.
+        "staff_by_child": len(here) < 5,
         "child_is_village": bool(rows) and rows[0].region.level == "village",
     }
     return render(request, "dashboards/dashboard.html", context)
@@ -163,6 +167,7 @@ def export_xlsx(data):
         _("BAs under 7"),
         _("BAs needed"),
         _("Gap"),
+        _("BAs serving"),
     ]
     header += [str(label) for _m, label in _milestone_labels()]
     header += [str(indicator.label) for indicator in INDICATORS]
@@ -170,22 +175,14 @@ def export_xlsx(data):
     for row in data.rows + [data.total]:
         name = row.region.name if row.region and row is not data.total else _("Total")
         code = row.region.code if row.region and row is not data.total else ""
+        # A district has no staff of its own (BAs work per regency): its staffing cells stay
+        # empty and "BAs serving" says who works there; the total row is the regency's own.
+        district = row.bas_serving is not None and row is not data.total
+        staffing = [row.pmo, row.ba, round(row.average_load, 2), row.ba_full, row.ba_under_7, row.bas_needed, row.gap]
         rows.append(
-            [
-                name,
-                code,
-                row.cooperatives,
-                row.with_ba,
-                row.without_ba,
-                round(row.coverage, 1),
-                row.pmo,
-                row.ba,
-                round(row.average_load, 2),
-                row.ba_full,
-                row.ba_under_7,
-                row.bas_needed,
-                row.gap,
-            ]
+            [name, code, row.cooperatives, row.with_ba, row.without_ba, round(row.coverage, 1)]
+            + ([None] * len(staffing) if district else staffing)
+            + [row.bas_serving if district else None]
             + [row.milestones.get(m, 0) for m in DASHBOARD_MILESTONES]
             + [row.progress.get(indicator.key, 0) for indicator in INDICATORS]
         )

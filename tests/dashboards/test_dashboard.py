@@ -135,3 +135,39 @@ def test_breadcrumbs_start_at_the_users_scope(login, url):
 def test_the_staff_card_says_what_each_number_counts(login):
     html = login("kepala.dinas").get(reverse("home")).content.decode()
     assert "BA yang mencapai batas 10 koperasi:" in html and "BA dengan kurang dari 7 koperasi:" in html
+
+
+def test_districts_show_who_serves_them_not_staffing_of_their_own(login):
+    """Below a regency every district row showed PMO 0, BA 0, needed 0, gap 0, and the export a
+    shortage no district has: BAs work per regency. A district shows the BAs serving it."""
+    client = login("kepala.dinas")
+    page = client.get(reverse("home"), {"wilayah": "15.71"})
+    html = page.content.decode()
+    header = html.split('id="region-table"')[1].split("</thead>")[0]
+    assert "PMO" not in header and "Kekurangan" not in header
+    for row in page.context["rows"]:
+        active = Assignment.objects.filter(end_date__isnull=True)
+        serving = (
+            active.filter(cooperative__village__code__startswith=row.region.code + ".")
+            .values("assistant")
+            .distinct()
+            .count()
+        )
+        assert row.bas_serving == serving
+        assert f'data-serving="{row.region.code}">{serving}<' in html
+    sheet = load_workbook(io.BytesIO(client.get(reverse("home"), {"wilayah": "15.71", "export": "xlsx"}).content))
+    rows = list(sheet.worksheets[0].values)
+    header, districts, total = rows[0], rows[1:-1], rows[-1]
+    gap, serving_column = header.index("Kekurangan"), header.index("BA yang melayani")
+    assert all(r[gap] is None and r[serving_column] is not None for r in districts)
+    assert total[gap] is not None  # the regency's own shortage
+
+
+def test_charts_read_like_the_figures_beside_them(login):
+    """Labels that can be told apart, thousands separators, and colour that means something."""
+    context = login("kepala.dinas").get(reverse("home")).context
+    labels = [bar.label[:28] for bar in context["coverage_chart"]["bars"]]
+    assert len(set(labels)) == len(labels)  # "Kab. Tanjung Jabung Barat" / "... Timur"
+    assert context["funnel_chart"]["bars"][0].text == "1.585"
+    for bar in context["coverage_chart"]["bars"]:
+        assert bar.tone == ("chart-bar-good" if bar.value >= 95 else "chart-bar-fair" if bar.value >= 80 else "")
