@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .indicators import BY_KEY, INDICATORS
+from .indicators import BY_KEY, LIST_FIGURES
 from .models import BusinessUnit, Cooperative, Region
 from .selectors import districts_for, regencies_for
 
@@ -27,7 +27,7 @@ class CooperativeFilter(django_filters.FilterSet):
     )
     # The list behind each figure after formation (cooperatives.indicators), counted for today.
     indikator = django_filters.ChoiceFilter(
-        choices=[(i.key, i.label) for i in INDICATORS],
+        choices=[(i.key, i.label) for i in LIST_FIGURES],
         method="filter_indicator",
         label=_("After formation"),
         empty_label=_("All"),

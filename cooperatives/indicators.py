@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import SIMKOPDES_ACTIVE_DAYS, BuildStatus, LandStatus, Partnership
+from .models import SIMKOPDES_ACTIVE_DAYS, BoardMember, BuildStatus, LandStatus, Partnership
 
 
 @dataclass(frozen=True)
@@ -125,4 +125,23 @@ INDICATORS = [
         _partnership_active,
     ),
 ]
-BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
+
+
+def _board_trained(day: dt.date) -> Q:
+    # trainings.Enrollment through its relation name: cooperatives sits below trainings. Board
+    # members only ever enrol in board programs; "completed" is Enrollment.Status.COMPLETED.
+    trained = BoardMember.objects.filter(cooperative=OuterRef("pk"), enrollments__status="completed")
+    return Q(Exists(trained))
+
+
+# Not a step after formation (no snapshot, not on the "after formation" card): the dashboard's
+# training card, the coverage page's "at least one" column and the list behind both.
+BOARD_TRAINED = Indicator(
+    "board_trained",
+    _("At least one board member trained"),
+    _("Cooperatives with at least one board member, of any position, who completed a board training."),
+    _board_trained,
+    dated=False,
+)
+LIST_FIGURES = [*INDICATORS, BOARD_TRAINED]
+BY_KEY = {indicator.key: indicator for indicator in LIST_FIGURES}

@@ -23,7 +23,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from assistants.models import Assignment, Assistant
-from cooperatives.indicators import INDICATORS
+from cooperatives.indicators import LIST_FIGURES
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Partnership, Region
 from core import regions
 from core.history import change_fingerprint
@@ -184,7 +184,7 @@ def compute_dashboard(region: Region | None, breadcrumbs: list[Region], children
             total=Count("pk"),
             with_ba=Count("pk", filter=Q(pk__in=with_active_ba)),
             # First: the milestone counts below take the date fields' names.
-            **{f"p_{i.key}": Count("pk", filter=i.q(today)) for i in INDICATORS},
+            **{f"p_{i.key}": Count("pk", filter=i.q(today)) for i in LIST_FIGURES},
             **{m: Count(m) for m in DASHBOARD_MILESTONES},  # COUNT(column) counts the dates set
         )
     )
@@ -209,7 +209,7 @@ def compute_dashboard(region: Region | None, breadcrumbs: list[Region], children
             target.with_ba += item["with_ba"]
             for m in DASHBOARD_MILESTONES:
                 target.milestones[m] = target.milestones.get(m, 0) + item[m]
-            for indicator in INDICATORS:
+            for indicator in LIST_FIGURES:
                 key = indicator.key
                 target.progress[key] = target.progress.get(key, 0) + item[f"p_{key}"]
         cooperatives_by_regency[regions.regency_of(item["group"])] += item["total"]
@@ -279,12 +279,11 @@ def _add_training(dashboard: Dashboard, code: str, trained_by_role: Counter[str]
     boards = (
         Enrollment.objects.filter(status=Enrollment.Status.COMPLETED, board_member__isnull=False)
         .filter((Q(region_id=code) | _prefix_q("region__code", code)) if code else Q())
-        .aggregate(
-            people=Count("board_member", distinct=True), cooperatives=Count("board_member__cooperative", distinct=True)
-        )
+        .aggregate(people=Count("board_member", distinct=True))
     )
     dashboard.trained_staff = trained_by_role[Assistant.Role.PMO] + trained_by_role[Assistant.Role.BA]
-    dashboard.trained_board_cooperatives = boards["cooperatives"]
+    # One definition (cooperatives.indicators.BOARD_TRAINED), counted with the cooperatives.
+    dashboard.trained_board_cooperatives = dashboard.total.progress.get("board_trained", 0)
     dashboard.training_composition = [(role, trained_by_role[role]) for role in Assistant.Role.values] + [
         ("board", boards["people"])
     ]

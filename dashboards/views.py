@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from assistants.models import Assistant
-from cooperatives.indicators import INDICATORS
+from cooperatives.indicators import BOARD_TRAINED, INDICATORS, LIST_FIGURES
 from cooperatives.models import Cooperative
 from core import regions
 from core.exports import xlsx_response
@@ -69,6 +69,7 @@ def dashboard_page(request):
         "data": data,
         "rows": rows,
         "trends_url": list_url("trends:trend", wilayah=here),
+        "board_trained": BOARD_TRAINED,
         "progress": [
             {
                 "indicator": indicator,
@@ -170,7 +171,7 @@ def export_xlsx(data):
         _("BAs serving"),
     ]
     header += [str(label) for _m, label in _milestone_labels()]
-    header += [str(indicator.label) for indicator in INDICATORS]
+    header += [str(indicator.label) for indicator in LIST_FIGURES]
     rows = []
     for row in data.rows + [data.total]:
         name = row.region.name if row.region and row is not data.total else _("Total")
@@ -184,7 +185,7 @@ def export_xlsx(data):
             + ([None] * len(staffing) if district else staffing)
             + [row.bas_serving if district else None]
             + [row.milestones.get(m, 0) for m in DASHBOARD_MILESTONES]
-            + [row.progress.get(indicator.key, 0) for indicator in INDICATORS]
+            + [row.progress.get(indicator.key, 0) for indicator in LIST_FIGURES]
         )
     sheets = [
         (_("Regions"), header, rows),

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
 
 from assistants.models import Assistant
+from cooperatives.indicators import BOARD_TRAINED
 from cooperatives.models import BoardMember, Cooperative, Region
 from core.scoping import caseload_assistant_id, scope_q
 
@@ -143,6 +145,7 @@ class CoverageRow:
     staff: dict  # {"PMO": (trained, total), "BA": (trained, total)}
     cooperatives: int
     boards: dict  # {position: cooperatives whose holder of that position completed a board training}
+    any_board: int = 0  # cooperatives with at least one board member trained (indicators.BOARD_TRAINED)
 
 
 def _completed(program_audience: str, person_field: str) -> Exists:
@@ -196,12 +199,22 @@ def training_coverage(user: User) -> list[CoverageRow]:
     board_counts = defaultdict(dict)
     for row in boards:
         board_counts[row["regency"]][row["position"]] = row["n"]
+    any_board = dict(
+        Cooperative.objects.for_user(user)
+        .filter(BOARD_TRAINED.q(timezone.localdate()))
+        .annotate(regency=Substr("village_id", 1, REGENCY_CODE_LENGTH))
+        .values("regency")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("regency", "n")
+    )
     return [
         CoverageRow(
             regency=regency,
             staff={role: tuple(pair) for role, pair in staff_counts[regency.code].items()},
             cooperatives=cooperatives.get(regency.code, 0),
             boards=board_counts[regency.code],
+            any_board=any_board.get(regency.code, 0),
         )
         for regency in regencies
     ]
