@@ -72,7 +72,15 @@ class CooperativeCreateForm(CooperativeForm):
         self.fields["name"].help_text = _(
             "Leave empty for the official name, e.g. “Koperasi Desa Merah Putih Sungai Abang”."
         )
-        if villages.count() > MAX_VILLAGE_OPTIONS:
+        free = villages.count()
+        # Every desa and kelurahan of the scope has its cooperative: say so instead of an empty list.
+        self.no_free_village = free == 0
+        if self.no_free_village:
+            self.fields["village"].help_text = _(
+                "Every desa and kelurahan in your region already has a cooperative (one per village); "
+                "a new village appears here once the Kemendagri region list has it."
+            )
+        if free > MAX_VILLAGE_OPTIONS:
             self.fields["village"].widget = forms.TextInput(attrs={"placeholder": "15.71.01.1001"})
             self.fields["village"].help_text = _("Type the Kemendagri code of the village.")
         else:

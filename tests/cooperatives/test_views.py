@@ -269,3 +269,9 @@ def test_nik_is_masked_for_the_head_and_full_for_staff(login, kota_jambi_coopera
     assert member.nik in staff_html
     head_html = login("kepala.dinas").get(kota_jambi_cooperative.get_absolute_url()).content.decode()
     assert member.nik not in head_html and member.masked_nik in head_html
+
+
+def test_adding_a_cooperative_says_why_no_village_is_offered(login):
+    """Every village of Kota Jambi has its cooperative in the demo: the list was empty, unexplained."""
+    html = login("staf.kotajambi").get(reverse("cooperatives:create")).content.decode()
+    assert 'id="no-free-village"' in html and "sudah memiliki koperasi" in html
