@@ -1,7 +1,10 @@
 """Readable change history (django-simple-history records) for object pages and the audit page."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 KINDS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
@@ -33,14 +36,50 @@ class Change:
 
 
 def _shown(model, name, value):
-    """A choice field's value as its label ("submitted" → "dikirim"), anything else as it is."""
+    """A value as a reader says it: a choice as its label ("submitted" → "dikirim"), a date in the
+    one date style, a yes/no, an amount with separators; a related row's id is a _Related,
+    named in one query per model afterwards (readable_changes)."""
     try:
         field = model._meta.get_field(name)
     except Exception:  # noqa: BLE001 - a field removed since
         return value
+    if value is None or value == "":
+        return value
     if getattr(field, "flatchoices", None):
         return dict(field.flatchoices).get(value, value)
+    if field.is_relation and field.many_to_one:
+        return _Related(field.related_model, value)
+    if isinstance(value, dt.date):
+        return date_format(value, "DATE_FORMAT")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, int):
+        return intcomma(value)
     return value
+
+
+@dataclass
+class _Related:
+    model: type
+    pk: object
+    name: str = ""
+
+    def __str__(self):
+        return self.name or str(self.pk)
+
+
+def _name_related(changes: list[Change]) -> None:
+    """Every related id shown in these changes by its row's name: one query per related model."""
+    pending = [v for c in changes for _label, *values in c.changes for v in values if isinstance(v, _Related)]
+    by_model: dict[type, set] = {}
+    for value in pending:
+        by_model.setdefault(value.model, set()).add(value.pk)
+    for model, pks in by_model.items():
+        rows = model._base_manager.in_bulk(list(pks))
+        for value in pending:
+            if value.model is model and value.pk in rows:
+                row = rows[value.pk]
+                value.name = (row.get_full_name() or row.username) if hasattr(row, "get_full_name") else str(row)
 
 
 def readable_changes(records, limit=20, related=(), describe=None):
@@ -68,6 +107,7 @@ def readable_changes(records, limit=20, related=(), describe=None):
                     (label, _shown(model, delta.field, delta.old), _shown(model, delta.field, delta.new))
                 )
         result.append(change)
+    _name_related(result)
     return result
 
 

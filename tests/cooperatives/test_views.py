@@ -258,7 +258,7 @@ def test_an_edit_appears_in_the_history_with_its_author(login, kota_jambi_cooper
     latest = response.context["changes"][0]
     assert latest.who.username == "staf.kotajambi"
     members = str(Cooperative._meta.get_field("members_count").verbose_name)
-    assert (members, 321, 333) in [(str(label), old, new) for label, old, new in latest.changes]
+    assert (members, "321", "333") in [(str(label), old, new) for label, old, new in latest.changes]
     html = response.content.decode()
     assert "Staf Dinas Kota Jambi" in html and "333" in html
 
