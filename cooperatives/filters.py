@@ -6,6 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import strip_separators
+from imports import reading
+
 from .indicators import BY_KEY, LIST_FIGURES
 from .models import BusinessUnit, Cooperative, Region
 from .selectors import districts_for, regencies_for
@@ -38,6 +41,12 @@ class CooperativeFilter(django_filters.FilterSet):
     unit_status = django_filters.ChoiceFilter(
         choices=BusinessUnit.Status.choices, method="filter_business_unit", label=_("Unit status"), empty_label=_("All")
     )
+    ba = django_filters.ChoiceFilter(
+        choices=[("with", _("with a BA")), ("without", _("without a BA"))],
+        method="filter_ba",
+        label=_("BA"),
+        empty_label=_("All"),
+    )
     # Any region code (province, regency, district): the dashboard's drill-down links use it.
     wilayah = django_filters.CharFilter(method="filter_region_code", widget=forms.HiddenInput)
 
@@ -50,6 +59,7 @@ class CooperativeFilter(django_filters.FilterSet):
             "kind",
             "milestone",
             "indikator",
+            "ba",
             "business_unit",
             "unit_status",
             "wilayah",
@@ -57,6 +67,7 @@ class CooperativeFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
+        self.user = user
         self.filters["regency"].queryset = regencies_for(user)
         # District choices follow the chosen regency (the page re-submits on change).
         regency_code = (data or {}).get("regency") or None
@@ -67,20 +78,48 @@ class CooperativeFilter(django_filters.FilterSet):
             if not field.widget.is_hidden:
                 field.widget.attrs.setdefault("class", "form-select form-select-sm")
         self.form.fields["q"].widget.attrs.update(
-            {"class": "form-control form-control-sm", "placeholder": _("Name, village or code")}
+            {
+                "class": "form-control form-control-sm",
+                "placeholder": _("Name, village, code, BA, board member or phone"),
+            }
         )
 
     def filter_text(self, queryset, name, value):
+        """Name, village (name or code, dotted or not), the BA now accompanying it, a board
+        member's name, a phone number; a board member's full NIK only for those who may see it
+        (otherwise the search would tell whose NIK it is)."""
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(village__name__icontains=value) | Q(village_id=value))
+        query = (
+            Q(name__icontains=value)
+            | Q(village__name__icontains=value)
+            | Q(assignments__end_date__isnull=True, assignments__assistant__name__icontains=value)
+            | Q(board_members__name__icontains=value)
+        )
+        try:
+            code = reading.region_code(value)
+        except reading.CellError:
+            code = ""
+        if code:
+            query |= Q(village_id=code) | Q(village__code__startswith=f"{code}.")
+        digits = strip_separators(value).removeprefix("+62")
+        if digits.isdigit() and len(digits) >= 6:
+            phone = digits if digits.startswith("0") else f"0{digits}"
+            query |= Q(phone__contains=phone) | Q(board_members__phone__contains=phone)
+            if len(digits) == 16 and self.user.has_perm("cooperatives.view_full_nik"):
+                query |= Q(board_members__nik=digits)
+        return queryset.filter(query).distinct()
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(village__code__startswith=f"{value.code}.")
 
     def filter_milestone(self, queryset, name, value):
         return queryset.filter(**{f"{value}__isnull": False})
+
+    def filter_ba(self, queryset, name, value):
+        with_ba = Q(assignments__end_date__isnull=True)
+        return queryset.filter(with_ba).distinct() if value == "with" else queryset.exclude(with_ba)
 
     def filter_indicator(self, queryset, name, value):
         return queryset.filter(BY_KEY[value].q(timezone.localdate()))

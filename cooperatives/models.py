@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +94,13 @@ class CooperativeQuerySet(ScopedQuerySet):
     def with_regions(self):
         """Village, district and regency in the same query (for lists and breadcrumbs)."""
         return self.select_related("village__parent__parent")
+
+    def with_ba_name(self):
+        """`ba_name`: the BA accompanying each cooperative now, in the same query (assistants sits
+        above this app: its model is reached through the relation)."""
+        assignment = self.model._meta.get_field("assignments").related_model
+        active = assignment.objects.filter(cooperative=OuterRef("pk"), end_date__isnull=True)
+        return self.annotate(ba_name=Subquery(active.values("assistant__name")[:1]))
 
 
 class LandStatus(models.TextChoices):

@@ -16,12 +16,13 @@ class CooperativeTable(tables.Table):
         order_by=("village__parent__parent__name",),
     )
     kind = tables.Column(verbose_name=_("Kind"))
+    ba_name = tables.Column(verbose_name=_("BA"), default="—")
     latest_milestone = tables.Column(verbose_name=_("Latest milestone"), orderable=False, empty_values=())
     members_count = tables.Column(verbose_name=_("Members"), attrs={"td": {"class": "text-end"}})
 
     class Meta:
         model = Cooperative
-        fields = ["name", "village", "district", "regency", "kind", "latest_milestone", "members_count"]
+        fields = ["name", "village", "district", "regency", "kind", "ba_name", "latest_milestone", "members_count"]
         attrs = {"class": "table table-sm table-hover align-middle", "id": "cooperative-table"}
         empty_text = _("No cooperatives match these filters.")
 

@@ -31,7 +31,7 @@ class CooperativeListView(ListPageMixin):
     template_name = "cooperatives/cooperative_list.html"
 
     def get_queryset(self):
-        return cooperatives_for(self.request.user)
+        return cooperatives_for(self.request.user).with_ba_name()
 
 
 class CooperativeExportView(ListExportMixin, CooperativeListView):

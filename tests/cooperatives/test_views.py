@@ -275,3 +275,36 @@ def test_adding_a_cooperative_says_why_no_village_is_offered(login):
     """Every village of Kota Jambi has its cooperative in the demo: the list was empty, unexplained."""
     html = login("staf.kotajambi").get(reverse("cooperatives:create")).content.decode()
     assert 'id="no-free-village"' in html and "sudah memiliki koperasi" in html
+
+
+def test_search_finds_codes_people_and_phones_and_respects_nik_masking(login, kota_jambi_cooperative):
+    from assistants.models import Assignment
+
+    staff = login("staf.kotajambi")
+
+    def found(client, q):
+        return set(client.get(LIST, {"q": q}).context["table"].data.data.values_list("pk", flat=True))
+
+    cooperative = kota_jambi_cooperative
+    member = cooperative.board_members.order_by("pk").first()
+    ba = Assignment.objects.active().filter(cooperative=cooperative).first().assistant
+    assert cooperative.pk in found(staff, cooperative.village_id.replace(".", ""))  # undotted code
+    assert cooperative.pk in found(staff, ba.name)
+    assert cooperative.pk in found(staff, member.name)
+    assert cooperative.pk in found(staff, member.phone[:4] + "-" + member.phone[4:8] + "-" + member.phone[8:])
+    assert found(staff, member.nik) == {cooperative.pk}  # staff may see full NIK numbers
+    head = login("kepala.dinas")  # the same test client, now the head's
+    assert found(head, member.nik) == set()  # the head sees them masked: no search by NIK either
+
+
+def test_the_list_shows_the_ba_and_filters_with_or_without_one(login):
+    from assistants.models import Assignment
+
+    client = login("staf.kotajambi")
+    without = client.get(LIST, {"ba": "without"}).context["table"]
+    with_ba = client.get(LIST, {"ba": "with"}).context["table"]
+    active = Assignment.objects.active().filter(cooperative__village__code__startswith="15.71.")
+    assert with_ba.paginator.count == active.count()
+    assert without.paginator.count + with_ba.paginator.count == 68
+    html = client.get(LIST, {"ba": "with"}).content.decode()
+    assert active.first().assistant.name in html or active.last().assistant.name in html
