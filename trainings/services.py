@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -179,6 +180,12 @@ def mark_attendance(
         raise ValidationError(
             _("%(day)s is not a day of this cohort (%(start)s to %(end)s).")
             % {"day": day.isoformat(), "start": cohort.start_date.isoformat(), "end": cohort.end_date.isoformat()}
+        )
+    if day > timezone.localdate():
+        raise ValidationError(
+            _("%(day)s has not come yet: attendance is recorded on the day or after it.")
+            % {"day": date_format(day, "DATE_FORMAT")},
+            code="future_day",
         )
     notes = notes or {}
     absent = {int(pk) for pk in absent}

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -257,7 +258,9 @@ class AttendanceDayView(CohortMixin, TemplateView):
         return super().get_context_data(**kwargs) | {
             "day": self.day,
             "rows": rows,
-            "sheet_open": open_rows and self.can_edit,
+            "sheet_open": open_rows and self.can_edit and self.day <= timezone.localdate(),
+            "future_day": self.day > timezone.localdate(),
+            "next_day": self.next_day(),
             "recorded": sum(1 for _p, mark in rows if mark),
             "absent": sum(1 for _p, mark in rows if mark and not mark.present),
         }
@@ -286,7 +289,14 @@ class AttendanceDayView(CohortMixin, TemplateView):
                 messages.error(request, message)
             return redirect(request.path)
         messages.success(request, _("Attendance saved (%(count)s changes).") % {"count": changed})
+        following = self.next_day()
+        if following:  # the next day's sheet, as a cohort is recorded day after day
+            return redirect("trainings:attendance_day", self.cohort.pk, following.isoformat())
         return redirect(self.cohort.get_absolute_url())
+
+    def next_day(self):
+        later = [d for d in self.cohort.days if self.day < d <= timezone.localdate()]
+        return later[0] if later else None
 
 
 class CohortActionView(CohortMixin, View):

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assistants.models import Assistant
@@ -372,3 +373,29 @@ def test_coverage_shows_a_dash_where_a_role_has_nobody(login):
     Assistant.objects.filter(role="PMO", work_area_id="15.71").update(status="resigned")
     html = login("kepala.dinas").get(reverse("trainings:coverage")).content.decode()
     assert "None%" not in html and "0/0" not in html
+
+
+def test_a_future_day_cannot_be_marked_and_saving_opens_the_next_day(login):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from trainings import services
+
+    today = timezone.localdate()
+    cohort = CohortFactory(start_date=today - dt.timedelta(days=1), end_date=today + dt.timedelta(days=1))
+    person = Assistant.objects.filter(work_area_id="15.71").first()
+    Enrollment.objects.create(cohort=cohort, assistant=person, region_id="15.71")
+    with pytest.raises(ValidationError) as refused:
+        services.mark_attendance(cohort=cohort, day=today + dt.timedelta(days=1))
+    assert "belum tiba" in " ".join(refused.value.messages)
+    client = login("staf.kotajambi")
+    tomorrow = client.get(
+        reverse("trainings:attendance_day", args=[cohort.pk, (today + dt.timedelta(days=1)).isoformat()])
+    )
+    assert 'id="future-day"' in tomorrow.content.decode() and 'id="save-attendance"' not in tomorrow.content.decode()
+    yesterday = reverse("trainings:attendance_day", args=[cohort.pk, (today - dt.timedelta(days=1)).isoformat()])
+    response = client.post(yesterday, {"present": []})
+    assert response.url == reverse("trainings:attendance_day", args=[cohort.pk, today.isoformat()])
+    last = client.post(reverse("trainings:attendance_day", args=[cohort.pk, today.isoformat()]), {"present": []})
+    assert last.url == cohort.get_absolute_url()  # no later day that has come
