@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import SIMKOPDES_ACTIVE_DAYS, BoardMember, BuildStatus, LandStatus, Partnership
@@ -49,10 +49,9 @@ def _under_construction(day: dt.date) -> Q:
 
 
 def _partnership_active(day: dt.date) -> Q:
-    running = Partnership.objects.filter(cooperative=OuterRef("pk"), started_on__lte=day).exclude(
-        status=Partnership.Status.PLANNED
-    )
-    return Q(Exists(running.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))))
+    running = Partnership.objects.filter(started_on__lte=day).exclude(status=Partnership.Status.PLANNED)
+    running = running.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+    return Q(pk__in=running.values("cooperative_id"))
 
 
 INDICATORS = [
@@ -130,8 +129,8 @@ INDICATORS = [
 def _board_trained(day: dt.date) -> Q:
     # trainings.Enrollment through its relation name: cooperatives sits below trainings. Board
     # members only ever enrol in board programs; "completed" is Enrollment.Status.COMPLETED.
-    trained = BoardMember.objects.filter(cooperative=OuterRef("pk"), enrollments__status="completed")
-    return Q(Exists(trained))
+    # A set hashed once (pk IN ...), not a subquery per cooperative: the national dashboard counts it.
+    return Q(pk__in=BoardMember.objects.filter(enrollments__status="completed").values("cooperative_id"))
 
 
 # Not a step after formation (no snapshot, not on the "after formation" card): the dashboard's
