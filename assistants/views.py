@@ -124,7 +124,9 @@ class OperationView(PageMixin, View):
     template_name = "assistants/operation_form.html"
 
     def render_form(self, form, **context):
-        return render(self.request, self.template_name, {"form": form, **context})
+        about = getattr(self, "parent", None) or getattr(self, "object", None)
+        cancel = about.get_absolute_url() if hasattr(about, "get_absolute_url") else reverse("assistants:list")
+        return render(self.request, self.template_name, {"form": form, "cancel_url": cancel, **context})
 
 
 class CooperativeAssignView(ScopedChildMixin, OperationView):

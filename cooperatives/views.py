@@ -105,7 +105,6 @@ class ProgressUpdateView(ScopedObjectMixin, SaveThroughServiceMixin, FormPageMix
         return super().get_context_data(**kwargs) | {
             "page_title": _("Progress after formation"),
             "cooperative": self.object,
-            "cancel_url": self.object.get_absolute_url(),
         }
 
 

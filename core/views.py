@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic.detail import SingleObjectMixin
@@ -79,7 +80,28 @@ class ScopedChildMixin(PageMixin):
         return super().get_context_data(**kwargs) | {self.parent_model._meta.model_name: self.parent}
 
 
-class FormPageMixin:
+class CancelLinkMixin:
+    """Every form page has a way back without saving: the page it is about (the parent of a
+    child form, the object being edited), else where saving would lead."""
+
+    def get_cancel_url(self):
+        parent = getattr(self, "parent", None)
+        if parent is not None and hasattr(parent, "get_absolute_url"):
+            return parent.get_absolute_url()
+        obj = getattr(self, "object", None)
+        if obj is not None and obj.pk and hasattr(obj, "get_absolute_url"):
+            return obj.get_absolute_url()
+        if getattr(self, "success_url", None):
+            return str(self.success_url)
+        return reverse("home")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("cancel_url", self.get_cancel_url())
+        return context
+
+
+class FormPageMixin(CancelLinkMixin):
     """Title "Add <thing>" or "Edit: <object>" for the shared form template."""
 
     def get_context_data(self, **kwargs):

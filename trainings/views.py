@@ -19,7 +19,7 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 from assistants.models import Assistant
 from core.forms import posted_ids
 from core.list_pages import ListExportMixin, ListPageMixin
-from core.views import PageMixin, ScopedChildMixin, ScopedObjectMixin
+from core.views import CancelLinkMixin, PageMixin, ScopedChildMixin, ScopedObjectMixin
 
 from . import services
 from .filters import CohortFilter, ParticipantFilter, ProgramFilter
@@ -57,7 +57,7 @@ class ProgramListView(ListPageMixin):
         return {"editable_ids": set(editable) if user.has_perm("trainings.change_trainingprogram") else set()}
 
 
-class ProgramFormMixin(PageMixin):
+class ProgramFormMixin(CancelLinkMixin, PageMixin):
     model = TrainingProgram
     form_class = ProgramForm
     template_name = "trainings/form.html"
@@ -102,7 +102,7 @@ class CohortListView(ListPageMixin):
         return cohorts_for(self.request.user)
 
 
-class CohortFormMixin(PageMixin):
+class CohortFormMixin(CancelLinkMixin, PageMixin):
     model = Cohort
     form_class = CohortForm
     template_name = "trainings/form.html"

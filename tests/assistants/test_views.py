@@ -222,3 +222,13 @@ def test_a_refused_bulk_assign_keeps_the_ticks_and_the_filter(login, free_kota_j
     assert response.context["regency"].code == "15.71"
     shown = [c for _d, cooperatives in response.context["groups"] for c in cooperatives]
     assert free_kota_jambi[0] in shown and all(free_kota_jambi[0].name[:6].lower() in c.name.lower() for c in shown)
+
+
+def test_a_pmos_page_shows_no_assignment_history_a_bas_does(login):
+    from assistants.models import Assistant
+
+    client = login("staf.kotajambi")
+    pmo = Assistant.objects.filter(role="PMO", work_area_id="15.71").first()
+    ba = Assistant.objects.filter(role="BA", work_area_id="15.71").first()
+    assert 'id="assignment-history"' not in client.get(pmo.get_absolute_url()).content.decode()
+    assert 'id="assignment-history"' in client.get(ba.get_absolute_url()).content.decode()
