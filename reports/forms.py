@@ -1,6 +1,7 @@
 """Forms of the field-report pages; phone first: one column, large controls, no tables."""
 
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +60,7 @@ class SectionForm(forms.Form):
                 if hasattr(recorded, "strftime"):
                     shown = recorded.strftime("%d/%m/%Y")
                 else:
-                    shown = f"{recorded:,}".replace(",", ".") if isinstance(recorded, int) else recorded
+                    shown = intcomma(recorded) if isinstance(recorded, int) else recorded
                 self.fields[field].help_text = _("Recorded: %(day)s") % {"day": shown}
         _big(self)
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from assistants.models import Assignment
 from cooperatives.indicators import INDICATORS, simkopdes_active_q
 from cooperatives.models import Cooperative
+from reports.services import month_end, month_start, next_month
+from reports.services import previous_month as _month_before
 
 from .models import CooperativeMonth, DistrictMonth, Source
 
@@ -24,17 +26,9 @@ BATCH = 5000
 KNOWN_NOW_DAYS = 7
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
 def previous_month(day: dt.date) -> dt.date:
-    return month_start(month_start(day) - dt.timedelta(days=1))
+    """The month before the one `day` lies in (any day of it; reports' helper takes a month)."""
+    return _month_before(month_start(day))
 
 
 def _updated_as_of(last: dt.date):
@@ -154,5 +148,5 @@ def record_months(first: dt.date, last: dt.date, *, again: bool = False, **kwarg
         recorded_at_end = CooperativeMonth.objects.filter(month=month, source=Source.MONTH_END).exists()
         if not is_recorded(month) or (again and not recorded_at_end):
             done.append((month, record_month(month, **kwargs)))
-        month = month_start(month_end(month) + dt.timedelta(days=1))
+        month = next_month(month)
     return done

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
@@ -25,7 +26,7 @@ def _text(point):
     if point.value is None:
         return _("no data")
     share = f" ({point.share:.0f}%)" if point.share is not None else ""
-    return f"{point.value:,}".replace(",", ".") + share
+    return intcomma(point.value) + share
 
 
 class TrendView(PageMixin, View):

@@ -222,3 +222,15 @@ def test_the_progress_page_keeps_what_a_report_wrote_since_it_was_opened(login, 
     assert response.status_code == 302, response.context["form"].errors
     kota_jambi_cooperative.refresh_from_db()
     assert kota_jambi_cooperative.simkopdes_updated_date == newer
+
+
+def test_the_progress_and_partnership_pages_have_a_bounded_query_count(
+    login, kota_jambi_cooperative, django_assert_max_num_queries
+):
+    client = login("staf.kotajambi")
+    for url in [
+        reverse("cooperatives:progress", args=[kota_jambi_cooperative.pk]),
+        reverse("cooperatives:partnership_create", args=[kota_jambi_cooperative.pk]),
+    ]:
+        with django_assert_max_num_queries(10):
+            assert client.get(url).status_code == 200

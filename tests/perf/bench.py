@@ -212,8 +212,6 @@ def bench_map():
     """The map (/peta/) at national scale: load_boundaries --all, then the national, a province's
     and a regency's map, computed and from the dashboard's cache; the login page as the baseline
     of the same run. The gzipped page size is in the label."""
-    import gzip
-
     from accounts.models import User
 
     null = open(os.devnull, "w")
@@ -221,23 +219,35 @@ def bench_map():
     timed("load_boundaries --all (38 / 514 / 7,284 shapes)", load)
     timed("load_boundaries --all again (idempotent)", load)
     superuser = User.objects.get(username="bench.nasional")
-    print(f"\n{'map at scale (20 requests each)':<60} {'median':>8} {'p95':>8} {'queries':>8}")
-    rows = [
-        ("baseline: the login page (anonymous)", None, "/masuk/", 0),
-        ("map, national, coverage", superuser, "/peta/", 0),
-        ("map, national, coverage, cached", superuser, "/peta/", 600),
-        ("map, national, report completeness", superuser, "/peta/?indikator=reports", 0),
-        ("map, province Jawa Barat, outlets", superuser, "/peta/?wilayah=32&indikator=outlets", 0),
-        ("map, regency Kerinci, open problems", superuser, "/peta/?wilayah=15.01&indikator=problems", 0),
-    ]
+    page_table(
+        "map at scale",
+        [
+            ("baseline: the login page (anonymous)", None, "/masuk/", 0),
+            ("map, national, coverage", superuser, "/peta/", 0),
+            ("map, national, coverage, cached", superuser, "/peta/", 600),
+            ("map, national, report completeness", superuser, "/peta/?indikator=reports", 0),
+            ("map, province Jawa Barat, outlets", superuser, "/peta/?wilayah=32&indikator=outlets", 0),
+            ("map, regency Kerinci, open problems", superuser, "/peta/?wilayah=15.01&indikator=problems", 0),
+        ],
+        gzipped=True,
+    )
+
+
+def page_table(title, rows, gzipped=False):
+    """rows: (label, user or None, url, dashboard cache seconds); 20 requests each, printed with
+    the median, p95 and queries (and the gzipped size in the label)."""
+    import gzip
+
+    print(f"\n{title + ' (20 requests each)':<60} {'median':>8} {'p95':>8} {'queries':>8}")
     for label, user, url, seconds in rows:
         client = Client()
         if user:
             client.force_login(user)
         settings.KDKMP_DASHBOARD_CACHE_SECONDS = seconds
         median, p95, queries = page_timings(client, url, repeat=20)
-        size = len(gzip.compress(client.get(url).content))
-        print(f"{f'{label} ({size / 1024:.1f} KB gz)':<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
+        if gzipped:
+            label = f"{label} ({len(gzip.compress(client.get(url).content)) / 1024:.1f} KB gz)"
+        print(f"{label:<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
     settings.KDKMP_DASHBOARD_CACHE_SECONDS = 0
 
 
@@ -253,22 +263,16 @@ def bench_trends():
     month = previous_month(dt.date.today())
     timed("record_month (one month, every cooperative, with totals)", lambda: record_month(month))
     superuser = User.objects.get(username="bench.nasional")
-    print(f"\n{'trends at scale (20 requests each)':<60} {'median':>8} {'p95':>8} {'queries':>8}")
-    rows = [
-        ("baseline: the login page (anonymous)", None, "/masuk/", 0),
-        ("trend, national, outlets operating", superuser, "/tren/?indikator=outlet_operating", 0),
-        ("trend, national, outlets operating, cached", superuser, "/tren/?indikator=outlet_operating", 600),
-        ("trend, province Jawa Barat, loans disbursed", superuser, "/tren/?wilayah=32&indikator=loan_disbursed", 0),
-        ("trend, regency Kerinci, with a BA", superuser, "/tren/?wilayah=15.01&indikator=has_ba", 0),
-    ]
-    for label, user, url, seconds in rows:
-        client = Client()
-        if user:
-            client.force_login(user)
-        settings.KDKMP_DASHBOARD_CACHE_SECONDS = seconds
-        median, p95, queries = page_timings(client, url, repeat=20)
-        print(f"{label:<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
-    settings.KDKMP_DASHBOARD_CACHE_SECONDS = 0
+    page_table(
+        "trends at scale",
+        [
+            ("baseline: the login page (anonymous)", None, "/masuk/", 0),
+            ("trend, national, outlets operating", superuser, "/tren/?indikator=outlet_operating", 0),
+            ("trend, national, outlets operating, cached", superuser, "/tren/?indikator=outlet_operating", 600),
+            ("trend, province Jawa Barat, loans disbursed", superuser, "/tren/?wilayah=32&indikator=loan_disbursed", 0),
+            ("trend, regency Kerinci, with a BA", superuser, "/tren/?wilayah=15.01&indikator=has_ba", 0),
+        ],
+    )
 
 
 if __name__ == "__main__":
