@@ -24,7 +24,11 @@ def scope_code(user):
 
 
 def scope_q(user, code_field):
-    """A Q object keeping rows whose region code (at `code_field`) lies in the user's scope."""
+    """A Q object keeping rows whose region code (at `code_field`) lies in the user's scope.
+
+    For the whole nation this is the empty Q(), which keeps every row when filtered on or ANDed,
+    but is dropped by OR: `scope_q(...) | other` is just `other`. Branch on `scope_code(user) == ""`
+    before OR-ing it with anything."""
     code = scope_code(user)
     if code is None:
         return Q(pk__in=[])

@@ -130,7 +130,11 @@ class CohortQuerySet(ScopedQuerySet):
         code = scope_code(user)
         if code is None:
             return self.none()
-        ancestors = Region(code=code).ancestor_codes() if code else []
+        if code == "":
+            # The whole nation. Not through the OR below: "everything" is the empty Q(), which is
+            # the identity of `|` too, so Q() | Q(region__code__in=[]) would keep no cohort at all.
+            return self.all()
+        ancestors = Region(code=code).ancestor_codes()
         return self.filter(scope_q(user, self.scope_field) | Q(region__code__in=ancestors))
 
     def editable_by(self, user):
