@@ -1,6 +1,7 @@
 """Validators for Indonesian identifiers, with messages users can act on."""
 
 import re
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -85,3 +86,23 @@ def parse_rupiah(value) -> int | None:
     if not match:
         raise ValueError(value)
     return int(re.sub(r"[.\s]", "", match.group(1)))
+
+
+SCORE = re.compile(r"^-?\d{1,3}(?:[.,]\d{1,2})?$")  # "1.000" is ambiguous: refused
+
+
+def parse_score(value) -> Decimal | None:
+    """A test score as people type it: "85", "85,5" (Indonesian), "85.5", or an Excel number.
+    None when empty; ValueError when it is not a number. The 0–100 range is the service's rule."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    text = str(value).replace("\u00a0", " ").strip()
+    if not text:
+        return None
+    if not SCORE.match(text):
+        raise ValueError(value)
+    return Decimal(text.replace(",", "."))

@@ -97,6 +97,8 @@ MESSAGES = {
     "cohort_full": "{message}",
     "not_a_cohort_day": "{value} bukan hari pelatihan angkatan ini ({start} s.d. {end}).",
     "not_enrolled": "NIK {value} tidak terdaftar (aktif) di angkatan ini.",
+    "bad_score": "“{value}” bukan nilai (angka 0 sampai 100, contoh: 85 atau 85,5).",
+    "score_refused": "{message}",
     "invalid": "{message}",
     # the write, after validation
     "changed_meanwhile": (

@@ -350,11 +350,28 @@ class Enrollment(models.Model):
         return self.board_member.get_position_display()
 
     @property
+    def role_key(self):
+        return self.assistant.role if self.assistant_id else self.board_member.position
+
+    @property
     def regency_name(self):
         """The participant's regency/city (or province, for provincial staff)."""
         if self.assistant_id:
             return self.assistant.work_area.name
         return self.board_member.cooperative.village.parent.parent.name
+
+    @property
+    def nik_ending(self):
+        """The NIK's last four digits ("…0003"): tells two people of the same name apart
+        without showing the NIK (every role may see this much)."""
+        nik = self.person.nik or ""
+        return f"…{nik[-4:]}" if len(nik) >= 4 else ""
+
+    @property
+    def search_text(self):
+        """What a sheet's filter box matches: name, role, origin, regency and NIK ending."""
+        parts = (self.name, self.role_label, self.affiliation, self.regency_name, self.nik_ending)
+        return " ".join(str(part) for part in parts).lower()
 
     @property
     def affiliation(self):

@@ -14,6 +14,7 @@ from assistants.models import Assistant
 from assistants.resources import by_niks
 from cooperatives.models import BoardMember
 from core.scoping import in_scope
+from core.validators import parse_score
 from imports import reading
 from imports.messages import WriteRefused, message
 from imports.registry import register
@@ -99,6 +100,14 @@ class CohortKeyedResource(BulkResource):
         return super().export_value(instance, key)
 
 
+class ScoresRefused(Exception):
+    """set_scores_many refused some of a file's rows: [(row outcome, [reasons])]."""
+
+    def __init__(self, rows):
+        super().__init__(rows)
+        self.rows = rows
+
+
 @register
 class ParticipantResource(CohortKeyedResource):
     kind = "participants"
@@ -115,7 +124,12 @@ class ParticipantResource(CohortKeyedResource):
         Column("role", "Peran/Jabatan", ("peran", "jabatan")),
         Column("affiliation", "Asal", ("asal instansi", "asal koperasi", "unit kerja")),
         Column("status", "Status Peserta", ("status kepesertaan",)),
+        Column("pre_test", "Nilai Pre-test", ("pre test", "pretest", "nilai awal", "nilai pre test"), example=60),
+        Column(
+            "post_test", "Nilai Post-test", ("post test", "posttest", "nilai akhir", "nilai post test"), example="85,5"
+        ),
     ]
+    SCORES = ("pre_test", "post_test")
 
     class Meta:
         model = Enrollment
@@ -157,6 +171,15 @@ class ParticipantResource(CohortKeyedResource):
                 return None
             person = found[0] if found else None
             area = person.cooperative.village_id if person else None
+        scores = {}
+        for key in self.SCORES:
+            if row.has(key):
+                try:
+                    scores[key] = parse_score(row.raw(key))
+                except ValueError:
+                    row.error(key, "bad_score", value=reading.text(row.raw(key)))
+        if row.outcome.errors:
+            return None
         if person is None:
             row.error(
                 "nik",
@@ -168,7 +191,7 @@ class ParticipantResource(CohortKeyedResource):
         if not in_scope(self.user, area):
             row.error("nik", "person_out_of_scope", nik=nik)
             return None
-        return (cohort.pk, nik), {}, {"cohort": cohort, "person": person}
+        return (cohort.pk, nik), scores, {"cohort": cohort, "person": person, "scores": scores}
 
     def existing(self, key):
         return self.enrolled.get(key)
@@ -189,38 +212,73 @@ class ParticipantResource(CohortKeyedResource):
         )
 
     def by_cohort(self, outcomes):
+        """{cohort pk: rows to write}: new people, and enrolled people whose scores change."""
         groups = defaultdict(list)
         for outcome in outcomes:
-            if outcome.action == "new" and not outcome.errors:
+            if outcome.action in ("new", "update") and not outcome.errors:
                 groups[outcome.extra["cohort"].pk].append(outcome)
         return groups
 
+    def _write_cohort(self, outcomes):
+        """Enrol the cohort's new people, then record the file's scores through set_scores_many
+        (its rules: 0–100, no score for the withdrawn, a completed post-test stays passing). A
+        refused score raises ScoresRefused with the refused rows."""
+        cohort = outcomes[0].extra["cohort"]
+        new = [o for o in outcomes if o.action == "new"]
+        created = {}
+        if new:
+            for enrollment in self._enroll(cohort, new).created:
+                created[enrollment.assistant_id or enrollment.board_member_id] = enrollment.pk
+        rows, scores = {}, {}
+        for outcome in outcomes:
+            given = outcome.extra["scores"]
+            if not given:
+                continue
+            if outcome.action == "new":
+                pk, stored = created[outcome.extra["person"].pk], (None, None)
+            else:
+                pk, stored = outcome.instance.pk, self.stored_scores[outcome.instance.pk]
+            scores[pk] = (given.get("pre_test", stored[0]), given.get("post_test", stored[1]))
+            rows[pk] = outcome
+        if not scores:
+            return
+        try:
+            services.set_scores_many(cohort=cohort, scores=scores, by=self.history_user())
+        except ValidationError as exc:
+            raise ScoresRefused([(rows[pk], texts) for pk, texts in exc.message_dict.items()]) from None
+
     def check(self, outcomes):
-        """enroll_many on each cohort's new rows inside a savepoint that is rolled back: its
-        problems (by list position) become errors of those rows; nothing is kept."""
+        """The enrolment and score rules on each cohort's rows inside a savepoint that is rolled
+        back: their problems become errors of those rows; nothing is kept."""
+        updated = [o.instance.pk for o in outcomes if o.action == "update"]
+        self.stored_scores = {  # as stored, not as the file's row set them on the instance
+            pk: (pre, post)
+            for pk, pre, post in Enrollment.objects.filter(pk__in=updated).values_list("pk", "pre_test", "post_test")
+        }
         for outcomes_of_cohort in self.by_cohort(outcomes).values():
-            cohort = outcomes_of_cohort[0].extra["cohort"]
             try:
                 with transaction.atomic():
-                    self._enroll(cohort, outcomes_of_cohort)
+                    self._write_cohort(outcomes_of_cohort)
                     transaction.set_rollback(True)
-            except ValidationError as exc:
-                for index, text in getattr(exc, "problems", [(None, " ".join(exc.messages))]):
-                    outcome = outcomes_of_cohort[index if index is not None else 0]
-                    code = "enroll_refused" if index is not None else "cohort_full"
+            except ScoresRefused as refused:
+                for outcome, texts in refused.rows:
+                    column = self.field_columns_cached["post_test"]
+                    text = " ".join(texts)
                     outcome.errors.append(
-                        RowError(
-                            outcome.number,
-                            "NIK" if index is not None else "ID Angkatan",
-                            code,
-                            message(code, message=text),
-                        )
+                        RowError(outcome.number, column, "score_refused", message("score_refused", message=text))
                     )
+            except ValidationError as exc:  # enroll_many's, by position among the new rows
+                new = [o for o in outcomes_of_cohort if o.action == "new"]
+                for index, text in getattr(exc, "problems", [(None, " ".join(exc.messages))]):
+                    outcome = new[index] if index is not None else outcomes_of_cohort[0]
+                    code = "enroll_refused" if index is not None else "cohort_full"
+                    column = "NIK" if index is not None else "ID Angkatan"
+                    outcome.errors.append(RowError(outcome.number, column, code, message(code, message=text)))
 
     def write(self, outcomes, progress=None):
         for outcomes_of_cohort in self.by_cohort(outcomes).values():
             try:
-                self._enroll(outcomes_of_cohort[0].extra["cohort"], outcomes_of_cohort)
+                self._write_cohort(outcomes_of_cohort)
             except ValidationError as exc:  # changed since `check`: roll the whole file back
                 raise WriteRefused(" ".join(exc.messages)) from None
         if progress:

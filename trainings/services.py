@@ -223,7 +223,60 @@ def mark_attendance(
     return len(create) + len(update)
 
 
+def score_problems(enrollment: Enrollment, pre_test: Decimal | None, post_test: Decimal | None) -> list[str]:
+    """Why these scores cannot be recorded for this participant ([] = they can)."""
+    problems = []
+    for label, score in ((_("Pre-test"), pre_test), (_("Post-test"), post_test)):
+        if score is not None and not (0 <= score <= 100):
+            problems.append(_("%(label)s must be between 0 and 100.") % {"label": label})
+        elif score is not None and score.as_tuple().exponent < -2:
+            problems.append(_("%(label)s has at most two decimals.") % {"label": label})
+    if enrollment.status == Enrollment.Status.WITHDRAWN:
+        problems.append(_("%(name)s was withdrawn: no scores are recorded.") % {"name": enrollment.name})
+    mark = enrollment.cohort.program.pass_mark
+    if enrollment.status == Enrollment.Status.COMPLETED and mark is not None:
+        if post_test is None or post_test < mark:
+            problems.append(
+                _("%(name)s has completed: the post-test cannot go below the pass mark %(mark)s.")
+                % {"name": enrollment.name, "mark": mark}
+            )
+    return problems
+
+
 @transaction.atomic
+def set_scores_many(
+    *,
+    cohort: Cohort,
+    scores: Mapping[int, tuple[Decimal | None, Decimal | None]],
+    by: User | None = None,
+) -> int:
+    """Record pre- and post-test scores for many participants of one cohort, all or nothing:
+    {enrollment pk: (pre, post)}. A refused row raises ValidationError({pk: [reasons]}) naming
+    every refused row; nothing is written then. Returns how many participants changed."""
+    cohort = _locked(cohort)
+    enrollments = {
+        e.pk: e for e in cohort.enrollments.filter(pk__in=list(scores)).select_related("assistant", "board_member")
+    }
+    errors, changed = {}, []
+    for pk, (pre_test, post_test) in scores.items():
+        enrollment = enrollments.get(pk)
+        if enrollment is None:
+            errors[pk] = [_("Not a participant of this cohort.")]
+            continue
+        enrollment.cohort = cohort
+        if (enrollment.pre_test, enrollment.post_test) == (pre_test, post_test):
+            continue
+        problems = score_problems(enrollment, pre_test, post_test)
+        if problems:
+            errors[pk] = problems
+        enrollment.pre_test, enrollment.post_test = pre_test, post_test
+        changed.append(enrollment)
+    if errors:
+        raise ValidationError(errors)
+    bulk_update_with_history(changed, Enrollment, ["pre_test", "post_test"], default_user=by)
+    return len(changed)
+
+
 def set_scores(
     *,
     enrollment: Enrollment,
@@ -231,10 +284,12 @@ def set_scores(
     post_test: Decimal | None = None,
     by: User | None = None,
 ) -> Enrollment:
-    enrollment.pre_test, enrollment.post_test = pre_test, post_test
-    enrollment._history_user = by
-    enrollment.full_clean(exclude=["cohort", "assistant", "board_member", "region"])
-    enrollment.save(update_fields=["pre_test", "post_test"])
+    """One participant's scores (the participant page), through set_scores_many's rules."""
+    try:
+        set_scores_many(cohort=enrollment.cohort, scores={enrollment.pk: (pre_test, post_test)}, by=by)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict[enrollment.pk]) from None
+    enrollment.refresh_from_db(fields=["pre_test", "post_test"])
     return enrollment
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("angkatan/<int:cohort_pk>/daftarkan/", views.EnrollView.as_view(), name="enroll"),
     path("angkatan/<int:cohort_pk>/absensi/<str:day>/", views.AttendanceDayView.as_view(), name="attendance_day"),
     path("angkatan/<int:cohort_pk>/daftar-hadir/", views.AttendanceListView.as_view(), name="attendance_list"),
+    path("angkatan/<int:cohort_pk>/nilai/", views.ScoreSheetView.as_view(), name="score_sheet"),
     path("angkatan/<int:cohort_pk>/<str:action>/", views.CohortActionView.as_view(), name="cohort_action"),
     path("peserta/", views.ParticipantListView.as_view(), name="participant_list"),
     path("peserta/ekspor.<str:fmt>", views.ParticipantExportView.as_view(), name="participant_export"),

@@ -3,13 +3,17 @@ the cohort to be held inside the user's own scope (`editable_by`), so a regency'
 the province's cohorts but only the province changes them."""
 
 import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,6 +23,7 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 from assistants.models import Assistant
 from core.forms import posted_ids
 from core.list_pages import ListExportMixin, ListPageMixin
+from core.validators import parse_score
 from core.views import CancelLinkMixin, PageMixin, ScopedChildMixin, ScopedObjectMixin
 
 from . import services
@@ -255,15 +260,19 @@ class AttendanceDayView(CohortMixin, TemplateView):
         participants, marks = attendance_sheet(self.cohort, self.request.user)
         rows = [(p, marks[p.pk].get(self.day)) for p in participants]
         open_rows = any(p.status == Enrollment.Status.REGISTERED for p in participants)
-        return super().get_context_data(**kwargs) | {
-            "day": self.day,
-            "rows": rows,
-            "sheet_open": open_rows and self.can_edit and self.day <= timezone.localdate(),
-            "future_day": self.day > timezone.localdate(),
-            "next_day": self.next_day(),
-            "recorded": sum(1 for _p, mark in rows if mark),
-            "absent": sum(1 for _p, mark in rows if mark and not mark.present),
-        }
+        return (
+            super().get_context_data(**kwargs)
+            | sheet_filters(participants)
+            | {
+                "day": self.day,
+                "rows": rows,
+                "sheet_open": open_rows and self.can_edit and self.day <= timezone.localdate(),
+                "future_day": self.day > timezone.localdate(),
+                "next_day": self.next_day(),
+                "recorded": sum(1 for _p, mark in rows if mark),
+                "absent": sum(1 for _p, mark in rows if mark and not mark.present),
+            }
+        )
 
     def get_permission_required(self):
         if self.request.method == "POST":
@@ -297,6 +306,92 @@ class AttendanceDayView(CohortMixin, TemplateView):
     def next_day(self):
         later = [d for d in self.cohort.days if self.day < d <= timezone.localdate()]
         return later[0] if later else None
+
+
+class ScoreSheetView(CohortMixin, TemplateView):
+    """Pre- and post-test scores of a whole cohort on one page, saved at once: all or nothing,
+    a refused row keeps what was typed and says why beside it."""
+
+    permission_required = "trainings.view_enrollment"
+    template_name = "trainings/score_sheet.html"
+
+    def get_permission_required(self):
+        if self.request.method == "POST":
+            return ("trainings.change_enrollment",)
+        return super().get_permission_required()
+
+    def get_context_data(self, rows=None, **kwargs):
+        if rows is None:
+            participants, _marks = attendance_sheet(self.cohort, self.request.user)
+            rows = [ScoreRow(p, _score_text(p.pre_test), _score_text(p.post_test)) for p in participants]
+        return (
+            super().get_context_data(**kwargs)
+            | sheet_filters(row.enrollment for row in rows)
+            | {
+                "rows": rows,
+                "errors": sum(1 for row in rows if row.errors),
+                "editable": self.can_edit and self.request.user.has_perm("trainings.change_enrollment"),
+            }
+        )
+
+    def post(self, request, *args, **kwargs):
+        participants, _marks = attendance_sheet(self.cohort, request.user)
+        rows, scores = [], {}
+        for enrollment in participants:
+            row = ScoreRow(
+                enrollment, request.POST.get(f"pre-{enrollment.pk}", ""), request.POST.get(f"post-{enrollment.pk}", "")
+            )
+            rows.append(row)
+            try:
+                scores[enrollment.pk] = (parse_score(row.pre_test), parse_score(row.post_test))
+            except ValueError:
+                row.errors.append(_("A score is a number from 0 to 100, e.g. 85 or 85,5."))
+        unreadable = any(row.errors for row in rows)
+        try:
+            with transaction.atomic():  # rows that read are checked even when others do not
+                changed = services.set_scores_many(cohort=self.cohort, scores=scores, by=request.user)
+                transaction.set_rollback(unreadable)
+        except ValidationError as error:
+            for row in rows:
+                row.errors.extend(error.message_dict.get(row.enrollment.pk, []))
+        if not any(row.errors for row in rows):
+            messages.success(request, _("Scores saved (%(count)s changed).") % {"count": changed})
+            return redirect(self.cohort.get_absolute_url())
+        refused = sum(1 for row in rows if row.errors)
+        messages.error(
+            request,
+            ngettext(
+                "%(count)s row was refused; nothing was saved.",
+                "%(count)s rows were refused; nothing was saved.",
+                refused,
+            )
+            % {"count": refused},
+        )
+        return self.render_to_response(self.get_context_data(rows=rows))
+
+
+@dataclass
+class ScoreRow:
+    enrollment: Enrollment
+    pre_test: str
+    post_test: str
+    errors: list = field(default_factory=list)
+
+
+def sheet_filters(participants):
+    """The choices of a sheet's filter box: the roles and regencies present on it."""
+    participants = list(participants)
+    return {
+        "filter_roles": sorted({(p.role_key, str(p.role_label)) for p in participants}, key=lambda role: role[1]),
+        "filter_regencies": sorted({p.regency_name for p in participants}),
+    }
+
+
+def _score_text(score):
+    """A stored score as the sheet shows it: 85, 85,5 (no trailing zeros of the 2 decimals)."""
+    if score is None:
+        return ""
+    return number_format(score.quantize(Decimal(1)) if score == score.to_integral() else score.normalize())
 
 
 class CohortActionView(CohortMixin, View):

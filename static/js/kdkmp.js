@@ -15,3 +15,30 @@ document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
 document.querySelectorAll("[data-print]").forEach(function (button) {
   button.addEventListener("click", function () { window.print(); });
 });
+
+// A long sheet's filter (data-row-filter="<table id>"): hides the rows that do not match the
+// text, the role and the regency. Hidden rows stay in the form, so saving still sends them.
+document.querySelectorAll("[data-row-filter]").forEach(function (box) {
+  var rows = document.getElementById(box.dataset.rowFilter).tBodies[0].rows;
+  var text = box.querySelector("[name=q]");
+  var role = box.querySelector("[name=role]");
+  var regency = box.querySelector("[name=regency]");
+  var count = box.querySelector("[data-row-count]");
+  function apply() {
+    var words = text.value.trim().toLowerCase();
+    var shown = 0;
+    for (var i = 0; i < rows.length; i++) {
+      var row = rows[i];
+      var match = (!words || row.dataset.search.indexOf(words) !== -1) &&
+        (!role.value || row.dataset.role === role.value) &&
+        (!regency.value || row.dataset.regency === regency.value);
+      row.hidden = !match;
+      if (match) { shown++; }
+    }
+    count.textContent = shown;
+  }
+  text.addEventListener("input", apply);
+  role.addEventListener("change", apply);
+  regency.addEventListener("change", apply);
+  box.hidden = false;
+});

@@ -76,3 +76,49 @@ def test_create_cohort_enroll_attend_complete_and_open_a_certificate(small_jambi
         page.click("#print-button")
         assert page.evaluate("() => window.printRequests") == 1, url
     assert violations == []
+
+
+def test_sheet_filter_hides_rows_and_saving_still_sends_them(small_jambi, log_in):
+    """The attendance and score sheets filter by name, role and regency in the browser; the
+    rows filtered out stay in the form, so the score grid still saves every row at once."""
+    pmo = AssistantFactory(role="PMO", work_area_id="15.71", name="Rahmat Hidayat")
+    bas = AssistantFactory.create_batch(3, role="BA", work_area_id="15.71")
+    program = TrainingProgram.objects.create(title="Pelatihan Nilai", audience="staff", hours=8)
+    today = dt.date.today()
+    cohort = Cohort.objects.create(
+        program=program,
+        number=1,
+        region_id="15.71",
+        capacity=10,
+        start_date=today,
+        end_date=today,
+        venue="Aula",
+        organizer="Dinas",
+    )
+    from trainings import services
+
+    services.enroll_many(cohort=cohort, people=[pmo, *bas])
+    page = log_in("staf.kotajambi")
+    page.goto(f"/pelatihan/angkatan/{cohort.pk}/nilai/")
+    page.fill("#score-sheet-q", "rahmat")
+    assert page.locator("#score-sheet tbody tr:visible").count() == 1
+    assert page.inner_text("[data-row-filter] [data-row-count]") == "1"
+    page.fill("#score-sheet-q", "")
+    page.select_option("#score-sheet-role", "BA")
+    assert page.locator("#score-sheet tbody tr:visible").count() == 3
+    # Type a score for the (now hidden) PMO and for a BA, then save: both are written.
+    mine = Enrollment.objects.get(cohort=cohort, assistant=pmo)
+    page.select_option("#score-sheet-role", "")
+    page.fill(f"input[name=post-{mine.pk}]", "88,5")
+    page.select_option("#score-sheet-role", "BA")
+    first_ba = Enrollment.objects.filter(cohort=cohort, assistant__role="BA").order_by("pk").first()
+    page.fill(f"input[name=pre-{first_ba.pk}]", "61")
+    page.click("#save-scores")
+    page.wait_for_url(f"**/pelatihan/angkatan/{cohort.pk}/")
+    mine.refresh_from_db()
+    first_ba.refresh_from_db()
+    assert (str(mine.post_test), first_ba.pre_test) == ("88.50", 61)
+
+    page.goto(f"/pelatihan/angkatan/{cohort.pk}/absensi/{today.isoformat()}/")
+    page.fill("#attendance-sheet-q", "rahmat")
+    assert page.locator("#attendance-sheet tbody tr:visible").count() == 1

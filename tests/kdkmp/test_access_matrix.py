@@ -68,6 +68,7 @@ PAGES = {
     "trainings:enroll": ("GET", "trainings.add_enrollment", "cohort", True),
     "trainings:attendance_day": ("GET", "trainings.view_attendance", "cohort_day", True),
     "trainings:attendance_list": ("GET", "trainings.view_attendance", "cohort", True),
+    "trainings:score_sheet": ("GET", "trainings.view_enrollment", "cohort", True),
     "trainings:cohort_action": ("POST", "trainings.change_enrollment", "cohort_close", True),
     "trainings:participant_list": ("GET", "trainings.view_enrollment", None, True),
     "trainings:participant_detail": ("GET", "trainings.view_enrollment", "enrollment", False),
@@ -105,8 +106,9 @@ PAGES = {
 }
 # Keys that are plain URL arguments rather than objects: (arguments, expected when allowed).
 FIXED_ARGS = {"fmt": (["xlsx"], 200), "kind": (["cooperatives"], 200), "token": (["tidak-ada"], 404)}
-# Pages that are not role pages: login/logout and the language switch (tested elsewhere).
-NOT_ROLE_PAGES = {"login", "logout", "set_language"}
+# Pages that are not role pages: login/logout, the language switch and the load balancer's health
+# check (tested elsewhere).
+NOT_ROLE_PAGES = {"login", "logout", "set_language", "health"}
 
 
 def url_names():

@@ -212,7 +212,7 @@ def test_participant_actions_and_scores(login):
 
 
 @pytest.mark.parametrize(
-    "url", [COHORTS, PROGRAMS, PARTICIPANTS, COVERAGE, "cohort", "attendance_list", "attendance_day"]
+    "url", [COHORTS, PROGRAMS, PARTICIPANTS, COVERAGE, "cohort", "attendance_list", "attendance_day", "score_sheet"]
 )
 @pytest.mark.parametrize("size", [5, 100])
 def test_pages_run_a_fixed_number_of_queries(login, settings, django_assert_max_num_queries, url, size, board_cohort):
@@ -224,6 +224,7 @@ def test_pages_run_a_fixed_number_of_queries(login, settings, django_assert_max_
         "cohort": board_cohort.get_absolute_url(),
         "attendance_list": reverse("trainings:attendance_list", args=[board_cohort.pk]),
         "attendance_day": reverse("trainings:attendance_day", args=[board_cohort.pk, "2025-11-18"]),
+        "score_sheet": reverse("trainings:score_sheet", args=[board_cohort.pk]),
     }.get(url, url)
     client = login("staf.kotajambi")
     with django_assert_max_num_queries(12):
