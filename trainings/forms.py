@@ -70,6 +70,19 @@ class CohortForm(forms.ModelForm):
         )
 
 
+def person_label(assistant):
+    """Name · role · area · NIK ending: two people of the same name can be told apart."""
+    ending = f" · …{assistant.nik[-4:]}" if assistant.nik else ""
+    return f"{assistant.name} · {assistant.role} · {area_label(assistant.work_area)}{ending}"
+
+
+REPEAT_PASSED = forms.BooleanField(
+    required=False,
+    label=_("Also enrol people who already passed this program"),
+    help_text=_("Left unticked, they are skipped and named after enrolling."),
+)
+
+
 class StaffEnrollForm(forms.Form):
     """Everyone active of the chosen roles in the chosen work areas, plus anyone picked by hand."""
 
@@ -85,6 +98,7 @@ class StaffEnrollForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 12}),
         label=_("Or pick people"),
     )
+    repeat_passed = REPEAT_PASSED
 
     def __init__(self, *args, user, cohort, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +110,7 @@ class StaffEnrollForm(forms.Form):
             .select_related("work_area")
             .order_by("work_area_id", "role", "name")
         )
-        self.fields["people"].label_from_instance = lambda a: f"{a.name} · {a.role} · {area_label(a.work_area)}"
+        self.fields["people"].label_from_instance = person_label
         self.helper = _helper(_("Enroll"))
 
     def clean(self):
@@ -115,6 +129,7 @@ class BoardEnrollForm(forms.Form):
     regencies = forms.ModelMultipleChoiceField(
         queryset=Region.objects.none(), required=True, widget=forms.CheckboxSelectMultiple, label=_("Regencies/cities")
     )
+    repeat_passed = REPEAT_PASSED
 
     def __init__(self, *args, user, cohort, **kwargs):
         super().__init__(*args, **kwargs)

@@ -207,8 +207,13 @@ class ParticipantResource(CohortKeyedResource):
         """The enrolment rules are enroll_many's, run for the whole file in `check`."""
 
     def _enroll(self, cohort, outcomes):
+        # A file names its people on purpose: someone who already passed is a row error, not
+        # silently skipped (enrol a deliberate repeat from the cohort page).
         return services.enroll_many(
-            cohort=cohort, people=[o.extra["person"] for o in outcomes], enrolled_by=self.history_user()
+            cohort=cohort,
+            people=[o.extra["person"] for o in outcomes],
+            enrolled_by=self.history_user(),
+            passed="refuse",
         )
 
     def by_cohort(self, outcomes):

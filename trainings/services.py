@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # annotations only: accounts sits above the domain apps
 class EnrollResult:
     created: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # people already enrolled in the cohort
+    passed: list = field(default_factory=list)  # people skipped: they already passed the program
 
 
 def _locked(cohort: Cohort) -> Cohort:
@@ -72,6 +73,15 @@ def _new_enrollment(
     )
 
 
+def _completed_the_program(program: TrainingProgram, people: list) -> set[tuple[type, int]]:
+    """{(Assistant or BoardMember, pk)} of these people who completed a cohort of the program."""
+    done = Enrollment.objects.filter(cohort__program=program, status=Enrollment.Status.COMPLETED).filter(
+        Q(assistant__in=[p.pk for p in people if isinstance(p, Assistant)])
+        | Q(board_member__in=[p.pk for p in people if isinstance(p, BoardMember)])
+    )
+    return {(Assistant, a) if a else (BoardMember, b) for a, b in done.values_list("assistant_id", "board_member_id")}
+
+
 @transaction.atomic
 def enroll_many(
     *,
@@ -79,11 +89,14 @@ def enroll_many(
     people: Iterable[Assistant | BoardMember],
     enrolled_by: User | None = None,
     skip_enrolled: bool = True,
+    passed: str = "skip",
 ) -> EnrollResult:
     """Enroll assistants and/or board members in a cohort, all or none.
 
     People already in the cohort are skipped (so a list or a spreadsheet can be sent again) or,
-    with skip_enrolled=False, reported as errors. Every problem is collected before anything is
+    with skip_enrolled=False, reported as errors. People who already completed a cohort of the
+    same program are skipped (`passed="skip"`, listed in the result), refused ("refuse") or
+    enrolled again ("enroll", a deliberate repeat). Every problem is collected before anything is
     written; the ValidationError lists them all, one message per person, and its `problems`
     attribute pairs each message with the person's position in `people` (an importer turns
     that into a row number).
@@ -100,6 +113,7 @@ def enroll_many(
             "pk", "village_id"
         )
     )
+    completed = _completed_the_program(program, people) if passed != "enroll" else set()
     result = EnrollResult()
     problems, new, seen = [], [], set()
     for index, person in enumerate(people):
@@ -117,6 +131,12 @@ def enroll_many(
                 result.skipped.append(person)
             else:
                 problems.append((index, _("%(name)s is already enrolled in this cohort.") % {"name": person.name}))
+            continue
+        if key in completed:
+            if passed == "skip":
+                result.passed.append(person)
+            else:
+                problems.append((index, _("%(name)s already passed this program.") % {"name": person.name}))
             continue
         new.append(_new_enrollment(cohort, person, enrolled_by, villages))
     taken = cohort.enrollments.active().count()

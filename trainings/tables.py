@@ -110,6 +110,10 @@ class ParticipantTable(tables.Table):
         if not show_cohort:
             self.columns.hide("cohort")
 
+    def render_person_name(self, record, value):
+        """The name with the NIK's last four digits: two people of one name are told apart."""
+        return format_html('{} <span class="text-muted small">{}</span>', value, record.nik_ending)
+
     def render_days_present(self, record, value):
         return f"{value}/{len(record.cohort.days)}"
 

@@ -220,7 +220,12 @@ class EnrollView(CohortMixin, FormView):
             form.add_error(None, _("Nobody matches this choice."))
             return self.form_invalid(form)
         try:
-            result = services.enroll_many(cohort=self.cohort, people=people, enrolled_by=self.request.user)
+            result = services.enroll_many(
+                cohort=self.cohort,
+                people=people,
+                enrolled_by=self.request.user,
+                passed="enroll" if form.cleaned_data["repeat_passed"] else "skip",
+            )
         except ValidationError as error:
             for message in _messages_of(error):
                 form.add_error(None, message)
@@ -237,6 +242,18 @@ class EnrollView(CohortMixin, FormView):
         if result.skipped:
             messages.info(
                 self.request, _("%(count)s were already enrolled and were skipped.") % {"count": len(result.skipped)}
+            )
+        if result.passed:
+            names = ", ".join(person.name for person in result.passed[:10])
+            more = len(result.passed) - 10
+            messages.warning(
+                self.request,
+                ngettext(
+                    "%(count)s person already passed this program and was skipped: %(names)s.",
+                    "%(count)s people already passed this program and were skipped: %(names)s.",
+                    len(result.passed),
+                )
+                % {"count": len(result.passed), "names": names + (f" (+{more})" if more > 0 else "")},
             )
         return redirect(self.cohort.get_absolute_url())
 

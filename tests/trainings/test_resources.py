@@ -99,7 +99,7 @@ def test_board_members_and_a_full_cohort(staff_kota_jambi):
 def test_participant_queries_do_not_grow_with_rows(staff_kota_jambi, django_assert_max_num_queries):
     people = staff_of("15.71", 25)
     small, large = CohortFactory(), CohortFactory(number=2, program=ProgramFactory())
-    with django_assert_max_num_queries(26) as few:
+    with django_assert_max_num_queries(28) as few:  # the check and the write, each a fixed count
         assert run(
             "participants", [PARTICIPANTS] + [[small.pk, p.nik, ""] for p in people[:2]], staff_kota_jambi
         ).written
