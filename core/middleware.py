@@ -6,6 +6,23 @@ from django.core.exceptions import BadRequest
 from django.http import UnreadablePostError
 from django.utils.deprecation import MiddlewareMixin
 
+from . import health
+
+
+class HealthCheckMiddleware:
+    """First in the chain: answers the load balancer's health check (core/health.py) before the
+    host check (a balancer sends its own Host, often an address), the HTTPS redirect (it checks
+    over plain HTTP), the session, the language cookie and the CSP. "/health" without the slash is
+    the same check, not an APPEND_SLASH redirect."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info in (health.PATH, health.PATH.rstrip("/")):
+            return health.health(request)
+        return self.get_response(request)
+
 
 class IndonesianByDefaultMiddleware(MiddlewareMixin):
     """Pages are in Bahasa Indonesia unless the user picks English in the menu (a cookie).

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The load balancer's /health/ is answered here, before the host check and the HTTPS redirect.
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages go out gzipped (the dashboard: 28 KB of HTML, 4 KB compressed), for slow links.
     # BREACH: Django's GZipMiddleware pads each response with random bytes ("Heal The Breach",

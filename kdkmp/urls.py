@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core import health
 from core.admin_urls import scoped_admin_urls
 from dashboards.map_views import region_map
 from dashboards.views import dashboard
@@ -13,6 +14,8 @@ admin.site.site_title = "KDKMP Admin"
 
 urlpatterns = [
     path("", dashboard, name="home"),
+    # For load balancers; answered by core.middleware.HealthCheckMiddleware before the host check.
+    path(health.PATH.lstrip("/"), health.health, name="health"),
     path("peta/", region_map, name="map"),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
