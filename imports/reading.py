@@ -28,7 +28,10 @@ HEADER_SCAN_ROWS = 30
 def limits():
     """Import limits, configurable in settings (and so from the environment)."""
     return {
-        "max_bytes": getattr(settings, "KDKMP_IMPORT_MAX_BYTES", 10 * 1024 * 1024),
+        # The largest file of any kind, and of an xlsx (whose bytes are compressed: ~9x as much
+        # XML). See kdkmp/settings.py for how they relate to the app's own national export.
+        "max_bytes": getattr(settings, "KDKMP_IMPORT_MAX_BYTES", 48 * 1024 * 1024),
+        "max_xlsx_bytes": getattr(settings, "KDKMP_IMPORT_MAX_XLSX_BYTES", 24 * 1024 * 1024),
         "max_rows": getattr(settings, "KDKMP_IMPORT_MAX_ROWS", 100_000),
         "max_unzipped_bytes": getattr(settings, "KDKMP_IMPORT_MAX_UNZIPPED_BYTES", 300 * 1024 * 1024),
         # A roster has a few dozen columns; the cell bound keeps a sparse sheet's grid (which
@@ -64,6 +67,8 @@ def read_grid(data, max_rows=None):
     if len(data) > lim["max_bytes"]:
         raise FileError("too_large", mb=lim["max_bytes"] // (1024 * 1024))
     kind = sniff(data)
+    if kind == "xlsx" and len(data) > lim["max_xlsx_bytes"]:
+        raise FileError("too_large", mb=lim["max_xlsx_bytes"] // (1024 * 1024))
     try:
         grid = _read_xlsx(data, lim) if kind == "xlsx" else _read_csv(data, lim)
     except FileError:
@@ -421,21 +426,31 @@ def _read_csv(data, lim):
     nul = data.find(b"\x00")
     if nul >= 0:  # past the sniffed head; a NUL can be neither stored nor shown
         raise FileError("nul_byte", row=data.count(b"\n", 0, nul) + 1)
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="replace")
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")  # Excel "CSV" on Windows
-    sample = "\n".join(text[:200_000].splitlines()[:HEADER_SCAN_ROWS])
+    bom = data.startswith(b"\xef\xbb\xbf")
+    start = 3 if bom else 0
+    # The separators are ASCII, the same in every encoding tried below.
+    sample = "\n".join(data[start : start + 200_000].decode("latin-1").splitlines()[:HEADER_SCAN_ROWS])
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     if "\t" in sample and sample.count("\t") > sample.count(delimiter):
         delimiter = "\t"
+    # UTF-8, else Excel's "CSV" on Windows (cp1252). Decoded as a stream while read, not into a
+    # second copy of the whole file: memory is the upload's bytes plus the grid.
+    encodings = [("utf-8", "replace")] if bom else [("utf-8", "strict"), ("cp1252", "replace")]
+    for encoding, errors in encodings:
+        stream = io.BytesIO(data)  # shares the bytes, no copy
+        stream.seek(start)
+        try:
+            return _csv_grid(io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline=""), delimiter, lim)
+        except UnicodeDecodeError:
+            continue  # not UTF-8: read again as cp1252 (which replaces what it cannot decode)
+    raise AssertionError("unreachable: the last encoding replaces what it cannot decode")
+
+
+def _csv_grid(text, delimiter, lim):
     # Bounded while reading, like the xlsx sheet before it is read.
     row_limit = lim["max_rows"] + HEADER_SCAN_ROWS
     grid, cells = [], 0
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(text, delimiter=delimiter)
     try:
         for row in reader:
             if len(row) > lim["max_columns"]:
