@@ -19,8 +19,15 @@ def cooperatives_for(user: User) -> QuerySet[Cooperative]:
     return Cooperative.objects.for_user(user).with_regions()
 
 
-def regencies_for(user: User) -> QuerySet[Region]:
-    return Region.objects.for_user(user).filter(level=Region.Level.REGENCY)
+def provinces_for(user: User) -> QuerySet[Region]:
+    return Region.objects.for_user(user).filter(level=Region.Level.PROVINCE)
+
+
+def regencies_for(user: User, province_code: str | None = None) -> QuerySet[Region]:
+    regencies = Region.objects.for_user(user).filter(level=Region.Level.REGENCY)
+    if province_code:
+        regencies = regencies.filter(parent_id=province_code)
+    return regencies
 
 
 def districts_for(user: User, regency_code: str | None = None) -> QuerySet[Region]:

@@ -21,7 +21,7 @@ from .forms import (
 from .models import BoardMember, BusinessUnit, Cooperative, Partnership
 from .resources import CooperativeResource
 from .selectors import breadcrumb_regions, cooperatives_for
-from .tables import CooperativeTable
+from .tables import CooperativeTable, NationalPaginator
 
 
 class CooperativeListView(ListPageMixin):
@@ -32,6 +32,12 @@ class CooperativeListView(ListPageMixin):
 
     def get_queryset(self):
         return cooperatives_for(self.request.user).with_ba_name()
+
+    def get_table_pagination(self, table):
+        return super().get_table_pagination(table) | {
+            "paginator_class": NationalPaginator,
+            "records": self.get_queryset(),
+        }
 
 
 class CooperativeExportView(ListExportMixin, CooperativeListView):
