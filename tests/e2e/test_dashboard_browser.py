@@ -19,3 +19,14 @@ def test_head_reads_the_jambi_dashboard_and_follows_a_number(demo, log_in):
     page.click("#fig-cooperatives")
     page.wait_for_url("**/koperasi/?wilayah=15.01")
     assert page.inner_text("#result-count") == "287"
+
+
+def test_the_printed_dashboard_has_a_dated_header_and_no_menu(small_jambi, log_in):
+    """On paper (print media): the dated header shows, the menu and the buttons do not."""
+    page = log_in("staf.kotajambi")
+    assert not page.locator("#print-header").is_visible()  # on screen: hidden
+    page.emulate_media(media="print")
+    assert page.locator("#print-header").is_visible()
+    assert "Kota Jambi" in page.inner_text("#print-header")
+    assert not page.locator("nav.navbar").is_visible()
+    assert not page.locator("#print-dashboard").is_visible()

@@ -84,8 +84,8 @@ def test_one_refused_row_saves_nothing_and_keeps_what_was_typed(login, cohort):
     )
     assert response.status_code == 200
     rows = {row.enrollment.pk: row for row in response.context["rows"]}
-    assert rows[b.pk].errors == ["Post-test must be between 0 and 100."]
-    assert rows[c.pk].errors == ["A score is a number from 0 to 100, e.g. 85 or 85,5."] and not rows[a.pk].errors
+    assert rows[b.pk].errors == ["Post-test harus di antara 0 dan 100."]
+    assert rows[c.pk].errors == ["Nilai adalah angka 0 sampai 100, misalnya 85 atau 85,5."] and not rows[a.pk].errors
     assert (rows[a.pk].pre_test, rows[b.pk].post_test, rows[c.pk].pre_test) == ("50", "120", "tujuh")
     assert not cohort.enrollments.exclude(pre_test=None).exists()  # nothing written, not even a's row
     assert response.content.decode().count("data-row-error") == 2
@@ -97,7 +97,7 @@ def test_a_completed_participant_keeps_a_passing_post_test(cohort):
     Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.COMPLETED)
     with pytest.raises(ValidationError) as refused:
         services.set_scores_many(cohort=cohort, scores={enrollment.pk: (None, Decimal(60))})
-    assert "pass mark" in " ".join(refused.value.message_dict[enrollment.pk])
+    assert "nilai lulus 70" in " ".join(refused.value.message_dict[enrollment.pk])
     services.set_scores_many(cohort=cohort, scores={enrollment.pk: (Decimal(40), Decimal(90))})  # still passing
 
 
