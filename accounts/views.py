@@ -1,10 +1,13 @@
 from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import CreateView, ListView, UpdateView
 
 from core.views import FormPageMixin, PageMixin, ScopedObjectMixin
 
+from . import services
 from .forms import UserCreateForm, UserUpdateForm
 from .models import User
 
@@ -21,6 +24,11 @@ class UserListView(PageMixin, ListView):
 
     def get_queryset(self):
         return users_for(self.request.user).order_by("scope_region_id", "username")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["locked"] = services.locked_usernames(u.username for u in context["object_list"])
+        return context
 
 
 class UserFormMixin(PageMixin, FormPageMixin):
@@ -49,3 +57,21 @@ class UserUpdateView(ScopedObjectMixin, UserFormMixin, UpdateView):
     def get_queryset(self):
         # The logins this admin manages: any other is a 404.
         return users_for(self.request.user)
+
+
+class UnlockView(ScopedObjectMixin, View):
+    """Lift a login's lockout after repeated wrong passwords (POST from the user list)."""
+
+    permission_required = "accounts.change_user"
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return users_for(self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        user = self.get_object()
+        services.unlock(user)
+        messages.success(
+            request, _("Login “%(username)s” unlocked: it can sign in again.") % {"username": user.username}
+        )
+        return redirect("accounts:list")

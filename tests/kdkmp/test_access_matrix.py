@@ -78,6 +78,7 @@ PAGES = {
     "accounts:list": ("GET", "accounts.view_user", None, True),
     "accounts:create": ("GET", "accounts.add_user", None, True),
     "accounts:update": ("GET", "accounts.change_user", "user", True),
+    "accounts:unlock": ("POST", "accounts.change_user", "user", True),
     "audit": ("GET", "accounts.view_audit", None, True),
     "cooperatives:export": ("GET", "cooperatives.view_cooperative", "fmt", True),
     "assistants:export": ("GET", "assistants.view_assistant", "fmt", True),
