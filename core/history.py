@@ -119,24 +119,32 @@ def change_fingerprint(models):
     each). Every write the app makes (forms, services, imports, the admin, deletions) leaves a
     history record, and bulk loads without history (the demo and scale seeders) add rows with new
     ids. On PostgreSQL ids are handed out at insert, not at commit, so a long transaction can
-    commit rows below the newest id: the transactions still running in this database (those that
-    have written: a transaction id) are part of the text too, and their end changes it. (SQLite
-    runs one writer at a time, so ids follow commits.) Only raw SQL and queryset.update() go
-    unseen."""
+    commit rows below the newest id: the transactions of this database still writing to these
+    tables are part of the text too, and their end changes it. (SQLite runs one writer at a time,
+    so ids follow commits.) Only raw SQL and queryset.update() go unseen."""
     from django.db import connection
 
     quote = connection.ops.quote_name
-    parts = []
+    parts, params = [], []
+    tables = []
     for model in models:
-        parts.append(f"(SELECT MAX(history_id) FROM {quote(model.history.model._meta.db_table)})")
-        parts.append(f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})")
+        history_table, table = model.history.model._meta.db_table, model._meta.db_table
+        parts.append(f"(SELECT MAX(history_id) FROM {quote(history_table)})")
+        parts.append(f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(table)})")
+        tables += [history_table, table]
     if connection.vendor == "postgresql":
-        # Only this database's writers: other databases of the cluster (another app, parallel
-        # test workers) must not change the key, or every reader would recompute.
+        # A transaction that inserts, updates or deletes rows of a table holds a RowExclusiveLock
+        # on it until it ends: those are the writers whose commit may land below the newest id.
+        # Not every transaction that has an id: transaction ids are the whole cluster's (other
+        # databases, other apps), and in this one a session saved, a log written or a row locked
+        # FOR UPDATE change none of these figures, yet would make every reader recompute.
         parts.append(
-            "(SELECT string_agg(backend_xid::text, '.' ORDER BY backend_xid::text) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())"
+            "(SELECT string_agg(DISTINCT virtualtransaction, '.' ORDER BY virtualtransaction) FROM pg_locks"
+            " WHERE locktype = 'relation' AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND relation = ANY(%s::regclass[]))"
         )
+        params.append(tables)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
+        cursor.execute("SELECT " + ", ".join(parts), params)
         return "-".join(str(part or 0) for part in cursor.fetchone())
