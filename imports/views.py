@@ -47,7 +47,8 @@ class ImportView(ImportPermissionMixin, View):
     template_name = "imports/import.html"
 
     def get(self, request):
-        return self.page(ImportForm())
+        kind = request.GET.get("jenis")  # from the admin's Import button
+        return self.page(ImportForm(initial={"kind": kind} if kind in registry.KINDS else None))
 
     def post(self, request):
         form = ImportForm(request.POST, request.FILES)
