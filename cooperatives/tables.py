@@ -40,11 +40,13 @@ class CooperativeTable(tables.Table):
     def render_latest_milestone(self, record):
         return record.latest_milestone or "—"
 
-    # Sorting at national scale. Every village lies in a district and every district in a
-    # regency, so the joins can be inner ones (Django makes them outer: a region's parent may be
-    # empty); PostgreSQL then walks the names' index instead of hashing all 91,599 regions.
+    # Sorting at national scale. A village always has a district and a district a regency:
+    # saying so (it filters nothing out) makes the joins inner ones (Django makes them outer: a
+    # province has no parent), and PostgreSQL can walk the names' index for the first page
+    # instead of hashing all 91,599 regions.
     def order_district(self, queryset, is_descending):
-        return sorted_by(queryset.filter(village__parent__isnull=False), "village__parent__name", is_descending)
+        queryset = queryset.filter(village__parent__isnull=False)
+        return sorted_by(queryset, "village__parent__name", is_descending)
 
     def order_regency(self, queryset, is_descending):
         queryset = queryset.filter(village__parent__parent__isnull=False)

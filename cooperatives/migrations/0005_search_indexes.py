@@ -6,28 +6,15 @@ On PostgreSQL: the pg_trgm extension and GIN trigram indexes on the texts the se
 indexed as UPPER(name) and phones as they are; the planner then answers `LIKE '%sungai%'` from
 the index instead of reading every row.
 
-SQLite has no GIN: there these operations do nothing. The indexes live in the database only, not
-in the models' state, so makemigrations does not see them. Plain SQL rather than GinIndex(OpClass(
-Upper(...))): an expression with an operator class compiles only with django.contrib.postgres in
-INSTALLED_APPS, which the SQLite default does not need.
+SQLite has no GIN: there these operations do nothing (see _postgresql.py). Plain SQL rather
+than GinIndex(OpClass(Upper(...))): an expression with an operator class compiles only with
+django.contrib.postgres in INSTALLED_APPS, which the SQLite default does not need.
 """
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-
-class RunSQLOnPostgreSQL(migrations.RunSQL):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
-
-def index(name, table, definition):
-    return RunSQLOnPostgreSQL(f"CREATE INDEX {name} ON {table} {definition}", f"DROP INDEX IF EXISTS {name}")
+from cooperatives.migrations._postgresql import index
 
 
 class Migration(migrations.Migration):
