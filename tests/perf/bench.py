@@ -147,6 +147,36 @@ def bench_national_dashboard():
             print(f"{label + ', ' + cache_label:<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
 
 
+def bench_national_list():
+    """The cooperative list at national scope after seed_scale (83,762 cooperatives): page 1, a
+    deep page, sorts, filters and searches, each with its HTML size (at most 100 KB); the login
+    page as the baseline of the same run. Past KDKMP_LIST_EXACT_COUNT_LIMIT the count is cached:
+    the first request of each counts, the others read the cache."""
+    from accounts.models import User
+
+    superuser = User.objects.get(username="bench.nasional")
+    client = Client()
+    client.force_login(superuser)
+    rows = []
+    for label, url in [
+        ("list, national, page 1", "/koperasi/"),
+        ("list, national, page 3,000 of 3,351", "/koperasi/?page=3000"),
+        ("list, national, sorted by district", "/koperasi/?sort=district"),
+        ("list, national, sorted by BA, descending", "/koperasi/?sort=-ba_name"),
+        ("list, national, by name, page 1,500", "/koperasi/?sort=name&page=1500"),
+        ("list, national, without a BA", "/koperasi/?ba=without"),
+        ("list, province Jawa Barat, KKMP", "/koperasi/?province=32&kind=KKMP"),
+        ("list, national, outlet operating", "/koperasi/?indikator=outlet_operating"),
+        ("list, national, search 'sungai'", "/koperasi/?q=sungai"),
+        ("list, national, search 'sungai', by regency", "/koperasi/?q=sungai&sort=regency"),
+        ("list, national, search a phone", "/koperasi/?q=0812-3456-7890"),
+    ]:
+        rows.append((f"{label} ({len(client.get(url).content) / 1024:.0f} KB)", superuser, url, 0))
+    page_table(
+        "cooperative list at national scale", [("baseline: the login page (anonymous)", None, "/masuk/", 0)] + rows
+    )
+
+
 def bench_field_reports():
     """Field reports at national scale (seed_scale: 12 months for every BA): the PMO queue, the
     recap for a regency and a province, the problem list and the dashboard at national scope,
@@ -278,6 +308,7 @@ def bench_trends():
 if __name__ == "__main__":
     main()
     bench_national_dashboard()
+    bench_national_list()
     bench_field_reports()
     bench_map()
     bench_trends()
