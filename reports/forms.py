@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -58,7 +59,7 @@ class SectionForm(forms.Form):
                 self.fields[field] = forms.DateField(label=label, required=False, widget=DATE_WIDGET)
             if recorded not in (None, ""):
                 if hasattr(recorded, "strftime"):
-                    shown = recorded.strftime("%d/%m/%Y")
+                    shown = date_format(recorded)
                 else:
                     shown = intcomma(recorded) if isinstance(recorded, int) else recorded
                 self.fields[field].help_text = _("Recorded: %(day)s") % {"day": shown}

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -328,8 +329,8 @@ def add_activity(
             {
                 "date": _("The date must lie between %(start)s and %(end)s, the days you accompanied it this month.")
                 % {
-                    "start": section.accompanied_from.strftime("%d/%m/%Y"),
-                    "end": section.accompanied_until.strftime("%d/%m/%Y"),
+                    "start": date_format(section.accompanied_from),
+                    "end": date_format(section.accompanied_until),
                 }
             }
         )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assistants.models import Assistant
 from assistants.resources import by_niks
@@ -355,9 +356,9 @@ class AttendanceResource(CohortKeyedResource):
             row.error(
                 "day",
                 "not_a_cohort_day",
-                value=day.strftime("%d/%m/%Y"),
-                start=cohort.start_date.strftime("%d/%m/%Y"),
-                end=cohort.end_date.strftime("%d/%m/%Y"),
+                value=date_format(day),
+                start=date_format(cohort.start_date),
+                end=date_format(cohort.end_date),
             )
             return None
         fields = {"present": present}

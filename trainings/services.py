@@ -199,7 +199,7 @@ def mark_attendance(
     if day not in cohort.days:
         raise ValidationError(
             _("%(day)s is not a day of this cohort (%(start)s to %(end)s).")
-            % {"day": day.isoformat(), "start": cohort.start_date.isoformat(), "end": cohort.end_date.isoformat()}
+            % {"day": date_format(day), "start": date_format(cohort.start_date), "end": date_format(cohort.end_date)}
         )
     if day > timezone.localdate():
         raise ValidationError(
@@ -384,7 +384,7 @@ def complete_cohort(*, cohort: Cohort, by: User | None = None, today: dt.date | 
     today = today or timezone.localdate()
     if today < cohort.end_date:
         raise ValidationError(
-            _("The cohort can be closed from its last day on (%(day)s).") % {"day": cohort.end_date.isoformat()}
+            _("The cohort can be closed from its last day on (%(day)s).") % {"day": date_format(cohort.end_date)}
         )
     enrollments = list(
         cohort.enrollments.filter(status=Enrollment.Status.REGISTERED).select_related("assistant", "board_member")
