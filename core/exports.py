@@ -1,7 +1,9 @@
 """Spreadsheet downloads shared by every page (lists, dashboards, import templates), and the one
 guard against formula injection every exported cell passes through."""
 
-from io import BytesIO
+import csv
+from decimal import Decimal
+from io import BytesIO, StringIO
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -38,13 +40,30 @@ def xlsx_response(sheets, filename):
 
 
 def dataset_response(dataset, fmt, basename):
-    """A tablib Dataset as a download; csv gets a BOM so that Excel reads it as UTF-8."""
+    """A tablib Dataset as a download (csv: see csv_text)."""
     if fmt not in CONTENT_TYPES:
         raise Http404
-    content = dataset.export(fmt)
-    if fmt == "csv":
-        content = "\ufeff" + content
+    content = csv_text(dataset) if fmt == "csv" else dataset.export(fmt)
     return file_response(content, fmt, basename)
+
+
+def csv_text(dataset) -> str:
+    """csv as Excel set to Indonesian opens it: ";" between cells (its list separator, since the
+    comma is the decimal sign), decimal commas, and a BOM so that it reads UTF-8. The importer
+    sniffs the separator, so the file goes back in as it came out."""
+    buffer = StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(dataset.headers or [])
+    for row in dataset:
+        writer.writerow(_csv_cell(value) for value in row)
+    return buffer.getvalue()
+
+
+def _csv_cell(value):
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", ",")
+    return "" if value is None else value
 
 
 def file_response(content, fmt, basename):

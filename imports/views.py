@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.exports import dataset_response, file_response
+from core.exports import file_response, xlsx_response
 from core.views import PageMixin
 
 from . import registry
@@ -25,6 +25,7 @@ from .forms import ImportForm
 from .messages import message
 from .models import ImportLog
 from .services import import_file
+from .template_file import template_sheets
 
 PREVIEW_ROWS = 300
 SESSION_KEY = "kdkmp_imports"
@@ -114,7 +115,7 @@ class TemplateView(ImportPermissionMixin, View):
     def get(self, request, kind):
         if kind not in registry.KINDS:
             raise Http404
-        return dataset_response(registry.get(kind).template_dataset(), "xlsx", f"templat-{kind}")
+        return xlsx_response(template_sheets(registry.get(kind)), f"templat-{kind}.xlsx")
 
 
 def render_preview(request, report, token):

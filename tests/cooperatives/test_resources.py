@@ -41,8 +41,9 @@ def test_csv_export_is_excel_friendly(login):
     response = login("staf.kotajambi").get(EXPORT_CSV, {"kind": "KKMP"})
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text[1:])))
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))  # Excel set to Indonesian
     assert len(rows) - 1 == 68  # Kota Jambi: all kelurahan
+    assert len(rows[0]) == len(rows[1]) > 5 and "Kode Desa" in rows[0]
 
 
 @pytest.mark.parametrize(
@@ -140,3 +141,15 @@ def test_a_seat_filled_between_validation_and_write_refuses_the_board_file(demo,
     )
     assert not report.written and "Ketua" in report.file_errors[0][1]
     assert not BoardMember.objects.filter(nik="1571014101900056").exists()
+
+
+def test_a_csv_export_goes_back_in_unchanged(login, demo):
+    """Semicolons and decimal commas out, the same rows in: the importer reads its own csv."""
+    from accounts.models import User
+    from imports.services import import_file
+
+    content = login("staf.kotajambi").get(EXPORT_CSV, {"kind": "KKMP"}).content
+    assert content.decode("utf-8-sig").splitlines()[0].count(";") > 5
+    user = User.objects.get(username="staf.kotajambi")
+    report = import_file(kind="cooperatives", data=content, file_name="x.csv", user=user, dry_run=True)
+    assert not report.errors and report.counts["unchanged"] == 68, report.errors[:3]

@@ -5,8 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.models import User
 from cooperatives.models import Cooperative
 from imports.models import ImportLog
+from imports.registry import KINDS
+from imports.services import import_file
 from tests.factories import VillageFactory
 from tests.imports.files import csv_bytes, xlsx
 
@@ -94,15 +97,38 @@ def test_not_a_spreadsheet(login):
     assert [code for code, _t in response.context["report"].file_errors] == ["not_a_spreadsheet"]
 
 
-@pytest.mark.parametrize("kind", ["cooperatives", "board"])
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_templates_have_headers_and_an_example(login, kind):
     from imports import registry
 
     response = login("admin.provinsi").get(reverse("imports:template", args=[kind]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
-    assert list(rows[0]) == [c.header for c in registry.get(kind).columns]
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Data", "Petunjuk"]
+    rows = list(workbook["Data"].values)
+    columns = registry.get(kind).columns
+    assert list(rows[0]) == [c.header for c in columns]
     assert len(rows) == 2
+    guide = list(workbook["Petunjuk"].values)
+    assert registry.get(kind).label in guide[0][0]
+    assert [row[0] for row in guide[-len(columns) :]] == [c.header for c in columns]
+    # The file goes back in as it came out: the example row reads in every cell.
+    report = import_file(
+        kind=kind,
+        data=response.content,
+        file_name="t.xlsx",
+        user=User.objects.get(username="admin.provinsi"),
+        dry_run=True,
+    )
+    assert not report.file_errors and report.unknown_columns == []
+    assert not {e.code for e in report.errors} & {
+        "bad_date",
+        "bad_number",
+        "bad_yes_no",
+        "bad_choice",
+        "bad_score",
+        "required",
+    }
 
 
 def test_a_file_over_the_limit_is_refused_without_reading_it_all(login, settings):
