@@ -330,7 +330,11 @@ class AssignmentBoardView(RegencyWorkView):
 
     filterset_class = UnassignedFilter
     template_name = "assistants/assignment_board.html"
-    selected = frozenset()  # the cooperatives ticked in a refused POST stay ticked
+    # A refused POST shows the page again with everything as it was sent: the cooperatives
+    # ticked, the BA chosen and the reason typed.
+    selected = frozenset()
+    posted_assistant = ""
+    posted_reason = ""
 
     def get_queryset(self):
         return unassigned_for(self.request.user).order_by("village_id")
@@ -343,6 +347,8 @@ class AssignmentBoardView(RegencyWorkView):
         if not request.user.has_perm("assistants.add_assignment"):
             raise PermissionDenied
         self.selected = posted_ids(request.POST.getlist("cooperatives"))
+        self.posted_assistant = request.POST.get("assistant", "")
+        self.posted_reason = request.POST.get("reason", "")[:300]
         assistant = next((ba for ba in self.bas if str(ba.pk) == request.POST.get("assistant")), None)
         chosen = list(unassigned_for(request.user).filter(pk__in=self.selected).select_related("village"))
         if assistant is None:
@@ -355,7 +361,7 @@ class AssignmentBoardView(RegencyWorkView):
                     assistant=assistant,
                     cooperatives=chosen,
                     by=request.user,
-                    reason=request.POST.get("reason", "")[:300],
+                    reason=self.posted_reason,
                 )
             except services.AssignmentRefused as error:
                 _refused(request, error)
@@ -383,6 +389,8 @@ class AssignmentBoardView(RegencyWorkView):
             "max_rows": MAX_ROWS_ON_BOARD,
             "bas": self.bas,
             "selected": self.selected,
+            "posted_assistant": self.posted_assistant,
+            "posted_reason": self.posted_reason,
             "capacity": settings.KDKMP_BA_CAPACITY,
             "staffing": staffing,
             "total": total,
@@ -413,6 +421,9 @@ class PlannerView(RegencyWorkView):
         if not request.user.has_perm("assistants.add_assignment"):
             raise PermissionDenied
         again = f"{reverse('assistants:planner')}?regency={regency.code}"
+        if request.POST.get("confirm") != "yes":  # a bulk write: the user says yes first
+            messages.error(request, _("Tick the box to confirm the assignments, then apply."))
+            return redirect(again)
         if request.POST.get("fingerprint") != self.plan.fingerprint:
             messages.warning(request, _("The data changed since the preview: check the new proposal and apply again."))
             return redirect(again)

@@ -142,9 +142,13 @@ def test_planner_preview_and_apply(login, free_kota_jambi, new_ba):
     assert len(plan.proposals) == 20 and plan.unplaced == []
     assert max(response.context["loads"].values()) <= 10
     # A stale preview is not applied: the user sees the new proposal first.
-    assert client.post(url, {"fingerprint": "stale"}).url == f"{url}?regency=15.71"
+    assert client.post(url, {"fingerprint": "stale", "confirm": "yes"}).url == f"{url}?regency=15.71"
     assert Assignment.objects.active().filter(cooperative__in=free_kota_jambi).count() == 0
-    assert client.post(url, {"fingerprint": plan.fingerprint}).status_code == 302
+    # A bulk write asks first: without the box ticked nothing is applied.
+    assert 'id="confirm-plan"' in response.content.decode()
+    assert client.post(url, {"fingerprint": plan.fingerprint}).url == f"{url}?regency=15.71"
+    assert Assignment.objects.active().filter(cooperative__in=free_kota_jambi).count() == 0
+    assert client.post(url, {"fingerprint": plan.fingerprint, "confirm": "yes"}).status_code == 302
     assert Assignment.objects.active().filter(cooperative__in=free_kota_jambi).count() == 20
 
 
@@ -207,7 +211,7 @@ def test_planner_for_the_province_chooses_a_regency(login, free_kota_jambi, new_
     plan = client.get(url, {"wilayah": "15.71.01"}).context["plan"]  # a dashboard code names its regency
     assert len(plan.proposals) == 20
     # The apply form repeats its regency, so a POST to the bare address applies that regency's plan.
-    response = client.post(url, {"regency": "15.71", "fingerprint": plan.fingerprint})
+    response = client.post(url, {"regency": "15.71", "fingerprint": plan.fingerprint, "confirm": "yes"})
     assert response.url == f"{reverse('assistants:board')}?regency=15.71"
     assert Assignment.objects.active().filter(cooperative__in=free_kota_jambi).count() == 20
 
@@ -232,3 +236,19 @@ def test_a_pmos_page_shows_no_assignment_history_a_bas_does(login):
     ba = Assistant.objects.filter(role="BA", work_area_id="15.71").first()
     assert 'id="assignment-history"' not in client.get(pmo.get_absolute_url()).content.decode()
     assert 'id="assignment-history"' in client.get(ba.get_absolute_url()).content.decode()
+
+
+def test_a_refused_bulk_assign_keeps_the_ba_and_the_reason(login, free_kota_jambi, new_ba):
+    """Refused because the BA is full: the page comes back with the BA and the reason as sent."""
+    from assistants import services
+
+    services.bulk_assign(assistant=new_ba, cooperatives=free_kota_jambi[:10], by=None, reason="Awal")
+    client = login("admin.provinsi")
+    url = reverse("assistants:board") + "?regency=15.71"
+    data = {"cooperatives": [free_kota_jambi[10].pk], "assistant": new_ba.pk, "reason": "Mutasi dari Kerinci"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert Assignment.objects.active().filter(cooperative=free_kota_jambi[10]).count() == 0
+    html = response.content.decode()
+    assert f'<option value="{new_ba.pk}" selected>' in html
+    assert 'value="Mutasi dari Kerinci"' in html
