@@ -253,6 +253,14 @@ def compute_dashboard(region: Region | None, breadcrumbs: list[Region], children
         for row in rows.values():
             if row.bas_serving is None:
                 row.bas_serving = 0
+    if len(code) == 8:  # a district: its own total says who serves it, not a staffing gap of its own
+        total.bas_serving = (
+            Assignment.objects.filter(end_date__isnull=True)
+            .filter(_prefix_q("cooperative__village__code", code))
+            .values("assistant")
+            .distinct()
+            .count()
+        )
     units = dict(
         BusinessUnit.objects.filter(status=BusinessUnit.Status.OPERATING)
         .filter(_prefix_q("cooperative__village__code", code))

@@ -176,9 +176,10 @@ def export_xlsx(data):
     for row in data.rows + [data.total]:
         name = row.region.name if row.region and row is not data.total else _("Total")
         code = row.region.code if row.region and row is not data.total else ""
-        # A district has no staff of its own (BAs work per regency): its staffing cells stay
-        # empty and "BAs serving" says who works there; the total row is the regency's own.
-        district = row.bas_serving is not None and row is not data.total
+        # Below a regency (a district, its villages) there is no staff of its own (BAs work per
+        # regency): the staffing cells stay empty and "BAs serving" says who works there.
+        region = data.region if row is data.total else row.region
+        district = region is not None and len(region.code) > 5
         staffing = [row.pmo, row.ba, round(row.average_load, 2), row.ba_full, row.ba_under_7, row.bas_needed, row.gap]
         rows.append(
             [name, code, row.cooperatives, row.with_ba, row.without_ba, round(row.coverage, 1)]
