@@ -253,6 +253,10 @@ LOGGING = {
 # Domain settings.
 KDKMP_BA_CAPACITY = env.int("KDKMP_BA_CAPACITY", default=10)
 KDKMP_PAGE_SIZE = env.int("KDKMP_PAGE_SIZE", default=25)
+# The cooperative list counts exactly up to this many rows; beyond it the count is cached this
+# long and the page says "sekitar" (docs/national-list.md).
+KDKMP_LIST_EXACT_COUNT_LIMIT = env.int("KDKMP_LIST_EXACT_COUNT_LIMIT", default=10_000)
+KDKMP_LIST_COUNT_CACHE_SECONDS = env.int("KDKMP_LIST_COUNT_CACHE_SECONDS", default=300)
 # A BA's monthly report is due on this day of the next month; submitted later, it is marked late.
 KDKMP_REPORT_DUE_DAY = env.int("KDKMP_REPORT_DUE_DAY", default=5)
 # Evidence photos in reports: the largest upload accepted (it is then shrunk to ~1280 px JPEG),
