@@ -20,6 +20,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.results import Result, RowResult
 
+from core.bulk import bulk_update_values
 from core.exports import neutralise
 
 from . import reading
@@ -183,7 +184,7 @@ class BulkResource(resources.ModelResource):
     kind = ""
     label = ""
     columns = []
-    # Fields compared for "unchanged"/"update" and written by bulk_update (model field names).
+    # Fields compared for "unchanged"/"update" and written by bulk_update_values (model field names).
     compare_fields = []
     batch_size = 2000
 
@@ -295,7 +296,8 @@ class BulkResource(resources.ModelResource):
         reason = self.history_reason()
         record_history(model, [o.pk for o in new], user=self.history_user(), history_type="+", reason=reason)
         if changed:
-            model.objects.bulk_update(changed, self.compare_fields)
+            # One UPDATE ... FROM (VALUES ...) per chunk on PostgreSQL, not bulk_update's CASE per column.
+            bulk_update_values(model, changed, self.compare_fields)
             record_history(model, [o.pk for o in changed], user=self.history_user(), history_type="~", reason=reason)
 
     def history_reason(self):

@@ -4,6 +4,9 @@ On a fresh database (a temporary SQLite file, or BENCH_DATABASE_URL): loads the 
 builds the national roster xlsx on the fly (one cooperative per village, 83,762 rows), then times
 - the Jambi roster (1,585 rows): preview, then confirm, then the same file again;
 - the national roster through `manage.py import_roster` in a child process (wall time, peak RSS);
+- a national *update*: the app's own csv export re-imported with every member count changed, beside
+  the new-rows import of the same run, and one 2,000-row UPDATE chunk as Django's bulk_update
+  (CASE WHEN per column) and as core.bulk's UPDATE ... FROM (VALUES ...);
 - a raw bulk_create of the same rows (cooperatives and their office units);
 - django-import-export's default configuration (a plain ModelResource) on a sample, as rows/s.
 """
@@ -33,10 +36,13 @@ import tablib  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from import_export import resources  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from cooperatives.models import BusinessUnit, Cooperative, Region  # noqa: E402
+from cooperatives.resources import CooperativeResource  # noqa: E402
+from core.bulk import bulk_update_values  # noqa: E402
 from imports.management.commands.import_roster import _Everything  # noqa: E402
 from imports.services import import_file  # noqa: E402
 
@@ -125,6 +131,70 @@ atexit.register(lambda: print(next(l for l in open("/proc/self/status") if l.sta
 sys.argv = sys.argv[1:]
 runpy.run_path(sys.argv[0], run_name="__main__")
 """
+
+
+def run_import_roster(path, *extra):
+    """`manage.py import_roster cooperatives PATH` in a child process: (seconds, peak MB, last line)."""
+    started = time.perf_counter()
+    child = subprocess.run(
+        [sys.executable, "-c", PEAK_REPORTING_MANAGE, str(ROOT / "manage.py"), "import_roster", "cooperatives"]
+        + [str(path), *extra],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    seconds = time.perf_counter() - started
+    if child.returncode:
+        print(child.stdout[-2000:], child.stderr[-2000:])
+        raise SystemExit(f"import_roster {path.name} failed")
+    peak_mb = int(child.stderr.strip().splitlines()[-1].split()[1]) / 1024  # "VmHWM: 123456 kB"
+    return seconds, peak_mb, child.stdout.strip().splitlines()[-1]
+
+
+def one_update_chunk(size=2000):
+    """One chunk of the import's update (the cooperative kind's compared fields), each way, rolled back."""
+    fields = CooperativeResource.compare_fields
+    objs = list(Cooperative.objects.order_by("pk")[:size])
+    for cooperative in objs:
+        cooperative.members_count += 1
+        cooperative.updated_at = timezone.now()
+    times = {}
+    for name, write in (
+        ("bulk_update", lambda: Cooperative.objects.bulk_update(objs, fields)),
+        ("bulk_update_values", lambda: bulk_update_values(Cooperative, objs, fields)),
+    ):
+        with transaction.atomic():
+            _none, times[name] = timed(write)
+            transaction.set_rollback(True)
+    return len(objs), len(fields), times
+
+
+def national_update(user, t_new, n_national):
+    """The app's own national export, every member count changed, imported again: all updates."""
+    print("\n== National update: the app's own csv export re-imported with member counts changed")
+    dataset, t_export = timed(lambda: CooperativeResource(user=user).export(queryset=Cooperative.objects.all()))
+    column = dataset.headers.index("Jumlah Anggota")
+    changed = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        row = list(row)
+        row[column] = int(row[column] or 0) + 7
+        changed.append(row)
+    path = Path(workdir) / "kdkmp-nasional-ekspor.csv"
+    path.write_text("\ufeff" + changed.export("csv"), encoding="utf-8")
+    line(
+        "exported the national list as csv (not timed below)",
+        f"{len(dataset):,} rows, {path.stat().st_size / 1e6:.1f} MB, {t_export:.1f} s",
+    )
+    size, columns, chunk = one_update_chunk()
+    line(f"one {size:,}-row chunk, {columns} columns: Django bulk_update (CASE WHEN)", f"{chunk['bulk_update']:6.2f} s")
+    line("   the same chunk: bulk_update_values (UPDATE ... FROM VALUES)", f"{chunk['bulk_update_values']:6.2f} s")
+    seconds, peak_mb, summary = run_import_roster(path)
+    print("   " + summary)
+    line(f"national update through import_roster ({len(dataset):,} rows, wall time)", f"{seconds:6.2f} s")
+    line("   baseline: the national new-rows import of this run", f"{t_new:6.2f} s  ({seconds / t_new:.1f}x)")
+    line("   peak memory of the command (max RSS)", f"{peak_mb:6.0f} MB")
+    line("   throughput", f"{n_national / seconds:8,.0f} rows/s")
 
 
 def main():
@@ -225,6 +295,8 @@ def main():
         "   its peak memory (every existing cooperative compared)",
         f"{int(child.stderr.strip().splitlines()[-1].split()[1]) / 1024:6.0f} MB",
     )
+
+    national_update(user, t_command, n_national)
 
     print("\n== Baselines on the same rows")
     Cooperative.objects.all().delete()
