@@ -15,10 +15,13 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Migrate a SQLite database, load the Jambi demo, print the demo logins, serve.
+# Migrate a SQLite database, load the Jambi demo, print the demo logins, serve, with one
+# background worker for large imports and exports (stopped with the server).
 run: install
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(PY) manage.py runserver $(HOST)
 
 # The whole suite, spread over the cores by pytest-xdist (a process and a test database per

@@ -11,3 +11,9 @@ class ImportsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("resources")
+
+        from jobs import registry
+
+        from . import jobs
+
+        registry.register(jobs.KIND, jobs.run)

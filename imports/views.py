@@ -1,14 +1,12 @@
 """The "Impor data" page (province admins): upload, preview (every error, or the changes), then
 confirm; the failed rows as a file; an xlsx template per kind.
 
-The uploaded file is kept on disk between preview and confirm under a random token remembered in
-the user's session, so a token cannot be used by anyone else; confirm validates again (the data
-may have changed meanwhile) and writes all or nothing.
+Each upload is a job (jobs.models.Job, see imports/jobs.py): the file is kept in the storage
+backend between preview and confirm, under the job's random id, and only its user reaches it.
+A file above KDKMP_IMPORT_BACKGROUND_BYTES is checked and written by a worker while the job's
+page shows progress; a smaller one inside the request. Confirm validates again (the data may
+have changed meanwhile) and writes all or nothing, once however many clicks arrive.
 """
-
-import secrets
-import time
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,29 +17,30 @@ from django.views import View
 
 from core.exports import file_response, xlsx_response
 from core.views import PageMixin
+from jobs import services as job_services
+from jobs.models import Job
+from jobs.views import own_job, progress_text
 
 from . import registry
 from .forms import ImportForm
+from .jobs import KIND, preview_of
 from .messages import message
 from .models import ImportLog
-from .services import import_file
 from .template_file import template_sheets
-
-PREVIEW_ROWS = 300
-SESSION_KEY = "kdkmp_imports"
-STALE_SECONDS = 24 * 3600
-
-
-def upload_dir():
-    path = Path(settings.KDKMP_IMPORT_DIR)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 class ImportPermissionMixin(PageMixin):
     """Every import page: the province admins' right to import (anonymous → login, else 403)."""
 
     permission_required = "imports.run_import"
+
+
+def import_job(request, token) -> Job:
+    """The user's own import job with this token (404 otherwise)."""
+    job = own_job(request, token)
+    if job.kind != KIND:
+        raise Http404
+    return job
 
 
 class ImportView(ImportPermissionMixin, View):
@@ -56,59 +55,71 @@ class ImportView(ImportPermissionMixin, View):
         if not form.is_valid():
             return self.page(form)
         upload = form.cleaned_data["file"]
-        kind = form.cleaned_data["kind"]
         # One byte over the limit is enough for the service to refuse (and log) a file too large.
         data = upload.read(settings.KDKMP_IMPORT_MAX_BYTES + 1)
-        report = import_file(kind=kind, data=data, file_name=upload.name, user=request.user, dry_run=True)
-        token = _remember(request, kind, upload.name, data, report)
-        return render_preview(request, report, token)
+        job = job_services.create(
+            user=request.user,
+            kind=KIND,
+            label=upload.name,
+            params={"kind": form.cleaned_data["kind"]},
+            step="check",
+            input_name=upload.name,
+            input_bytes=data,
+            background=settings.KDKMP_IMPORT_BACKGROUND_BYTES < len(data) <= settings.KDKMP_IMPORT_MAX_BYTES,
+        )
+        job_services.start(job)
+        if job.background:
+            return redirect("imports:job", job.pk)
+        return job_page(request, job)
 
     def page(self, form):
         logs = ImportLog.objects.filter(user=self.request.user)[:10]
+        jobs = job_services.recent(self.request.user, KIND)
         kinds = registry.choices()
-        return render(self.request, self.template_name, {"form": form, "logs": logs, "kinds": kinds})
+        context = {"form": form, "logs": logs, "jobs": jobs, "kinds": kinds}
+        return render(self.request, self.template_name, context)
+
+
+class JobView(ImportPermissionMixin, View):
+    """One upload: its progress while a worker runs it, then its preview or its outcome. The
+    user's recent jobs on the import page link here, so closing the browser loses nothing."""
+
+    def get(self, request, token):
+        return job_page(request, import_job(request, token))
 
 
 class ConfirmView(ImportPermissionMixin, View):
     def post(self, request, token):
-        entry = request.session.get(SESSION_KEY, {}).get(token)
-        if entry is None:
-            raise Http404
-        # A token is confirmed exactly once: the upload is claimed by an atomic rename, so a second
-        # click (or a second tab) arriving meanwhile or later finds nothing to import.
-        claimed = claim(_path(token))
-        if claimed is None:
-            messages.info(request, message("already_imported", file=entry["file_name"]))
+        job = import_job(request, token)
+        preview = preview_of(job)
+        # A job is confirmed exactly once: queue_step is an atomic READY → QUEUED update, so a
+        # second click (or a second tab) arriving meanwhile or later finds nothing to import.
+        if job.step != "write" and (preview is None or not preview.confirmable):
+            return redirect("imports:job", job.pk)  # nothing confirmable was shown
+        if job.step == "write" or not job_services.queue_step(job, "write"):
+            messages.info(request, message("already_imported", file=job.label))
             return redirect("imports:import")
-        try:
-            data = claimed.read_bytes()
-            report = import_file(
-                kind=entry["kind"], data=data, file_name=entry["file_name"], user=request.user, dry_run=False
+        job_services.start(job)
+        if job.status == Job.Status.DONE and not job.background:
+            counts = preview_of(job).counts
+            messages.success(
+                request,
+                _("Imported %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
+                % {"file": job.label, **counts},
             )
-        finally:
-            claimed.unlink(missing_ok=True)
-        if not report.written:  # the same file under a new token: the old one is spent
-            request.session[SESSION_KEY].pop(token, None)
-            request.session.modified = True
-            token = _remember(request, entry["kind"], entry["file_name"], data, report)
-            return render_preview(request, report, token)
-        _forget(request, token)
-        counts = report.counts
-        messages.success(
-            request,
-            _("Imported %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
-            % {"file": entry["file_name"], **counts},
-        )
-        return redirect("imports:import")
+            return redirect("imports:import")
+        if job.background:
+            return redirect("imports:job", job.pk)
+        return job_page(request, job)
 
 
 class FailedRowsView(ImportPermissionMixin, View):
     def get(self, request, token):
-        _recall(request, token)
-        failed = _path(token, ".failed.xlsx")
-        if not failed.exists():
+        job = import_job(request, token)
+        if not job.output_file or job.active:
             raise Http404
-        return file_response(failed.read_bytes(), "xlsx", "baris-gagal")
+        with job.output_file.open("rb") as failed:
+            return file_response(failed.read(), "xlsx", "baris-gagal")
 
 
 class TemplateView(ImportPermissionMixin, View):
@@ -118,74 +129,25 @@ class TemplateView(ImportPermissionMixin, View):
         return xlsx_response(template_sheets(registry.get(kind)), f"templat-{kind}.xlsx")
 
 
-def render_preview(request, report, token):
-    changes = [row for row in report.rows if row.action in ("new", "update")]
+def job_page(request, job: Job):
+    """Progress, preview or outcome, by the job's state."""
+    preview = preview_of(job)
+    context = {"job": job, "token": str(job.pk), "kind_label": registry.get(job.params["kind"]).label}
+    if job.active:
+        return render(request, "imports/job.html", {**context, "progress_text": progress_text(job)})
+    if job.status == Job.Status.FAILED or preview is None:
+        return render(request, "imports/job.html", {**context, "failure": job_services.failure_text(job)})
     return render(
         request,
         "imports/preview.html",
         {
-            "report": report,
-            "token": token,
-            "counts": report.counts,
-            "errors": report.errors[: PREVIEW_ROWS * 3],
-            "more_errors": max(0, len(report.errors) - PREVIEW_ROWS * 3),
-            "changes": changes[:PREVIEW_ROWS],
-            "more_changes": max(0, len(changes) - PREVIEW_ROWS),
-            "kind_label": registry.get(report.kind).label,
+            **context,
+            "report": preview,
+            "counts": preview.counts,
+            "errors": preview.errors,
+            "more_errors": preview.more_errors,
+            "changes": preview.changes,
+            "more_changes": preview.more_changes,
+            "imported": job.status == Job.Status.DONE,
         },
     )
-
-
-def _path(token, suffix=".upload"):
-    if not token.replace("-", "").replace("_", "").isalnum():
-        raise Http404
-    return upload_dir() / f"{token}{suffix}"
-
-
-def _remember(request, kind, file_name, data, report):
-    _sweep()
-    token = secrets.token_urlsafe(16)
-    _path(token).write_bytes(data)
-    if report.errors:
-        _path(token, ".failed.xlsx").write_bytes(report.failed_rows_dataset().export("xlsx"))
-    entries = request.session.get(SESSION_KEY, {})
-    entries[token] = {"kind": kind, "file_name": file_name}
-    request.session[SESSION_KEY] = dict(list(entries.items())[-5:])
-    return token
-
-
-def _recall(request, token):
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    if entry is None or not _path(token).exists():
-        raise Http404
-    return entry
-
-
-def claim(upload: Path) -> Path | None:
-    """The upload renamed (atomically) to a name only this request knows, or None if another
-    request took it first: a preview is confirmed exactly once, on the page and in the admin."""
-    claimed = upload.with_name(f"{upload.name}.confirming-{secrets.token_hex(8)}")
-    try:
-        upload.rename(claimed)
-    except FileNotFoundError:
-        return None
-    return claimed
-
-
-def _forget(request, token):
-    # The entry stays (marked done), so a later click on the same confirm button is told the
-    # file was imported, not shown a 404.
-    entries = request.session.get(SESSION_KEY, {})
-    if token in entries:
-        entries[token] = {**entries[token], "done": True}
-    request.session[SESSION_KEY] = entries
-    for suffix in (".upload", ".failed.xlsx"):
-        _path(token, suffix).unlink(missing_ok=True)
-
-
-def _sweep():
-    """Uploads never confirmed are removed after a day."""
-    cutoff = time.time() - STALE_SECONDS
-    for path in upload_dir().glob("*"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)

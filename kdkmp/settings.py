@@ -4,7 +4,6 @@ Development: DEBUG=true and nothing else. Production: see `.env.example` and the
 """
 
 import ipaddress
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,7 +56,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "core",
+    "jobs",
     "kdkmp",
     "accounts",
     "cooperatives",
@@ -197,8 +199,14 @@ FORMAT_MODULE_PATH = ["core.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded and produced files (evidence photos, import uploads, job results) go through Django's
+# storage API: MEDIA_ROOT on this machine by default; several app servers and workers need one
+# shared store: an S3-compatible bucket (django-storages) or a shared volume (docs/deployment.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env("FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("FILE_STORAGE_OPTIONS", default={}),
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -276,8 +284,9 @@ KDKMP_IMPORT_MAX_BYTES = env.int("KDKMP_IMPORT_MAX_BYTES", default=48 * 1024 * 1
 KDKMP_IMPORT_MAX_XLSX_BYTES = env.int("KDKMP_IMPORT_MAX_XLSX_BYTES", default=24 * 1024 * 1024)
 KDKMP_IMPORT_MAX_ROWS = env.int("KDKMP_IMPORT_MAX_ROWS", default=100_000)
 KDKMP_IMPORT_MAX_UNZIPPED_BYTES = env.int("KDKMP_IMPORT_MAX_UNZIPPED_BYTES", default=300 * 1024 * 1024)
-# Uploads wait here between preview and confirm (removed after a day).
-KDKMP_IMPORT_DIR = env("KDKMP_IMPORT_DIR", default=str(Path(tempfile.gettempdir()) / "kdkmp-imports"))
+# Uploads larger than this are checked and written by a background worker while the page shows
+# progress (about 4,000 csv rows); smaller ones inside the request.
+KDKMP_IMPORT_BACKGROUND_BYTES = env.int("KDKMP_IMPORT_BACKGROUND_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = KDKMP_IMPORT_MAX_BYTES + 1024 * 1024
 # django-import-export: imports go through imports.services (logged in ImportLog), so the admin
 # writes no LogEntry per row.
@@ -285,3 +294,13 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 # The history pages only show versions: reverting would write an old row past the services that
 # keep the rules (kdkmp/admin_urls.py refuses the POST; this hides the button).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Background jobs (jobs app): django-tasks' database backend, run by `manage.py db_worker` on any
+# number of machines; they take work through the database (SELECT ... SKIP LOCKED on PostgreSQL).
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# A running job whose worker has sent no heartbeat for this long is shown as failed (its worker
+# died; its transaction was rolled back). Workers beat every 10 s.
+KDKMP_JOB_STALE_SECONDS = env.int("KDKMP_JOB_STALE_SECONDS", default=120)
+# Finished jobs, their uploads and their result files are kept this long, then removed (at the
+# next job, and by `manage.py clean_jobs`).
+KDKMP_JOB_KEEP_HOURS = env.int("KDKMP_JOB_KEEP_HOURS", default=24)

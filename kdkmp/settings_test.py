@@ -27,8 +27,10 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # rollback, so the dashboard cache is off; tests/dashboards/test_cache.py turns it on.
 KDKMP_DASHBOARD_CACHE_SECONDS = 0
 
-# Uploads between preview and confirm, and uploaded media (evidence photos): this process's own
-# directories in the temporary directory, never the project's media/ (tests/conftest.py removes
-# them at the end).
-KDKMP_IMPORT_DIR = str(Path(tempfile.gettempdir()) / f"kdkmp-test-imports-{os.getpid()}")
+# Stored files (evidence photos, import uploads, job results): this process's own directory in
+# the temporary directory, never the project's media/ (tests/conftest.py removes it at the end).
 MEDIA_ROOT = str(Path(tempfile.gettempdir()) / f"kdkmp-test-media-{os.getpid()}")
+
+# Jobs run inside the test, at once; the tests through a real worker (tests/jobs) start
+# `manage.py db_worker` with the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -25,6 +25,7 @@ urlpatterns = [
     path("pengguna/", include("accounts.urls")),
     path("audit/", audit, name="audit"),
     path("impor/", include("imports.urls")),
+    path("pekerjaan/", include("jobs.urls")),
     path("tren/", include("trends.urls")),
     path("", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -38,7 +38,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _own_upload_dirs():
     """Import uploads and media live in directories of this process (settings_test), removed at
     the end: parallel workers and runs never share or leave files."""
-    dirs = [settings.KDKMP_IMPORT_DIR, settings.MEDIA_ROOT]
+    dirs = [settings.MEDIA_ROOT]
     yield
     for path in dirs:
         shutil.rmtree(path, ignore_errors=True)

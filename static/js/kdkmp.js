@@ -42,3 +42,32 @@ document.querySelectorAll("[data-row-filter]").forEach(function (box) {
   regency.addEventListener("change", apply);
   box.hidden = false;
 });
+
+// A running background job (data-job-progress="<progress url>"): poll every 1.5 s, advance the
+// bar and its text, and reload the page once the job is no longer running (the page then shows
+// the preview, the result or the failure). No inline script: the CSP allows none.
+document.querySelectorAll("[data-job-progress]").forEach(function (box) {
+  var bar = box.querySelector("[data-job-bar]");
+  var text = box.querySelector("[data-job-text]");
+  var failures = 0;
+  function poll() {
+    fetch(box.dataset.jobProgress, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      })
+      .then(function (state) {
+        failures = 0;
+        bar.value = state.percent;
+        bar.textContent = state.percent + "%";
+        text.textContent = state.text;
+        box.dataset.jobStatus = state.status;
+        if (state.active) { window.setTimeout(poll, 1500); } else { window.location.reload(); }
+      })
+      .catch(function () {
+        failures += 1;  // a slow link or a restarting server: keep trying, more slowly
+        window.setTimeout(poll, Math.min(15000, 1500 * (failures + 1)));
+      });
+  }
+  window.setTimeout(poll, 1000);
+});

@@ -13,7 +13,6 @@ HEADER = ["NIK BA", "Kode Desa", "Tanggal Mulai", "Alasan"]
 
 
 def test_assignment_import_keeps_the_cap_then_fills_a_caseload(small_jambi, log_in, tmp_path, settings):
-    settings.KDKMP_IMPORT_DIR = str(tmp_path / "uploads")
     cooperatives = cooperatives_in("15.71", 11)
     ba = AssistantFactory(name="Rina Pendamping Baru")
     rows = [[ba.nik, c.village_id, "03/11/2025", "Penugasan awal"] for c in cooperatives]

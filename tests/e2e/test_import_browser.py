@@ -11,7 +11,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_import_with_errors_fix_preview_confirm_and_reimport(small_jambi, log_in, tmp_path, settings):
-    settings.KDKMP_IMPORT_DIR = str(tmp_path / "uploads")
     CooperativeFactory(village_id="15.01.01.1004")  # the bad file's last row, a valid update
     villages = VillageFactory.create_batch(2)
     title = [["DATA KDKMP KOTA JAMBI"], []]

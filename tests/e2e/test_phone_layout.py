@@ -20,7 +20,7 @@ def test_no_page_scrolls_sideways_at_360_px(page, log_in, objects, role):  # noq
     for name, (method, _permission, key, _ba_sees) in PAGES.items():
         if method != "GET" or (key in FIXED_ARGS and FIXED_ARGS[key][1] != 200):
             continue
-        url = build_url(name, key, objects["in"])
+        url = build_url(name, key, objects["in"], role)
         response = client.get(url)
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
             urls.append(url)

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CLICKS = 4
 
 
-@pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.KDKMP_IMPORT_DIR = str(tmp_path)
-
-
 def previewed(admin_user, kind, rows):
     """A logged-in admin's client with a previewed upload, and clients sharing its session."""
     first = Client()

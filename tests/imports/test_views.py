@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 PAGE = reverse("imports:import")
 
 
-@pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.KDKMP_IMPORT_DIR = str(tmp_path)
-
-
 def upload(client, rows, kind="cooperatives", name="koperasi.xlsx"):
     return client.post(PAGE, {"kind": kind, "file": SimpleUploadedFile(name, xlsx(rows))})
 

@@ -87,6 +87,9 @@ PAGES = {
     "imports:template": ("GET", "imports.run_import", "kind", True),
     "imports:confirm": ("POST", "imports.run_import", "token", True),
     "imports:failed_rows": ("GET", "imports.run_import", "token", True),
+    "imports:job": ("GET", "imports.run_import", "job", True),
+    "jobs:progress": ("GET", None, "job", True),
+    "jobs:download": ("GET", None, "job", True),
     "reports:my_work": ("GET", "reports.view_monthlyreport", None, True),
     "reports:queue": ("GET", "reports.view_monthlyreport", None, True),
     "reports:recap": ("GET", "reports.view_monthlyreport", None, True),
@@ -232,12 +235,35 @@ def objects(demo, settings, tmp_path):
             ),
             "assistant_period": (ba_here, REPORT_MONTH),
         }
+    # A job is its user's alone: "in" is the requesting role's own finished import job, "out" a job
+    # of a user elsewhere.
+    inside["job"] = {username: finished_job(User.objects.get(username=username)) for username in ROLES[1:]}
+    outside["job"] = finished_job(outside["user"])
     return {"in": inside, "out": outside}
 
 
-def build_url(name, key, objects):
+def finished_job(user):
+    from django.core.files.base import ContentFile
+
+    from imports.jobs import Preview
+    from jobs.models import Job
+
+    counts = {"rows": 1, "new": 0, "updated": 0, "unchanged": 1, "errors": 0}
+    job = Job(user=user, kind="import", label="f.xlsx", params={"kind": "cooperatives"}, status=Job.Status.DONE)
+    job.result = Preview(kind="cooperatives", file_name="f.xlsx", counts=counts, ok=True, written=True).as_json()
+    job.output_file.save("hasil.csv", ContentFile(b"a;b\n"), save=False)
+    job.save()
+    return job
+
+
+def build_url(name, key, objects, role="admin.provinsi"):
     if key is None:
         return reverse(name)
+    if key == "job":
+        job = objects["job"]  # inside: {role: that role's own job}; outside: one job elsewhere
+        if isinstance(job, dict):
+            job = job.get(role) or job["admin.provinsi"]
+        return reverse(name, args=[job.pk])
     if key in FIXED_ARGS:
         return reverse(name, args=FIXED_ARGS[key][0])
     kind = key.split("_")[0] if key.startswith(("cohort_", "enrollment_")) else key
@@ -297,7 +323,7 @@ def test_access_matrix(client, objects, role):
     mismatches = []
     for name, (method, permission, key, ba_sees) in PAGES.items():
         for where in ["in", "out"] if key and key not in FIXED_ARGS else ["in"]:
-            url = build_url(name, key, objects[where])
+            url = build_url(name, key, objects[where], role)
             response = client.post(url) if method == "POST" else client.get(url)
             want = expected(role, user, name, method, permission, key, ba_sees, where)
             if response.status_code not in want:

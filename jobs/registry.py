@@ -1,0 +1,22 @@
+"""What each job kind does: a domain app registers a runner for its kind in its AppConfig.ready
+(imports: "import", cooperatives: "export"), so this app imports none of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import Job
+    from .services import Progress
+
+Runner = Callable[["Job", "Progress"], Any]
+_RUNNERS: dict[str, Runner] = {}
+
+
+def register(kind: str, runner: Runner) -> None:
+    _RUNNERS[kind] = runner
+
+
+def runner(kind: str) -> Runner:
+    return _RUNNERS[kind]

@@ -1,0 +1,128 @@
+"""Jobs inside one process: a large upload goes through a job (run at once by the test backend),
+its page and progress, a dead worker's job shown as failed, a step run once, old jobs cleaned."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from cooperatives.models import Cooperative
+from jobs import registry, services
+from jobs.models import Job
+from tests.imports.files import xlsx
+
+pytestmark = pytest.mark.django_db
+PAGE = reverse("imports:import")
+
+
+def upload(client, rows, name="koperasi.xlsx"):
+    return client.post(PAGE, {"kind": "cooperatives", "file": SimpleUploadedFile(name, xlsx(rows))})
+
+
+def test_a_large_upload_is_a_job_with_its_own_page_then_confirmed(login, settings):
+    settings.KDKMP_IMPORT_BACKGROUND_BYTES = 100  # every test file is "large"
+    client = login("admin.provinsi")
+    cooperative = Cooperative.objects.filter(village__code__startswith="15.71").first()
+    rows = [["Kode Desa", "Jumlah Anggota"], [cooperative.village_id, cooperative.members_count + 3]]
+    response = upload(client, rows)
+    job = Job.objects.get(user__username="admin.provinsi")
+    assert job.background and response.status_code == 302
+    assert response.url == reverse("imports:job", args=[job.pk])
+    assert job.input_file.name.startswith("jobs/in/")  # in the storage backend, not a process folder
+
+    page = client.get(response.url)  # the test backend ran the check already
+    assert page.context["report"].confirmable
+    assert 'id="confirm-import"' in page.content.decode()
+    assert client.get(PAGE).context["jobs"][0] == job  # listed under the user's recent uploads
+
+    response = client.post(reverse("imports:confirm", args=[job.pk]))
+    assert response.url == reverse("imports:job", args=[job.pk])
+    done = client.get(response.url)
+    assert 'id="import-done"' in done.content.decode()
+    cooperative.refresh_from_db()
+    assert cooperative.members_count == rows[1][1]
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.runs == 2 and not job.input_file  # the upload is spent
+
+    again = client.post(reverse("imports:confirm", args=[job.pk]), follow=True)
+    assert "sudah diimpor" in again.content.decode()
+
+
+def running_job(user, **fields):
+    fields = {"status": Job.Status.RUNNING, "background": True, "heartbeat_at": timezone.now(), **fields}
+    return Job.objects.create(user=user, kind="import", label="besar.csv", params={"kind": "cooperatives"}, **fields)
+
+
+def test_the_progress_answer_and_the_page_of_a_running_job(login):
+    client = login("admin.provinsi")
+    job = running_job(User.objects.get(username="admin.provinsi"), phase="validate", done=2000, total=8000)
+    state = client.get(reverse("jobs:progress", args=[job.pk])).json()
+    assert state["active"] and state["percent"] == 25
+    assert state["text"] == "Memeriksa baris: 2.000 dari 8.000 (25%)"
+    page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert f'data-job-progress="{reverse("jobs:progress", args=[job.pk])}"' in page
+    assert '<progress class="w-100" max="100" value="25"' in page
+
+
+def test_a_job_whose_worker_stopped_beating_is_shown_as_failed(login, settings):
+    settings.KDKMP_JOB_STALE_SECONDS = 60
+    client = login("admin.provinsi")
+    user = User.objects.get(username="admin.provinsi")
+    alive = running_job(user, heartbeat_at=timezone.now() - dt.timedelta(seconds=30))
+    dead = running_job(user, heartbeat_at=timezone.now() - dt.timedelta(seconds=90))
+    assert client.get(reverse("jobs:progress", args=[alive.pk])).json()["status"] == "running"
+    state = client.get(reverse("jobs:progress", args=[dead.pk])).json()
+    assert state["status"] == "failed" and not state["active"]
+    page = client.get(reverse("imports:job", args=[dead.pk])).content.decode()
+    assert "tidak lagi menjawab" in page and 'id="job-failed"' in page
+
+
+def test_another_users_job_is_not_found(login):
+    owner = User.objects.get(username="admin.provinsi")
+    job = running_job(owner)
+    other = Client()
+    other.force_login(User.objects.create_superuser("root", password="x"))
+    for name in ("jobs:progress", "jobs:download", "imports:job", "imports:failed_rows"):
+        assert other.get(reverse(name, args=[job.pk])).status_code == 404, name
+    assert other.post(reverse("imports:confirm", args=[job.pk])).status_code == 404
+
+
+def test_a_step_runs_once_and_a_crash_is_a_failure_not_a_running_job(db, monkeypatch):
+    user = User.objects.get(username="admin.provinsi")
+    calls = []
+
+    def runner(job, progress):
+        calls.append(job.pk)
+        progress("write", 1, 2)
+        return Job.Status.DONE
+
+    monkeypatch.setitem(registry._RUNNERS, "test", runner)
+    job = services.create(user=user, kind="test", label="x", background=False)
+    services.run(str(job.pk))
+    services.run(str(job.pk))  # delivered twice: the second finds it taken
+    job.refresh_from_db()
+    assert calls == [job.pk] and job.runs == 1 and job.status == Job.Status.DONE
+
+    monkeypatch.setitem(registry._RUNNERS, "test", lambda job, progress: 1 / 0)
+    broken = services.create(user=user, kind="test", label="y", background=False)
+    services.run(str(broken.pk))
+    broken.refresh_from_db()
+    assert broken.status == Job.Status.FAILED and "kesalahan di server" in services.failure_text(broken).lower()
+
+
+def test_finished_jobs_and_their_files_are_removed_after_the_keeping_time(db, settings):
+    settings.KDKMP_JOB_KEEP_HOURS = 24
+    user = User.objects.get(username="admin.provinsi")
+    old = services.create(user=user, kind="import", label="a", background=True, input_bytes=b"x", input_name="a.csv")
+    storage, name = old.input_file.storage, old.input_file.name
+    Job.objects.filter(pk=old.pk).update(status=Job.Status.DONE, created_at=timezone.now() - dt.timedelta(hours=25))
+    still_running = running_job(user)
+    Job.objects.filter(pk=still_running.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
+    assert storage.exists(name)
+    assert services.clean_old() == 1
+    assert not storage.exists(name)
+    assert list(Job.objects.values_list("pk", flat=True)) == [still_running.pk]
