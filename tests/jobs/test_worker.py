@@ -108,10 +108,12 @@ def test_a_worker_killed_while_writing_leaves_nothing_written_and_its_job_failed
         blocker.rollback()  # the lock goes; the dead worker's backend finds its client gone
     with pg_connect() as watcher:
         wait_for(
-            lambda: not watcher.execute(
-                "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                " AND query ILIKE 'INSERT%%' AND state <> 'idle'"
-            ).fetchone(),
+            lambda: (
+                not watcher.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    " AND query ILIKE 'INSERT%%' AND state <> 'idle'"
+                ).fetchone()
+            ),
             what="the killed worker's transaction to end",
         )
     assert dict(Cooperative.objects.values_list("pk", "members_count")) == before
