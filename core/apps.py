@@ -8,3 +8,10 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "KDKMP core"
+
+    def ready(self):
+        from jobs import registry
+
+        from .list_pages import EXPORT_JOB, run_export_job
+
+        registry.register(EXPORT_JOB, run_export_job)

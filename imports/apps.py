@@ -16,4 +16,4 @@ class ImportsConfig(AppConfig):
 
         from . import jobs
 
-        registry.register(jobs.KIND, jobs.run)
+        registry.register(jobs.KIND, jobs.run, page="imports:job")

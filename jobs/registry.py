@@ -12,11 +12,19 @@ if TYPE_CHECKING:
 
 Runner = Callable[["Job", "Progress"], Any]
 _RUNNERS: dict[str, Runner] = {}
+_PAGES: dict[str, str] = {}
 
 
-def register(kind: str, runner: Runner) -> None:
+def register(kind: str, runner: Runner, page: str = "") -> None:
+    """`page`: the URL name of the kind's own job page (taking the job's id), if it has one."""
     _RUNNERS[kind] = runner
+    if page:
+        _PAGES[kind] = page
 
 
 def runner(kind: str) -> Runner:
     return _RUNNERS[kind]
+
+
+def page(kind: str) -> str:
+    return _PAGES.get(kind, "")

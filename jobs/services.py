@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import DatabaseError
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -118,11 +118,11 @@ def finish(job: Job, status: str, *, message: str = "") -> None:
     job.save(update_fields=fields)
 
 
-def save_output(job: Job, name: str, data: bytes) -> None:
+def save_output(job: Job, name: str, data: bytes | File) -> None:
     """The job's file (failed rows, an export) into the storage backend, replacing any earlier."""
     if job.output_file:
         job.output_file.delete(save=False)
-    job.output_file.save(name, ContentFile(data), save=False)
+    job.output_file.save(name, data if isinstance(data, File) else ContentFile(data), save=False)
 
 
 def failure_text(job: Job) -> str:

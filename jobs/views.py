@@ -3,14 +3,17 @@ Only the job's own user reaches either; any other id is a 404."""
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.formats import number_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from . import services
+from . import registry, services
 from .models import Job
 
 PHASES = {
@@ -74,3 +77,29 @@ class DownloadView(LoginRequiredMixin, View):
             raise Http404
         name = job.params.get("download_name") or job.output_file.name.rsplit("/", 1)[-1]
         return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=name)
+
+
+class JobListView(LoginRequiredMixin, View):
+    """The user's own recent jobs, whatever their kind: closing the browser loses none."""
+
+    def get(self, request):
+        jobs = Job.objects.filter(user=request.user).order_by("-created_at")[:20]
+        context = {"jobs": [services.refreshed(job) for job in jobs], "keep_hours": settings.KDKMP_JOB_KEEP_HOURS}
+        return render(request, "jobs/list.html", context)
+
+
+class JobDetailView(LoginRequiredMixin, View):
+    """A job's page: its progress while it runs, then its download or why it failed. A kind with
+    a page of its own (an import's preview and confirm) is sent there."""
+
+    def get(self, request, token):
+        job = own_job(request, token)
+        if page := registry.page(job.kind):
+            return redirect(page, job.pk)
+        back = job.params.get("back", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+            back = ""
+        context = {"job": job, "back": back, "progress_text": progress_text(job)}
+        if job.status == Job.Status.FAILED:
+            context["failure"] = services.failure_text(job)
+        return render(request, "jobs/detail.html", context)

@@ -287,6 +287,9 @@ KDKMP_IMPORT_MAX_UNZIPPED_BYTES = env.int("KDKMP_IMPORT_MAX_UNZIPPED_BYTES", def
 # Uploads larger than this are checked and written by a background worker while the page shows
 # progress (about 4,000 csv rows); smaller ones inside the request.
 KDKMP_IMPORT_BACKGROUND_BYTES = env.int("KDKMP_IMPORT_BACKGROUND_BYTES", default=1024 * 1024)
+# List exports of more rows than this are written by a background worker (a job page with
+# progress, then the download); smaller ones are downloaded at once.
+KDKMP_EXPORT_BACKGROUND_ROWS = env.int("KDKMP_EXPORT_BACKGROUND_ROWS", default=5000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = KDKMP_IMPORT_MAX_BYTES + 1024 * 1024
 # django-import-export: imports go through imports.services (logged in ImportLog), so the admin
 # writes no LogEntry per row.

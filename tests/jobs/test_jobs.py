@@ -126,3 +126,29 @@ def test_finished_jobs_and_their_files_are_removed_after_the_keeping_time(db, se
     assert services.clean_old() == 1
     assert not storage.exists(name)
     assert list(Job.objects.values_list("pk", flat=True)) == [still_running.pk]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_large_export_is_a_job_then_a_download_of_every_filtered_row(login, settings, fmt):
+    import io
+
+    from openpyxl import load_workbook
+
+    settings.KDKMP_EXPORT_BACKGROUND_ROWS = 10
+    client = login("staf.kotajambi")
+    expected = Cooperative.objects.filter(village__code__startswith="15.71").count()
+    assert expected > 10
+    response = client.get(reverse("cooperatives:export", args=[fmt]))
+    job = Job.objects.get(user__username="staf.kotajambi", kind="export")
+    assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
+    page = client.get(response.url).content.decode()
+    assert 'id="job-done"' in page and f"{expected} baris" in page
+    assert job.label in client.get(reverse("jobs:list")).content.decode()
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    content = b"".join(download.streaming_content)
+    assert download["Content-Disposition"].endswith(f'{job.label}"')
+    if fmt == "xlsx":
+        rows = list(load_workbook(io.BytesIO(content)).active.values)
+    else:
+        rows = content.decode("utf-8-sig").splitlines()
+    assert len(rows) == expected + 1  # the header and every row of the staff's regency

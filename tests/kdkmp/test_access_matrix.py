@@ -88,8 +88,10 @@ PAGES = {
     "imports:confirm": ("POST", "imports.run_import", "token", True),
     "imports:failed_rows": ("GET", "imports.run_import", "token", True),
     "imports:job": ("GET", "imports.run_import", "job", True),
+    "jobs:list": ("GET", None, None, True),
+    "jobs:detail": ("GET", None, "export_job", True),
     "jobs:progress": ("GET", None, "job", True),
-    "jobs:download": ("GET", None, "job", True),
+    "jobs:download": ("GET", None, "export_job", True),
     "reports:my_work": ("GET", "reports.view_monthlyreport", None, True),
     "reports:queue": ("GET", "reports.view_monthlyreport", None, True),
     "reports:recap": ("GET", "reports.view_monthlyreport", None, True),
@@ -237,20 +239,24 @@ def objects(demo, settings, tmp_path):
         }
     # A job is its user's alone: "in" is the requesting role's own finished import job, "out" a job
     # of a user elsewhere.
-    inside["job"] = {username: finished_job(User.objects.get(username=username)) for username in ROLES[1:]}
-    outside["job"] = finished_job(outside["user"])
+    for key, kind in (("job", "import"), ("export_job", "export")):
+        inside[key] = {name: finished_job(User.objects.get(username=name), kind) for name in ROLES[1:]}
+        outside[key] = finished_job(outside["user"], kind)
     return {"in": inside, "out": outside}
 
 
-def finished_job(user):
+def finished_job(user, kind):
     from django.core.files.base import ContentFile
 
     from imports.jobs import Preview
     from jobs.models import Job
 
     counts = {"rows": 1, "new": 0, "updated": 0, "unchanged": 1, "errors": 0}
-    job = Job(user=user, kind="import", label="f.xlsx", params={"kind": "cooperatives"}, status=Job.Status.DONE)
-    job.result = Preview(kind="cooperatives", file_name="f.xlsx", counts=counts, ok=True, written=True).as_json()
+    job = Job(user=user, kind=kind, label="f.xlsx", params={"kind": "cooperatives"}, status=Job.Status.DONE)
+    if kind == "import":
+        job.result = Preview(kind="cooperatives", file_name="f.xlsx", counts=counts, ok=True, written=True).as_json()
+    else:
+        job.result = {"rows": 1}
     job.output_file.save("hasil.csv", ContentFile(b"a;b\n"), save=False)
     job.save()
     return job
@@ -259,8 +265,8 @@ def finished_job(user):
 def build_url(name, key, objects, role="admin.provinsi"):
     if key is None:
         return reverse(name)
-    if key == "job":
-        job = objects["job"]  # inside: {role: that role's own job}; outside: one job elsewhere
+    if key in ("job", "export_job"):
+        job = objects[key]  # inside: {role: that role's own job}; outside: one job elsewhere
         if isinstance(job, dict):
             job = job.get(role) or job["admin.provinsi"]
         return reverse(name, args=[job.pk])
