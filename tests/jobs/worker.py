@@ -32,13 +32,15 @@ def app_environment(**extra) -> dict[str, str]:
         if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "TASKS_BACKEND")
     }
     environment.update(
-        DJANGO_SETTINGS_MODULE="kdkmp.settings",
-        SECRET_KEY=extra.pop("SECRET_KEY", secrets.token_urlsafe(50)),
-        DEBUG="false",
-        DATABASE_URL=database_url(),
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        CONN_MAX_AGE="0",
-        **extra,
+        {
+            "DJANGO_SETTINGS_MODULE": "kdkmp.settings",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "DEBUG": "false",
+            "DATABASE_URL": database_url(),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "CONN_MAX_AGE": "0",
+            **extra,
+        }
     )
     return environment
 
