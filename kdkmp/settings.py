@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # The load balancer's /health/ is answered here, before the host check and the HTTPS redirect.
     "core.middleware.HealthCheckMiddleware",
+    # One structured record per request (kdkmp.request), the load balancer's checks excepted.
+    "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages go out gzipped (the dashboard: 28 KB of HTML, 4 KB compressed), for slow links.
     # BREACH: Django's GZipMiddleware pads each response with random bytes ("Heal The Breach",
@@ -146,6 +148,9 @@ else:
     # A database that never answers fails the request in seconds (a maintenance page) instead of
     # leaving it hanging until the proxy gives up.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+    # Behind PgBouncer in transaction pooling, server-side cursors (the streaming exports'
+    # queryset.iterator) cannot live across statements: set this to fetch in chunks client-side.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -251,10 +256,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs go to stderr; LOG_FORMAT=json writes one JSON object per line (python-json-logger), with
+# the request fields of core.middleware.RequestLogMiddleware as keys, for a log store to query.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
@@ -275,6 +291,9 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # change made in the app shows at once); 0 turns the cache off. This only bounds how long raw SQL
 # updates can go unseen.
 KDKMP_DASHBOARD_CACHE_SECONDS = env.int("KDKMP_DASHBOARD_CACHE_SECONDS", default=600)
+# While one reader recomputes changed figures, others are shown the previous ones ("data per
+# 14.05") if computed at most this long ago; older, they compute their own (decision 0006).
+KDKMP_DASHBOARD_STALE_SECONDS = env.int("KDKMP_DASHBOARD_STALE_SECONDS", default=30)
 # Spreadsheet imports: refused above these sizes (an xlsx also on its declared unzipped size).
 # The app must take back its own exports: the national cooperative list is about 245 bytes a row
 # as csv (20 MB for 83,762 villages; the widest demo row, 432 bytes, would make 36 MB) and 134 as
