@@ -1,4 +1,8 @@
 import ipaddress
+import logging
+import re
+import time
+import uuid
 from functools import lru_cache
 
 from django.conf import settings
@@ -22,6 +26,44 @@ class HealthCheckMiddleware:
         if request.path_info in (health.PATH, health.PATH.rstrip("/")):
             return health.health(request)
         return self.get_response(request)
+
+
+request_logger = logging.getLogger("kdkmp.request")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestLogMiddleware:
+    """One log record per request, with fields a log store can query (LOG_FORMAT=json makes
+    each a JSON line): method, path, status, duration in ms, user id and a request id. The id is
+    the proxy's X-Request-ID when it sends a sane one (so proxy and app lines join), else a new
+    one; it goes back in the response's X-Request-ID. No query string, no form data, no names:
+    paths carry ids only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        given = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        request_logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "request_id": request.id,
+                "method": request.method,
+                "path": request.path[:300],
+                "status": response.status_code,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+            },
+        )
+        response["X-Request-ID"] = request.id
+        return response
 
 
 class IndonesianByDefaultMiddleware(MiddlewareMixin):

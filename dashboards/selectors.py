@@ -10,6 +10,7 @@ changed since.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import math
 from collections import Counter
@@ -94,6 +95,8 @@ class Dashboard:
     trained_staff: int = 0  # PMO and BA who completed a staff training
     trained_board_cooperatives: int = 0  # cooperatives with a board member who completed a board training
     training_composition: list = field(default_factory=list)  # [(role value or "board", people completed)]
+    # Set when these are the previous figures, shown while another reader recomputes them.
+    as_of: datetime.datetime | None = None
 
     @property
     def trained_staff_share(self) -> float:
@@ -156,11 +159,27 @@ def dashboard_for(user: User, code: str | None = None) -> Dashboard | None:
     regions_digest = hashlib.blake2b(regions, digest_size=8).hexdigest()
     # The day is part of the key: "updated in the last 30 days" moves at midnight.
     day = timezone.localdate().isoformat()
-    key = f"dashboard:{code or 'nation'}:{day}:{change_fingerprint(DASHBOARD_MODELS)}:{regions_digest}"
-    dashboard = cache.get(key)
-    if dashboard is None:
+    key = f"dashboard:{code or 'nation'}:{day}:{regions_digest}"
+    fingerprint = change_fingerprint(DASHBOARD_MODELS)
+    entry = cache.get(key)  # (fingerprint, computed at, dashboard)
+    if entry is not None and entry[0] == fingerprint:
+        return entry[2]
+    # The data changed. One reader recomputes; readers arriving meanwhile get the previous figures,
+    # stamped with their time, if they are recent enough (decision record 0006): under steady
+    # writes N readers would otherwise compute the same national figures N times at once.
+    lock = f"{key}:computing"
+    computing = entry is not None and cache.add(lock, True, 60)
+    if entry is not None and not computing:
+        computed_at, previous = entry[1], entry[2]
+        if (timezone.now() - computed_at).total_seconds() <= settings.KDKMP_DASHBOARD_STALE_SECONDS:
+            previous.as_of = computed_at
+            return previous
+    try:
         dashboard = compute_dashboard(region, breadcrumbs, children)
-        cache.set(key, dashboard, seconds)
+        cache.set(key, (fingerprint, timezone.now(), dashboard), seconds)
+    finally:
+        if computing:
+            cache.delete(lock)
     return dashboard
 
 

@@ -146,3 +146,35 @@ def test_a_long_transaction_committing_after_a_shorter_one_shows_at_once(small_j
     release.set()
     thread.join(30)
     assert view(client)[0].total.with_ba == 1
+
+
+def test_while_one_reader_recomputes_the_others_see_the_previous_figures_with_their_time(login, settings):
+    """Decision record 0006: under writes, N readers do not compute the same figures N times."""
+    settings.KDKMP_DASHBOARD_STALE_SECONDS = 30
+    client = login("kepala.dinas")
+    assert view(client)[0].total.with_ba == 1554
+    assignment = Assignment.objects.active().filter(cooperative__village__code__startswith="15.71.").first()
+    end_assignment(assignment=assignment, by=None, reason="uji")
+    (key,) = [k for k in cache._cache if ":dashboard:15:" in k and not k.endswith(":computing")]
+    lock = key.split(":", 2)[-1] + ":computing"  # the cache's own ":1:" prefix off
+    assert cache.add(lock, True, 60)  # another reader is computing right now
+    data, queries = view(client)
+    assert data.total.with_ba == 1554 and data.as_of is not None  # the previous figures, stamped
+    assert not any("COUNT(" in sql and "cooperatives_cooperative" in sql for sql in queries)
+    page = client.get(HOME).content.decode()
+    assert 'id="data-as-of"' in page and "Data per" in page
+    cache.delete(lock)
+    data = view(client)[0]
+    assert data.total.with_ba == 1553 and data.as_of is None  # the next reader recomputes
+
+
+def test_previous_figures_older_than_the_bound_are_not_shown(login, settings):
+    settings.KDKMP_DASHBOARD_STALE_SECONDS = 0
+    client = login("kepala.dinas")
+    view(client)
+    assignment = Assignment.objects.active().filter(cooperative__village__code__startswith="15.71.").first()
+    end_assignment(assignment=assignment, by=None, reason="uji")
+    (key,) = [k for k in cache._cache if ":dashboard:15:" in k and not k.endswith(":computing")]
+    assert cache.add(key.split(":", 2)[-1] + ":computing", True, 60)
+    data = view(client)[0]
+    assert data.total.with_ba == 1553 and data.as_of is None  # computed by this reader itself
