@@ -18,7 +18,6 @@ from django.db.models import CharField, DateTimeField, IntegerField, Value
 from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
-from import_export.results import Result, RowResult
 
 from core.bulk import bulk_update_values
 from core.exports import neutralise
@@ -327,67 +326,10 @@ class BulkResource(resources.ModelResource):
 
     # --- django-import-export integration ----------------------------------------------------
 
-    def import_data(
-        self,
-        dataset,
-        dry_run=False,
-        raise_errors=False,
-        use_transactions=None,
-        collect_failed_rows=False,
-        rollback_on_validation_errors=False,
-        **kwargs,
-    ):
-        """The admin's entry point: the tablib dataset is treated as a grid (its header row is
-        only a first row: real files have title rows above the headers) and imported by the
-        shared service; the report is turned into the library's Result for its preview."""
-        from .models import ImportLog
-        from .services import import_grid
-
-        grid = [list(dataset.headers or [])] + [list(r) for r in dataset]
-        user = kwargs.get("user") or self.user
-        self.user = user
-        report = import_grid(
-            resource=self,
-            grid=grid,
-            file_name=kwargs.get("file_name", ""),
-            user=user,
-            dry_run=dry_run,
-            channel=ImportLog.Channel.ADMIN,
-        )
-        if raise_errors and not report.ok:
-            raise ValidationError([e.message for e in report.errors] + [m for _c, m in report.file_errors])
-        return self.to_result(report)
-
-    def to_result(self, report):
-        result = Result()
-        result.diff_headers = [str(h) for h in report.headers] or [c.header for c in self.columns]
-        result.total_rows = len(report.rows)
-        for _code, text in report.file_errors:
-            result.append_invalid_row(0, {}, ValidationError(text))
-        for outcome in report.rows:
-            if outcome.errors:
-                by_column = {}
-                for error in outcome.errors:
-                    by_column.setdefault(error.column or NON_FIELD_ERRORS, []).append(error.message)
-                values = dict(zip(result.diff_headers, [reading.text(c) for c in outcome.cells or []], strict=False))
-                result.append_invalid_row(outcome.number, values, ValidationError(by_column))
-                continue
-            row_result = RowResult()
-            row_result.import_type = {
-                "new": RowResult.IMPORT_TYPE_NEW,
-                "update": RowResult.IMPORT_TYPE_UPDATE,
-            }.get(outcome.action, RowResult.IMPORT_TYPE_SKIP)
-            cells = [reading.text(c) for c in outcome.cells or []]
-            diff = {header: f"{old} → {new}" for header, (old, new) in outcome.diff.items()}
-            row_result.diff = [
-                diff.get(h, cells[i] if i < len(cells) else "") for i, h in enumerate(result.diff_headers)
-            ]
-            row_result.instance = outcome.instance
-            row_result.add_instance_info(outcome.instance)
-            row_result.object_repr = outcome.label
-            result.append_row_result(row_result)
-            result.increment_row_result_total(row_result)
-        return result
+    def import_data(self, *args, **kwargs):
+        """Closed: the library's row-by-row import would write past the rules that
+        imports.services keeps (the admin's Import button opens the one import page instead)."""
+        raise NotImplementedError("Imports go through imports.services.import_file (the 'Impor data' page).")
 
     # --- export -----------------------------------------------------------------------------
 

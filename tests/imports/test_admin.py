@@ -89,3 +89,15 @@ def test_the_admins_export_page_speaks_indonesian(login):
     html = login("staf.kotajambi").get(reverse("admin:cooperatives_cooperative_export")).content.decode()
     assert "Ekspor ini berisi kolom berikut" in html and "Pilih semua" in html
     assert "This exporter" not in html and "Select all" not in html
+
+
+def test_the_librarys_own_import_path_is_closed():
+    """No door around imports.services: the library's import_data refuses (the admin's Import
+    button opens the import page, tested above)."""
+    import tablib
+
+    from imports import registry
+
+    for kind in registry.KINDS:
+        with pytest.raises(NotImplementedError):
+            registry.get(kind)(user=None).import_data(tablib.Dataset(headers=["Kode Desa"]), dry_run=True)
