@@ -147,6 +147,83 @@ def bench_national_dashboard():
             print(f"{label + ', ' + cache_label:<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
 
 
+def bench_dashboard_under_writes(readers=20, requests_each=10):
+    """Decision 0006: 20 concurrent readers of the national dashboard (threads, each with its own
+    connection, the cache on), first while nothing is written, then while a writer saves a
+    cooperative every 0.1 s (each save moves the cache key). Goal: p95 <= 500 ms with writes."""
+    import threading
+
+    from django.db import connections
+
+    from accounts.models import User
+    from cooperatives.models import Cooperative
+    from dashboards import selectors
+
+    superuser = User.objects.get(username="bench.nasional")
+    settings.KDKMP_DASHBOARD_CACHE_SECONDS = 600
+    computed = []
+    original = selectors.compute_dashboard
+
+    def counting(*args, **kwargs):
+        computed.append(1)
+        return original(*args, **kwargs)
+
+    selectors.compute_dashboard = counting
+    print(
+        f"\n{'national dashboard, ' + str(readers) + ' concurrent readers':<60} {'median':>8} {'p95':>8} {'req/s':>8}"
+    )
+    try:
+        for label, writing in (("nothing written", False), ("a write every 0.1 s elsewhere", True)):
+            warm = Client()
+            warm.force_login(superuser)
+            warm.get("/")
+            computed.clear()
+            times, stop = [], threading.Event()
+
+            def read():
+                client = Client()
+                client.force_login(superuser)
+                for _ in range(requests_each):
+                    started = time.perf_counter()
+                    assert client.get("/").status_code == 200
+                    times.append((time.perf_counter() - started) * 1000)
+                connections.close_all()
+
+            def write():
+                ids = list(Cooperative.objects.values_list("pk", flat=True)[:500])
+                n = 0
+                while not stop.is_set():
+                    cooperative = Cooperative.objects.get(pk=ids[n % len(ids)])
+                    cooperative.members_count += 1
+                    cooperative.save()
+                    n += 1
+                    stop.wait(0.1)
+                connections.close_all()
+
+            writer = threading.Thread(target=write) if writing else None
+            if writer:
+                writer.start()
+            threads = [threading.Thread(target=read) for _ in range(readers)]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+            stop.set()
+            if writer:
+                writer.join()
+            times.sort()
+            p95 = times[int(len(times) * 0.95) - 1]
+            print(
+                f"{label + f' ({len(computed)} computations)':<60} {statistics.median(times):6.1f}ms"
+                f" {p95:6.1f}ms {len(times) / elapsed:8.1f}"
+            )
+    finally:
+        selectors.compute_dashboard = original
+        settings.KDKMP_DASHBOARD_CACHE_SECONDS = 0
+
+
 def bench_national_list():
     """The cooperative list at national scope after seed_scale (83,762 cooperatives): page 1, a
     deep page, sorts, filters and searches, each with its HTML size (at most 100 KB); the login
@@ -175,6 +252,14 @@ def bench_national_list():
     page_table(
         "cooperative list at national scale", [("baseline: the login page (anonymous)", None, "/masuk/", 0)] + rows
     )
+    pages = []
+    for label, url in [
+        ("training coverage, national", "/pelatihan/cakupan/"),
+        ("Penugasan, national, no regency chosen", "/penugasan/"),
+        ("Penugasan, regency Kerinci", "/penugasan/?wilayah=15.01"),
+    ]:
+        pages.append((f"{label} ({len(client.get(url).content) / 1024:.0f} KB)", superuser, url, 0))
+    page_table("other national pages", [("baseline: the login page (anonymous)", None, "/masuk/", 0)] + pages)
 
 
 def bench_field_reports():
@@ -308,6 +393,7 @@ def bench_trends():
 if __name__ == "__main__":
     main()
     bench_national_dashboard()
+    bench_dashboard_under_writes()
     bench_national_list()
     bench_field_reports()
     bench_map()
