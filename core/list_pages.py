@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import redirect
@@ -88,6 +89,8 @@ def run_export_job(job: Job, progress: Progress) -> str:
     request.GET = QueryDict(job.params.get("query", ""))
     view = view_class()
     view.setup(request, fmt=job.params["fmt"], **job.params.get("kwargs", {}))
+    if not view.has_permission():  # the right may have been taken away since the job was queued
+        raise PermissionDenied
     with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
         resource, rows = view.export_rows()
         with tempfile.TemporaryFile() as out:

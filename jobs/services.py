@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
 from django.db import DatabaseError
 from django.db.models import F, QuerySet
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 # The codes a failed job can carry, in words for the page.
 FAILURES = {
     "crashed": _("The job stopped because of an error on the server. Nothing was saved; please try again."),
+    "forbidden": _("You are no longer allowed to do this; nothing was done."),
     "worker_lost": _(
         "The job stopped: the worker running it is no longer answering. Nothing was saved; please try again."
     ),
@@ -102,6 +104,9 @@ def run(job_id: str) -> None:
     try:
         with progress.heartbeat():
             status = registry.runner(job.kind)(job, progress)
+    except PermissionDenied:
+        finish(job, Job.Status.FAILED, message="forbidden")
+        return
     except Exception:
         logger.exception("job %s (%s) failed", job_id, job.kind)
         finish(job, Job.Status.FAILED, message="crashed")
@@ -190,11 +195,28 @@ class Progress:
 
 def expire_stale(queryset: QuerySet[Job] | None = None) -> int:
     """Running jobs whose worker stopped beating are failed (see the module's docstring)."""
-    cutoff = timezone.now() - dt.timedelta(seconds=settings.KDKMP_JOB_STALE_SECONDS)
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.KDKMP_JOB_STALE_SECONDS)
     queryset = Job.objects.all() if queryset is None else queryset
-    return queryset.filter(status=Job.Status.RUNNING, background=True, heartbeat_at__lt=cutoff).update(
-        status=Job.Status.FAILED, message="worker_lost", finished_at=timezone.now()
+    stale = [
+        str(pk)
+        for pk in queryset.filter(status=Job.Status.RUNNING, background=True, heartbeat_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    ]
+    if not stale:
+        return 0
+    failed = Job.objects.filter(pk__in=stale, status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).update(
+        status=Job.Status.FAILED, message="worker_lost", finished_at=now
     )
+    # The queue's own row of a dead worker's task would say RUNNING for ever: it failed too.
+    DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, args_kwargs__args__0__in=stale).update(
+        status=TaskResultStatus.FAILED, finished_at=now
+    )
+    return failed
 
 
 def refreshed(job: Job) -> Job:

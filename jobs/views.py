@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -38,6 +39,9 @@ def own_job(request, token: str) -> Job:
 
 def progress_text(job: Job) -> str:
     if job.status == Job.Status.QUEUED:
+        waited = (timezone.now() - job.created_at).total_seconds() if job.created_at else 0
+        if waited > settings.KDKMP_JOB_STALE_SECONDS:  # no worker is taking jobs: say so
+            return _("Still waiting: no server worker has taken this job yet. Please tell the administrator.")
         return _("Waiting for a worker…")
     if job.status != Job.Status.RUNNING:
         return job.get_status_display()

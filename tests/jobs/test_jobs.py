@@ -152,3 +152,34 @@ def test_a_large_export_is_a_job_then_a_download_of_every_filtered_row(login, se
     else:
         rows = content.decode("utf-8-sig").splitlines()
     assert len(rows) == expected + 1  # the header and every row of the staff's regency
+
+
+def test_an_export_job_rechecks_the_right_to_export_when_it_runs(login, settings):
+    from django.contrib.auth.models import Group
+
+    settings.KDKMP_EXPORT_BACKGROUND_ROWS = 10
+    user = User.objects.get(username="staf.kotajambi")
+    job = services.create(
+        user=user,
+        kind="export",
+        label="koperasi.csv",
+        background=False,
+        params={"view": "cooperatives.views.CooperativeExportView", "fmt": "csv", "download_name": "k.csv"},
+    )
+    user.groups.set(Group.objects.none())  # no longer allowed to see cooperatives
+    user = User.objects.get(pk=user.pk)
+    job.user = user
+    job.save()
+    services.run(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and not job.output_file
+    assert "tidak lagi diizinkan" in services.failure_text(job)
+
+
+def test_a_job_no_worker_takes_says_so_after_a_while(login, settings):
+    settings.KDKMP_JOB_STALE_SECONDS = 60
+    client = login("admin.provinsi")
+    job = Job.objects.create(user=User.objects.get(username="admin.provinsi"), kind="import", background=True)
+    assert "Menunggu" in client.get(reverse("jobs:progress", args=[job.pk])).json()["text"]
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    assert "administrator" in client.get(reverse("jobs:progress", args=[job.pk])).json()["text"]

@@ -128,4 +128,6 @@ def test_a_worker_killed_while_writing_leaves_nothing_written_and_its_job_failed
         what="the job shown as failed",
     )
     assert not state["active"]
+    task = DBTaskResult.objects.get(args_kwargs__args__0=str(job.pk), task_path__endswith="run_job")
+    assert task.status == "FAILED"  # the queue's own row, not RUNNING for ever
     assert "tidak lagi menjawab" in client.get(reverse("imports:job", args=[job.pk])).content.decode()
