@@ -34,3 +34,7 @@ MEDIA_ROOT = str(Path(tempfile.gettempdir()) / f"kdkmp-test-media-{os.getpid()}"
 # Jobs run inside the test, at once; the tests through a real worker (tests/jobs) start
 # `manage.py db_worker` with the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The request log (one record per request) stays out of test and benchmark output; the tests of
+# it raise its level themselves (tests/core/test_request_log.py).
+LOGGING["loggers"] = {"kdkmp.request": {"level": "WARNING"}}  # noqa: F405
