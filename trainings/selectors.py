@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.utils import timezone
 from assistants.models import Assistant
 from cooperatives.indicators import BOARD_TRAINED
 from cooperatives.models import BoardMember, Cooperative, Region
+from core.history import change_fingerprint
 from core.scoping import caseload_assistant_id, scope_q
 
 from .models import Attendance, Cohort, Enrollment, TrainingProgram
@@ -22,6 +25,7 @@ if TYPE_CHECKING:  # annotations only: accounts sits above the domain apps
     from accounts.models import User
 
 
+PROVINCE_CODE_LENGTH = len("15")
 REGENCY_CODE_LENGTH = len("15.71")
 # The staff groups the field reports by: "24 PMO, 156 BA, 38 PPKL and Dumisake".
 STAFF_GROUPS = [("PMO", ["PMO"]), ("BA", ["BA"]), ("OTHER", ["PPKL", "DUMISAKE", "PROVINSI"])]
@@ -141,11 +145,15 @@ def attendance_sheet(cohort: Cohort, user: User) -> tuple[list[Enrollment], dict
 
 @dataclass
 class CoverageRow:
-    regency: Region
+    regency: Region  # the row's region: a province at national scope, else a regency
     staff: dict  # {"PMO": (trained, total), "BA": (trained, total)}
     cooperatives: int
     boards: dict  # {position: cooperatives whose holder of that position completed a board training}
     any_board: int = 0  # cooperatives with at least one board member trained (indicators.BOARD_TRAINED)
+
+
+# A change to any of these changes the coverage page's figures (the cache key's fingerprint).
+COVERAGE_MODELS = [Cooperative, BoardMember, Assistant, Enrollment]
 
 
 def _completed(program_audience: str, person_field: str) -> Exists:
@@ -158,15 +166,48 @@ def _completed(program_audience: str, person_field: str) -> Exists:
     )
 
 
-def training_coverage(user: User) -> list[CoverageRow]:
-    """Per regency in scope: PMO and BA trained (completed a staff training) of active ones, and
-    per board position the cooperatives whose holder completed a board training. Four queries
-    at any size (regencies, staff counts, cooperative counts, board counts)."""
-    regencies = list(Region.objects.for_user(user).filter(level=Region.Level.REGENCY).order_by("code"))
+def coverage_base(user: User, code: str | None) -> Region | None | bool:
+    """The region whose children the coverage page lists: the chosen one if it is a province or
+    regency in the user's scope; None: the user's own scope. False: not a region the user may see."""
+    if code:
+        levels = [Region.Level.PROVINCE, Region.Level.REGENCY]
+        region = Region.objects.for_user(user).filter(code=code, level__in=levels).first()
+        return region or False
+    return None  # the user's own scope
+
+
+def training_coverage(user: User, base: Region | None = None) -> list[CoverageRow]:
+    """Per child region of `base` (the nation: provinces; a province: its regencies; a regency or
+    district: its regency), in the user's scope: PMO and BA trained (completed a staff training) of
+    active ones, and per board position the cooperatives whose holder completed a board training.
+    Five queries at any size; cached like the dashboard, keyed on a fingerprint of the data."""
+    code = base.code if base else (user.scope_region_id or "")  # a region's key is its code
+    length = PROVINCE_CODE_LENGTH if not code else REGENCY_CODE_LENGTH
+    seconds = settings.KDKMP_DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return _coverage(user, code, length)
+    # Per user: a BA's login sees only its caseload, so two users of one region may differ.
+    key = f"coverage:{user.pk}:{code}:{timezone.localdate()}:{change_fingerprint(COVERAGE_MODELS)}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _coverage(user, code, length)
+        cache.set(key, rows, seconds)
+    return rows
+
+
+def _coverage(user: User, code: str, length: int) -> list[CoverageRow]:
+    level = Region.Level.PROVINCE if length == PROVINCE_CODE_LENGTH else Region.Level.REGENCY
+    within = Q(code__startswith=code[:REGENCY_CODE_LENGTH]) if code else Q()
+    regions = list(Region.objects.for_user(user).filter(within, level=level).order_by("code"))
+    prefix = code[:REGENCY_CODE_LENGTH]
+
+    def under(field: str) -> Q:  # the related region's code is its key: no join
+        return Q(**{f"{field}__code__startswith": prefix}) if prefix else Q()
+
     staff = (
         Assistant.objects.for_user(user)
         .active()
-        .filter(role__in=["PMO", "BA"], work_area__level=Region.Level.REGENCY)
+        .filter(under("work_area"), role__in=["PMO", "BA"], work_area__level=Region.Level.REGENCY)
         .annotate(trained=_completed(TrainingProgram.Audience.STAFF, "assistant"))
         .values("work_area_id", "role", "trained")
         .annotate(n=Count("pk"))
@@ -174,49 +215,50 @@ def training_coverage(user: User) -> list[CoverageRow]:
     )
     staff_counts = defaultdict(lambda: {"PMO": [0, 0], "BA": [0, 0]})
     for row in staff:
-        pair = staff_counts[row["work_area_id"]][row["role"]]
+        pair = staff_counts[row["work_area_id"][:length]][row["role"]]
         pair[1] += row["n"]
         if row["trained"]:
             pair[0] += row["n"]
     cooperatives = dict(
         Cooperative.objects.for_user(user)
-        .annotate(regency=Substr("village_id", 1, REGENCY_CODE_LENGTH))
-        .values("regency")
+        .filter(under("village"))
+        .annotate(area=Substr("village_id", 1, length))
+        .values("area")
         .annotate(n=Count("pk"))
         .order_by()
-        .values_list("regency", "n")
+        .values_list("area", "n")
     )
     boards = (
         BoardMember.objects.for_user(user)
-        .filter(position__in=COVERAGE_POSITIONS)
+        .filter(under("cooperative__village"), position__in=COVERAGE_POSITIONS)
         .annotate(trained=_completed(TrainingProgram.Audience.BOARD, "board_member"))
         .filter(trained=True)
-        .annotate(regency=Substr("cooperative__village_id", 1, REGENCY_CODE_LENGTH))
-        .values("regency", "position")
+        .annotate(area=Substr("cooperative__village_id", 1, length))
+        .values("area", "position")
         .annotate(n=Count("cooperative", distinct=True))
         .order_by()
     )
     board_counts = defaultdict(dict)
     for row in boards:
-        board_counts[row["regency"]][row["position"]] = row["n"]
+        board_counts[row["area"]][row["position"]] = row["n"]
     any_board = dict(
         Cooperative.objects.for_user(user)
-        .filter(BOARD_TRAINED.q(timezone.localdate()))
-        .annotate(regency=Substr("village_id", 1, REGENCY_CODE_LENGTH))
-        .values("regency")
+        .filter(BOARD_TRAINED.q(timezone.localdate()), under("village"))
+        .annotate(area=Substr("village_id", 1, length))
+        .values("area")
         .annotate(n=Count("pk"))
         .order_by()
-        .values_list("regency", "n")
+        .values_list("area", "n")
     )
     return [
         CoverageRow(
-            regency=regency,
-            staff={role: tuple(pair) for role, pair in staff_counts[regency.code].items()},
-            cooperatives=cooperatives.get(regency.code, 0),
-            boards=board_counts[regency.code],
-            any_board=any_board.get(regency.code, 0),
+            regency=region,
+            staff={role: tuple(pair) for role, pair in staff_counts[region.code].items()},
+            cooperatives=cooperatives.get(region.code, 0),
+            boards=board_counts[region.code],
+            any_board=any_board.get(region.code, 0),
         )
-        for regency in regencies
+        for region in regions
     ]
 
 

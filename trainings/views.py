@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from assistants.models import Assistant
+from cooperatives.models import Region
 from core.forms import posted_ids
 from core.list_pages import ListExportMixin, ListPageMixin
 from core.validators import parse_score
@@ -36,6 +37,7 @@ from .selectors import (
     attendance_sheet,
     cohort_composition,
     cohorts_for,
+    coverage_base,
     participants_for,
     programs_for,
     training_coverage,
@@ -579,8 +581,15 @@ class CoverageView(PageMixin, TemplateView):
         from cooperatives.models import BoardMember
 
         labels = dict(BoardMember.Position.choices)
+        base = coverage_base(self.request.user, self.request.GET.get("wilayah"))
+        if base is False:
+            raise Http404
+        rows = training_coverage(self.request.user, base)
+        by_province = bool(rows) and rows[0].regency.level == Region.Level.PROVINCE
         return super().get_context_data(**kwargs) | {
-            "rows": training_coverage(self.request.user),
+            "rows": rows,
+            "base": base,
+            "by_province": by_province,
             "positions": [(p, labels[p]) for p in COVERAGE_POSITIONS],
             "staff_roles": [Assistant.Role.PMO, Assistant.Role.BA],
         }
