@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 
-from cooperatives.models import Cooperative
+from cooperatives.models import Cooperative, Region
 from cooperatives.selectors import REGENCY_CODE_LENGTH, cooperatives_for, regencies_for
 from core import regions
 
@@ -128,6 +128,40 @@ def staffing_by_regency(user: User) -> list[StaffingRow]:
         )
         for regency in regencies_for(user)
     ]
+
+
+@dataclass
+class AreaStaffingRow(StaffingRow):
+    """A province's staffing at national scope: BAs needed and the gap are its regencies' sums
+    (a BA works inside one regency, so a province's need is not its cooperatives / cap)."""
+
+    needed: int = 0
+    shortfall: int = 0
+    is_area: bool = True
+
+    @property
+    def bas_needed(self) -> int:
+        return self.needed
+
+    @property
+    def gap(self) -> int:
+        return self.shortfall
+
+
+def staffing_by_province(rows: Sequence[StaffingRow]) -> list[AreaStaffingRow]:
+    """Regency rows summed per province (one query for the provinces' names)."""
+    areas: dict[str, AreaStaffingRow] = {}
+    for row in rows:
+        code = row.regency.code[:2]
+        area = areas.setdefault(code, AreaStaffingRow(None, 0, 0, 0, row.capacity))
+        area.cooperatives += row.cooperatives
+        area.with_ba += row.with_ba
+        area.bas_available += row.bas_available
+        area.needed += row.bas_needed
+        area.shortfall += row.gap
+    for province in Region.objects.filter(code__in=areas):
+        areas[province.code].regency = province
+    return [areas[code] for code in sorted(areas)]
 
 
 def staffing_total(rows: Sequence[StaffingRow]) -> tuple[StaffingRow, int, int]:

@@ -32,14 +32,17 @@ from .selectors import (
     business_assistants_of,
     caseload_of,
     history_of_assistant,
+    staffing_by_province,
     staffing_by_regency,
     staffing_total,
     unassigned_for,
 )
 from .tables import AssistantTable
 
-# Above this many unassigned cooperatives the Penugasan page asks for a narrower filter.
+# Above this many unassigned cooperatives the Penugasan page asks for a narrower filter. Before a
+# regency is chosen nothing can be assigned (a BA works in one regency), so fewer rows are shown.
 MAX_ROWS_ON_BOARD = 500
+MAX_ROWS_WITHOUT_REGENCY = 50
 
 
 class AssistantListView(ListPageMixin):
@@ -376,17 +379,25 @@ class AssignmentBoardView(RegencyWorkView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = list(self.object_list.select_related("village__parent")[: MAX_ROWS_ON_BOARD + 1])
+        limit = MAX_ROWS_ON_BOARD if self.regency else MAX_ROWS_WITHOUT_REGENCY
+        rows = list(self.object_list.select_related("village__parent")[: limit + 1])
         groups = {}
-        for cooperative in rows[:MAX_ROWS_ON_BOARD]:
+        for cooperative in rows[:limit]:
             groups.setdefault(cooperative.village.parent, []).append(cooperative)
         staffing = staffing_by_regency(self.request.user)
         total, needed, gap = staffing_total(staffing)
+        # The staffing of the regency's province; at national scope without a regency, one row
+        # per province (514 regency rows were most of the page's 412 KB).
+        province = (self.regency.code if self.regency else self.request.GET.get("wilayah", "").strip())[:2]
+        if province:
+            staffing = [row for row in staffing if row.regency.code[:2] == province]
+        elif len({row.regency.code[:2] for row in staffing}) > 1:
+            staffing = staffing_by_province(staffing)
         return context | {
             "regency": self.regency,
             "groups": groups.items(),
-            "too_many": len(rows) > MAX_ROWS_ON_BOARD,
-            "max_rows": MAX_ROWS_ON_BOARD,
+            "too_many": len(rows) > limit,
+            "max_rows": limit,
             "bas": self.bas,
             "selected": self.selected,
             "posted_assistant": self.posted_assistant,

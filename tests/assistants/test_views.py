@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from assistants.models import Assignment, Assistant
 from tests.factories import AssistantFactory
 
@@ -252,3 +253,32 @@ def test_a_refused_bulk_assign_keeps_the_ba_and_the_reason(login, free_kota_jamb
     html = response.content.decode()
     assert f'<option value="{new_ba.pk}" selected>' in html
     assert 'value="Mutasi dari Kerinci"' in html
+
+
+def test_penugasan_at_national_scope_shows_staffing_per_province_then_its_regencies(demo, client):
+    from cooperatives.services import load_regions
+
+    load_regions(["17"])
+    client.force_login(User.objects.create_superuser("pusat", password="x"))
+    url = reverse("assistants:board")
+    staffing = client.get(url).context["staffing"]
+    assert [row.regency.code for row in staffing] == ["15", "17"]
+    jambi = staffing[0]
+    assert jambi.cooperatives == 1585 and jambi.bas_available == 156
+    regencies = client.get(url, {"wilayah": "15"}).context["staffing"]
+    assert len(regencies) == 11
+    assert jambi.bas_needed == sum(r.bas_needed for r in regencies) and jambi.gap == sum(r.gap for r in regencies)
+    chosen = client.get(url, {"regency": "15.71"}).context["staffing"]
+    assert {row.regency.code[:2] for row in chosen} == {"15"} and len(chosen) == 11
+
+
+def test_penugasan_without_a_regency_shows_only_a_sample_of_rows(demo, login):
+    from assistants.views import MAX_ROWS_WITHOUT_REGENCY
+
+    Assignment.objects.filter(cooperative__village__code__startswith="15.01.").delete()  # 287 unassigned
+    client = login("admin.provinsi")
+    page = client.get(reverse("assistants:board"))
+    shown = sum(len(rows) for _district, rows in page.context["groups"])
+    assert shown == MAX_ROWS_WITHOUT_REGENCY and page.context["too_many"]
+    chosen = client.get(reverse("assistants:board"), {"regency": "15.01"})
+    assert sum(len(rows) for _district, rows in chosen.context["groups"]) == 287  # every one of the regency
