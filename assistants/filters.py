@@ -87,8 +87,14 @@ class RegencyWorkFilter(django_filters.FilterSet):
             del self.filters["regency"]
             self.regency_code = own
         else:
-            self.filters["regency"].queryset = regencies_for(user)
             self.regency_code = (data or {}).get("regency") or ""
+            if own:
+                self.filters["regency"].queryset = regencies_for(user)
+            else:
+                # National scope: the regencies of the province chosen (in the staffing table, as
+                # `wilayah`) or of the chosen regency; 514 options were a fifth of the page.
+                province = (self.regency_code or (data or {}).get("wilayah") or "").strip()[:2]
+                self.filters["regency"].queryset = regencies_for(user, province) if province else Region.objects.none()
         self.narrow_choices(user)
         for field in self.form.fields.values():
             if isinstance(field.widget, forms.Select):

@@ -326,6 +326,20 @@ class RegencyWorkView(PageMixin, FilterView):
         return self.get_filterset(self.get_filterset_class()).working_regency
 
 
+def staffing_for_page(request, regency):
+    """The staffing table of Penugasan and the planner, and the scope's totals: the regencies of
+    the chosen regency's (or `wilayah`'s) province; at national scope without one, a row per
+    province (514 regency rows were most of a 412 KB page)."""
+    staffing = staffing_by_regency(request.user)
+    total, needed, gap = staffing_total(staffing)
+    province = (regency.code if regency else request.GET.get("wilayah", "").strip())[:2]
+    if province:
+        staffing = [row for row in staffing if row.regency.code[:2] == province]
+    elif len({row.regency.code[:2] for row in staffing}) > 1:
+        staffing = staffing_by_province(staffing)
+    return staffing, total, needed, gap
+
+
 class AssignmentBoardView(RegencyWorkView):
     """Penugasan: the unassigned cooperatives of the scope (UnassignedFilter), grouped by district,
     assigned in bulk. The rows are checkboxes in one POST form, grouped under their district, so
@@ -384,15 +398,7 @@ class AssignmentBoardView(RegencyWorkView):
         groups = {}
         for cooperative in rows[:limit]:
             groups.setdefault(cooperative.village.parent, []).append(cooperative)
-        staffing = staffing_by_regency(self.request.user)
-        total, needed, gap = staffing_total(staffing)
-        # The staffing of the regency's province; at national scope without a regency, one row
-        # per province (514 regency rows were most of the page's 412 KB).
-        province = (self.regency.code if self.regency else self.request.GET.get("wilayah", "").strip())[:2]
-        if province:
-            staffing = [row for row in staffing if row.regency.code[:2] == province]
-        elif len({row.regency.code[:2] for row in staffing}) > 1:
-            staffing = staffing_by_province(staffing)
+        staffing, total, needed, gap = staffing_for_page(self.request, self.regency)
         return context | {
             "regency": self.regency,
             "groups": groups.items(),
@@ -452,8 +458,7 @@ class PlannerView(RegencyWorkView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.regency is None:
-            staffing = staffing_by_regency(self.request.user)
-            total, needed, gap = staffing_total(staffing)
+            staffing, total, needed, gap = staffing_for_page(self.request, None)
             return context | {
                 "staffing": staffing,
                 "total": total,

@@ -282,3 +282,24 @@ def test_penugasan_without_a_regency_shows_only_a_sample_of_rows(demo, login):
     assert shown == MAX_ROWS_WITHOUT_REGENCY and page.context["too_many"]
     chosen = client.get(reverse("assistants:board"), {"regency": "15.01"})
     assert sum(len(rows) for _district, rows in chosen.context["groups"]) == 287  # every one of the regency
+
+
+def test_the_regency_picker_at_national_scope_offers_one_provinces_regencies(demo, client):
+    client.force_login(User.objects.create_superuser("pusat2", password="x"))
+    for name in ("assistants:board", "assistants:planner"):
+        url = reverse(name)
+        assert len(client.get(url).context["filter"].form.fields["regency"].choices) == 1  # "Semua" only
+        assert len(client.get(url, {"wilayah": "15"}).context["filter"].form.fields["regency"].choices) == 12
+        chosen = client.get(url, {"regency": "15.71"})
+        assert chosen.status_code == 200 and chosen.context["regency"].code == "15.71"
+
+
+def test_the_planner_at_national_scope_shows_staffing_per_province(demo, client):
+    from cooperatives.services import load_regions
+
+    load_regions(["17"])
+    client.force_login(User.objects.create_superuser("pusat3", password="x"))
+    page = client.get(reverse("assistants:planner"))
+    assert [row.regency.code for row in page.context["staffing"]] == ["15", "17"]
+    assert 'href="?wilayah=15"' in page.content.decode()
+    assert len(client.get(reverse("assistants:planner"), {"wilayah": "15"}).context["staffing"]) == 11
