@@ -331,11 +331,11 @@ def staffing_for_page(request, regency):
     the chosen regency's (or `wilayah`'s) province; at national scope without one, a row per
     province (514 regency rows were most of a 412 KB page)."""
     staffing = staffing_by_regency(request.user)
-    total, needed, gap = staffing_total(staffing)
     province = (regency.code if regency else request.GET.get("wilayah", "").strip())[:2]
     if province:
         staffing = [row for row in staffing if row.regency.code[:2] == province]
-    elif len({row.regency.code[:2] for row in staffing}) > 1:
+    total, needed, gap = staffing_total(staffing)  # the total of the rows shown
+    if not province and len({row.regency.code[:2] for row in staffing}) > 1:
         staffing = staffing_by_province(staffing)
     return staffing, total, needed, gap
 

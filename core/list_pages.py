@@ -7,6 +7,7 @@ import tempfile
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from jobs.services import Progress
 
 EXPORT_JOB = "export"
+MAX_ACTIVE_EXPORTS = 3  # per user: links followed again and again cannot fill the workers' queue
 
 
 class ListPageMixin(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
@@ -57,14 +60,24 @@ class ListExportMixin:
         resource, rows = self.export_rows()
         if rows.count() <= settings.KDKMP_EXPORT_BACKGROUND_ROWS:
             return export_response(resource, rows, fmt, self.export_name)
+        view_path = f"{type(self).__module__}.{type(self).__qualname__}"
+        query = request.GET.urlencode()
+        mine = Job.objects.filter(user=request.user, kind=EXPORT_JOB, status__in=Job.ACTIVE)
+        # A reload (or a second click) while the same export is being written: the same job.
+        same = mine.filter(params__view=view_path, params__query=query, params__fmt=fmt).first()
+        if same is not None:
+            return redirect("jobs:detail", same.pk)
+        if mine.count() >= MAX_ACTIVE_EXPORTS:
+            messages.warning(request, _("Wait for your exports in progress to finish before starting another."))
+            return redirect("jobs:list")
         name = f"{dated_name(self.export_name)}.{fmt}"
         job = job_services.create(
             user=request.user,
             kind=EXPORT_JOB,
             label=name,
             params={
-                "view": f"{type(self).__module__}.{type(self).__qualname__}",
-                "query": request.GET.urlencode(),
+                "view": view_path,
+                "query": query,
                 "fmt": fmt,
                 "kwargs": kwargs,
                 "language": translation.get_language(),

@@ -51,7 +51,7 @@ class RequestLogMiddleware:
         request_logger.info(
             "%s %s %s",
             request.method,
-            request.path,
+            request.path[:300],
             response.status_code,
             extra={
                 "request_id": request.id,

@@ -5,8 +5,11 @@ preview, errors, confirm and failed-rows file."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
 
 from jobs import services as job_services
 from jobs.models import Job
@@ -18,6 +21,7 @@ from .services import import_file
 if TYPE_CHECKING:
     from jobs.services import Progress
 
+logger = logging.getLogger(__name__)
 KIND = "import"
 PREVIEW_ROWS = 300  # changes shown on the page; errors: three times as many
 
@@ -104,6 +108,8 @@ def preview_of(job: Job) -> Preview | None:
 
 def run(job: Job, progress: Progress) -> str:
     """The runner of import jobs (registered in ImportsConfig.ready)."""
+    if not job.user.is_active or not job.user.has_perm("imports.run_import"):
+        raise PermissionDenied  # the right was taken away since the upload
     progress("read", 0, 0)
     with job.input_file.open("rb") as upload:
         data = upload.read()
@@ -123,6 +129,10 @@ def run(job: Job, progress: Progress) -> str:
         job.output_file.delete(save=False)
     job.result = Preview.from_report(report).as_json()
     if report.written:
-        job.input_file.delete(save=False)  # imported: the upload is spent
+        try:
+            job.input_file.delete(save=False)  # imported: the upload is spent
+        except OSError:  # the data is committed; the file goes with the job later
+            logger.warning("job %s: upload not removed", job.pk, exc_info=True)
         return Job.Status.DONE
+    job.step = "check"  # refused at the write (data changed meanwhile): a preview again
     return Job.Status.READY

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
-from django.db import DatabaseError
-from django.db.models import F, QuerySet
+from django.db import DatabaseError, OperationalError, connection
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 logger = logging.getLogger(__name__)
+SQLITE_STALE_FACTOR = 10
+INLINE_STALE_SECONDS = 600
 
 # The codes a failed job can carry, in words for the page.
 FAILURES = {
@@ -82,7 +84,7 @@ def start(job: Job) -> None:
 def queue_step(job: Job, step: str) -> bool:
     """Move a checked job on to its next step (an import's confirm). True for exactly one caller."""
     moved = Job.objects.filter(pk=job.pk, status=Job.Status.READY).update(
-        status=Job.Status.QUEUED, step=step, phase="", done=0, total=0
+        status=Job.Status.QUEUED, step=step, phase="", done=0, total=0, heartbeat_at=timezone.now()
     )
     if moved:
         job.refresh_from_db()
@@ -119,7 +121,8 @@ def finish(job: Job, status: str, *, message: str = "") -> None:
     job.message = message
     job.finished_at = timezone.now() if status in (Job.Status.DONE, Job.Status.FAILED) else None
     job.heartbeat_at = timezone.now()
-    fields = ["status", "message", "finished_at", "heartbeat_at", "result", "input_file", "output_file", "params"]
+    fields = ["status", "step", "message", "finished_at", "heartbeat_at", "result", "input_file", "output_file"]
+    fields.append("params")
     job.save(update_fields=fields)
 
 
@@ -199,19 +202,26 @@ def expire_stale(queryset: QuerySet[Job] | None = None) -> int:
     from django_tasks_db.models import DBTaskResult
 
     now = timezone.now()
-    cutoff = now - dt.timedelta(seconds=settings.KDKMP_JOB_STALE_SECONDS)
+    seconds = settings.KDKMP_JOB_STALE_SECONDS
+    if connection.vendor == "sqlite":
+        # A worker's write holds SQLite's one write lock, so its heartbeats pause meanwhile.
+        seconds *= SQLITE_STALE_FACTOR
+    cutoff = now - dt.timedelta(seconds=seconds)
+    # A job run inside a request has no heartbeat: it is dead once no request can still be
+    # running it (gunicorn cuts a request at 60 s).
+    inline_cutoff = now - dt.timedelta(seconds=max(seconds, INLINE_STALE_SECONDS))
     queryset = Job.objects.all() if queryset is None else queryset
-    stale = [
-        str(pk)
-        for pk in queryset.filter(status=Job.Status.RUNNING, background=True, heartbeat_at__lt=cutoff).values_list(
-            "pk", flat=True
+    dead = Q(background=True, heartbeat_at__lt=cutoff) | Q(background=False, heartbeat_at__lt=inline_cutoff)
+    try:
+        stale = [str(pk) for pk in queryset.filter(dead, status=Job.Status.RUNNING).values_list("pk", flat=True)]
+        if not stale:
+            return 0
+        failed = Job.objects.filter(dead, pk__in=stale, status=Job.Status.RUNNING).update(
+            status=Job.Status.FAILED, message="worker_lost", finished_at=now
         )
-    ]
-    if not stale:
+    except OperationalError:  # SQLite busy with a write: look again at the next poll
+        logger.info("stale jobs not checked: database busy", exc_info=True)
         return 0
-    failed = Job.objects.filter(pk__in=stale, status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).update(
-        status=Job.Status.FAILED, message="worker_lost", finished_at=now
-    )
     # The queue's own row of a dead worker's task would say RUNNING for ever: it failed too.
     DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, args_kwargs__args__0__in=stale).update(
         status=TaskResultStatus.FAILED, finished_at=now
@@ -234,14 +244,20 @@ def recent(user: User, kind: str, limit: int = 10) -> QuerySet[Job]:
 def clean_old(now: dt.datetime | None = None) -> int:
     """Jobs older than KDKMP_JOB_KEEP_HOURS, with their files, are removed (running ones stay)."""
     cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.KDKMP_JOB_KEEP_HOURS)
-    old = Job.objects.filter(created_at__lt=cutoff).exclude(status__in=Job.ACTIVE)
+    # Finished jobs, and "active" ones without a heartbeat for a whole keeping time (their
+    # process is long gone).
+    old = Q(created_at__lt=cutoff) & (~Q(status__in=Job.ACTIVE) | Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at=None))
     removed = 0
-    for job in old.only("pk", "input_file", "output_file").iterator():
+    for job in Job.objects.filter(old).only("pk", "input_file", "output_file").iterator():
+        # The row goes first, and only if still old (a confirm at the boundary moves the job on
+        # and gives it a heartbeat when run); then its files.
+        if not Job.objects.filter(old, pk=job.pk).delete()[0]:
+            continue
+        removed += 1
         for field in (job.input_file, job.output_file):
             if field:
                 try:
                     field.delete(save=False)
                 except OSError:
                     logger.warning("job %s: file %s not removed", job.pk, field.name, exc_info=True)
-        removed += Job.objects.filter(pk=job.pk).delete()[0]
     return removed

@@ -149,7 +149,9 @@ else:
     # leaving it hanging until the proxy gives up.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
     # Behind PgBouncer in transaction pooling, server-side cursors (the streaming exports'
-    # queryset.iterator) cannot live across statements: set this to fetch in chunks client-side.
+    # queryset.iterator) cannot live across statements: set this, and the iterator then fetches
+    # the whole result at once (the national export's memory is no longer bounded). Better: let
+    # the workers, which run the large exports, connect to PostgreSQL directly or in session mode.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

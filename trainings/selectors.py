@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from assistants.models import Assistant
+from assistants.models import Assignment, Assistant
 from cooperatives.indicators import BOARD_TRAINED
 from cooperatives.models import BoardMember, Cooperative, Region
 from core.history import change_fingerprint
@@ -153,7 +153,7 @@ class CoverageRow:
 
 
 # A change to any of these changes the coverage page's figures (the cache key's fingerprint).
-COVERAGE_MODELS = [Cooperative, BoardMember, Assistant, Enrollment]
+COVERAGE_MODELS = [Cooperative, BoardMember, Assistant, Enrollment, Assignment]
 
 
 def _completed(program_audience: str, person_field: str) -> Exists:

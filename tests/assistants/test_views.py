@@ -265,8 +265,13 @@ def test_penugasan_at_national_scope_shows_staffing_per_province_then_its_regenc
     assert [row.regency.code for row in staffing] == ["15", "17"]
     jambi = staffing[0]
     assert jambi.cooperatives == 1585 and jambi.bas_available == 156
-    regencies = client.get(url, {"wilayah": "15"}).context["staffing"]
+    national = client.get(url)
+    assert 'data-province="15"' in national.content.decode()
+    assert national.context["total"].cooperatives == 1585
+    jambi_page = client.get(url, {"wilayah": "15"})
+    regencies = jambi_page.context["staffing"]
     assert len(regencies) == 11
+    assert jambi_page.context["total"].without_ba == jambi.without_ba == sum(r.without_ba for r in regencies)
     assert jambi.bas_needed == sum(r.bas_needed for r in regencies) and jambi.gap == sum(r.gap for r in regencies)
     chosen = client.get(url, {"regency": "15.71"}).context["staffing"]
     assert {row.regency.code[:2] for row in chosen} == {"15"} and len(chosen) == 11

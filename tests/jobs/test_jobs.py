@@ -69,11 +69,25 @@ def test_the_progress_answer_and_the_page_of_a_running_job(login):
 
 
 def test_a_job_whose_worker_stopped_beating_is_shown_as_failed(login, settings):
+    from django.db import connection
+
     settings.KDKMP_JOB_STALE_SECONDS = 60
+    # On SQLite a worker's write pauses its heartbeats, so the limit there is longer.
+    limit = 60 * (services.SQLITE_STALE_FACTOR if connection.vendor == "sqlite" else 1)
     client = login("admin.provinsi")
     user = User.objects.get(username="admin.provinsi")
-    alive = running_job(user, heartbeat_at=timezone.now() - dt.timedelta(seconds=30))
-    dead = running_job(user, heartbeat_at=timezone.now() - dt.timedelta(seconds=90))
+    alive = running_job(user, heartbeat_at=timezone.now() - dt.timedelta(seconds=limit - 30))
+    dead = running_job(user, heartbeat_at=timezone.now() - dt.timedelta(seconds=limit + 30))
+    inline = running_job(user, background=False, heartbeat_at=timezone.now() - dt.timedelta(seconds=limit + 30))
+    inline_old = running_job(
+        user,
+        background=False,
+        heartbeat_at=timezone.now() - dt.timedelta(seconds=services.INLINE_STALE_SECONDS + limit),
+    )
+    assert client.get(reverse("jobs:progress", args=[inline_old.pk])).json()["status"] == "failed"  # its request died
+    assert client.get(reverse("jobs:progress", args=[inline.pk])).json()["status"] == (
+        "running" if limit < services.INLINE_STALE_SECONDS else "failed"
+    )
     assert client.get(reverse("jobs:progress", args=[alive.pk])).json()["status"] == "running"
     state = client.get(reverse("jobs:progress", args=[dead.pk])).json()
     assert state["status"] == "failed" and not state["active"]
@@ -183,3 +197,41 @@ def test_a_job_no_worker_takes_says_so_after_a_while(login, settings):
     assert "Menunggu" in client.get(reverse("jobs:progress", args=[job.pk])).json()["text"]
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
     assert "administrator" in client.get(reverse("jobs:progress", args=[job.pk])).json()["text"]
+
+
+def test_the_same_export_asked_again_while_running_is_the_same_job_and_active_exports_are_capped(login, settings):
+    from core.list_pages import MAX_ACTIVE_EXPORTS
+
+    settings.KDKMP_EXPORT_BACKGROUND_ROWS = 10
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # nobody runs them
+    client = login("staf.kotajambi")
+    url = reverse("cooperatives:export", args=["csv"])
+    first = client.get(url)
+    assert client.get(url).url == first.url  # a reload: the job already queued
+    assert Job.objects.filter(kind="export").count() == 1
+    for n in range(MAX_ACTIVE_EXPORTS - 1):
+        client.get(url, {"ulang": n})  # another query string, the same rows
+    refused = client.get(url, {"ulang": "lagi"}, follow=True)
+    assert refused.redirect_chain[-1][0] == reverse("jobs:list")
+    assert Job.objects.filter(kind="export").count() == MAX_ACTIVE_EXPORTS
+    assert "Tunggu" in refused.content.decode()
+
+
+def test_an_import_job_rechecks_the_right_to_import_when_it_runs(login):
+    user = User.objects.get(username="admin.provinsi")
+    job = services.create(
+        user=user,
+        kind="import",
+        label="a.xlsx",
+        params={"kind": "cooperatives"},
+        step="check",
+        input_name="a.xlsx",
+        input_bytes=xlsx([["Kode Desa", "Jumlah Anggota"]]),
+        background=False,
+    )
+    User.objects.filter(pk=user.pk).update(is_active=False)  # the account closed meanwhile
+    job.user = User.objects.get(pk=user.pk)
+    job.save()
+    services.run(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and job.message == "forbidden"
