@@ -224,6 +224,111 @@ def bench_dashboard_under_writes(readers=20, requests_each=10):
         settings.KDKMP_DASHBOARD_CACHE_SECONDS = 0
 
 
+def bench_dashboard_behind_gunicorn(readers=20, requests_each=15):
+    """The same as bench_dashboard_under_writes, served the production way: gunicorn with
+    gunicorn.conf.py (2 workers, 4 threads, the dashboard cache on), 20 client threads over HTTP,
+    without and then with a writer saving a cooperative every 0.1 s through the ORM."""
+    import http.client
+    import socket
+    import subprocess
+    import threading
+
+    from django.db import connections
+
+    from accounts.models import User
+    from cooperatives.models import Cooperative
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = Client()
+    client.force_login(User.objects.get(username="bench.nasional"))
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "kdkmp.settings",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DEBUG": "true",  # static files without a collectstatic manifest
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "2",
+        "GUNICORN_THREADS": "4",
+        "KDKMP_DASHBOARD_CACHE_SECONDS": "600",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def get(path="/"):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", path, headers={"Cookie": cookie})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.status
+
+    try:
+        for _ in range(100):
+            try:
+                if get("/health/") == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        title = f"national dashboard behind gunicorn, {readers} clients"
+        print(f"\n{title:<60} {'median':>8} {'p95':>8} {'req/s':>8}")
+        for label, writing in (
+            ("baseline: the login page, nothing written", None),
+            ("nothing written", False),
+            ("a write every 0.1 s elsewhere", True),
+        ):
+            for _ in range(2):  # warm both workers' caches
+                get("/")
+            times, stop = [], threading.Event()
+            path = "/masuk/" if writing is None else "/"
+
+            def read():
+                for _ in range(requests_each):
+                    started = time.perf_counter()
+                    assert get(path) == 200
+                    times.append((time.perf_counter() - started) * 1000)
+
+            def write():
+                ids = list(Cooperative.objects.values_list("pk", flat=True)[:500])
+                n = 0
+                while not stop.is_set():
+                    cooperative = Cooperative.objects.get(pk=ids[n % len(ids)])
+                    cooperative.members_count += 1
+                    cooperative.save()
+                    n += 1
+                    stop.wait(0.1)
+                connections.close_all()
+
+            writer = threading.Thread(target=write) if writing else None
+            if writer:
+                writer.start()
+            threads = [threading.Thread(target=read) for _ in range(readers)]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+            stop.set()
+            if writer:
+                writer.join()
+            times.sort()
+            p95 = times[int(len(times) * 0.95) - 1]
+            print(f"{label:<60} {statistics.median(times):6.1f}ms {p95:6.1f}ms {len(times) / elapsed:8.1f}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def bench_national_list():
     """The cooperative list at national scope after seed_scale (83,762 cooperatives): page 1, a
     deep page, sorts, filters and searches, each with its HTML size (at most 100 KB); the login
@@ -394,6 +499,7 @@ if __name__ == "__main__":
     main()
     bench_national_dashboard()
     bench_dashboard_under_writes()
+    bench_dashboard_behind_gunicorn()
     bench_national_list()
     bench_field_reports()
     bench_map()
