@@ -91,6 +91,17 @@ def parse_rupiah(value) -> int | None:
 SCORE = re.compile(r"^-?\d{1,3}(?:[.,]\d{1,2})?$")  # "1.000" is ambiguous: refused
 
 
+def score_text(score) -> str:
+    """A stored score as people read it: 85, 85,5 (no trailing zeros of the two decimals), in the
+    active language's number format. The sheet, the messages and the pass mark all use it."""
+    from django.utils.formats import number_format
+
+    if score is None:
+        return ""
+    score = Decimal(score)
+    return number_format(score.quantize(Decimal(1)) if score == score.to_integral() else score.normalize())
+
+
 def parse_score(value) -> Decimal | None:
     """A test score as people type it: "85", "85,5" (Indonesian), "85.5", or an Excel number.
     None when empty; ValueError when it is not a number. The 0–100 range is the service's rule."""

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from assistants.models import Assistant
 from cooperatives.models import BoardMember, Cooperative, Region
+from core.validators import score_text
 
 from .models import Attendance, Cohort, Enrollment, TrainingProgram
 
@@ -258,7 +259,7 @@ def score_problems(enrollment: Enrollment, pre_test: Decimal | None, post_test: 
         if post_test is None or post_test < mark:
             problems.append(
                 _("%(name)s has completed: the post-test cannot go below the pass mark %(mark)s.")
-                % {"name": enrollment.name, "mark": mark}
+                % {"name": enrollment.name, "mark": score_text(mark)}
             )
     return problems
 
@@ -334,7 +335,11 @@ def completion_problems(enrollment: Enrollment, *, days_present: int, cohort_day
         elif Decimal(enrollment.post_test) < program.pass_mark:
             problems.append(
                 _("%(name)s scored %(score)s; the pass mark is %(mark)s.")
-                % {"name": enrollment.name, "score": enrollment.post_test, "mark": program.pass_mark}
+                % {
+                    "name": enrollment.name,
+                    "score": score_text(enrollment.post_test),
+                    "mark": score_text(program.pass_mark),
+                }
             )
     return problems
 

@@ -4,7 +4,6 @@ the province's cohorts but only the province changes them."""
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +12,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,7 +22,7 @@ from assistants.models import Assistant
 from cooperatives.models import Region
 from core.forms import posted_ids
 from core.list_pages import ListExportMixin, ListPageMixin
-from core.validators import parse_score
+from core.validators import parse_score, score_text
 from core.views import CancelLinkMixin, PageMixin, ScopedChildMixin, ScopedObjectMixin
 
 from . import services
@@ -342,7 +340,7 @@ class ScoreSheetView(CohortMixin, TemplateView):
     def get_context_data(self, rows=None, **kwargs):
         if rows is None:
             participants, _marks = attendance_sheet(self.cohort, self.request.user)
-            rows = [ScoreRow(p, _score_text(p.pre_test), _score_text(p.post_test)) for p in participants]
+            rows = [ScoreRow(p, score_text(p.pre_test), score_text(p.post_test)) for p in participants]
         return (
             super().get_context_data(**kwargs)
             | sheet_filters(row.enrollment for row in rows)
@@ -404,13 +402,6 @@ def sheet_filters(participants):
         "filter_roles": sorted({(p.role_key, str(p.role_label)) for p in participants}, key=lambda role: role[1]),
         "filter_regencies": sorted({p.regency_name for p in participants}),
     }
-
-
-def _score_text(score):
-    """A stored score as the sheet shows it: 85, 85,5 (no trailing zeros of the 2 decimals)."""
-    if score is None:
-        return ""
-    return number_format(score.quantize(Decimal(1)) if score == score.to_integral() else score.normalize())
 
 
 class CohortActionView(CohortMixin, View):

@@ -135,6 +135,11 @@ def test_completion_needs_the_pass_mark_when_set(demo, kota_jambi_staff):
     assert Enrollment.objects.get(pk=high.pk).status == "completed"
     with pytest.raises(ValidationError):
         services.set_scores(enrollment=high, post_test=Decimal(101))
+    # The message reads as people write scores: "69,5" and "70", not "69.50" and "70.00".
+    with pytest.raises(ValidationError) as refused:
+        services.complete(enrollment=Enrollment.objects.get(pk=low.pk))
+    text = " ".join(refused.value.messages)
+    assert "69,5" in text and "70" in text and "70.00" not in text and "70,00" not in text
 
 
 def test_cohort_cannot_close_before_its_last_day(cohort):
