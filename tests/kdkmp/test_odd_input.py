@@ -182,3 +182,23 @@ def test_a_body_that_cannot_be_read_is_left_to_the_view(rf):
     request._stream = Broken()
     response = RefuseNullBytesMiddleware(lambda r: HttpResponse("sampai ke view"))(request)
     assert response.content == b"sampai ke view"
+
+
+ODD_IDS = ["99999999999999999999999", "-1", "²", "0", "tidak-ada"]
+
+
+@pytest.mark.parametrize("odd", ODD_IDS)
+def test_actions_and_job_pages_with_an_odd_id_are_not_found(login, odd):
+    """POST actions (unlock, confirm) and the jobs' pages, with ids no one can have: a 404."""
+    client = login("admin.provinsi")
+    for method, path in [
+        ("post", f"/pengguna/{odd}/buka-kunci/"),
+        ("post", f"/impor/{odd}/konfirmasi/"),
+        ("get", f"/impor/{odd}/"),
+        ("get", f"/impor/{odd}/baris-gagal.xlsx"),
+        ("get", f"/pekerjaan/{odd}/"),
+        ("get", f"/pekerjaan/{odd}/kemajuan/"),
+        ("get", f"/pekerjaan/{odd}/unduh/"),
+    ]:
+        status = getattr(client, method)(path).status_code
+        assert status == 404, (method, path, status)
