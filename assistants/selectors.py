@@ -171,3 +171,16 @@ def staffing_total(rows: Sequence[StaffingRow]) -> tuple[StaffingRow, int, int]:
         total.with_ba += row.with_ba
         total.bas_available += row.bas_available
     return total, sum(row.bas_needed for row in rows), sum(row.gap for row in rows)
+
+
+def staffing_table(user: User, province: str = "") -> tuple[list[StaffingRow], StaffingRow, int, int]:
+    """The staffing table of Penugasan and the planner, and the totals of the rows shown: the
+    regencies of `province`; without one, at national scope a row per province (514 regency rows
+    were most of a 412 KB page)."""
+    staffing = staffing_by_regency(user)
+    if province:
+        staffing = [row for row in staffing if row.regency.code[:2] == province]
+    total, needed, gap = staffing_total(staffing)
+    if not province and len({row.regency.code[:2] for row in staffing}) > 1:
+        staffing = staffing_by_province(staffing)
+    return staffing, total, needed, gap

@@ -32,9 +32,7 @@ from .selectors import (
     business_assistants_of,
     caseload_of,
     history_of_assistant,
-    staffing_by_province,
-    staffing_by_regency,
-    staffing_total,
+    staffing_table,
     unassigned_for,
 )
 from .tables import AssistantTable
@@ -325,19 +323,11 @@ class RegencyWorkView(PageMixin, FilterView):
     def regency(self):
         return self.get_filterset(self.get_filterset_class()).working_regency
 
-
-def staffing_for_page(request, regency):
-    """The staffing table of Penugasan and the planner, and the scope's totals: the regencies of
-    the chosen regency's (or `wilayah`'s) province; at national scope without one, a row per
-    province (514 regency rows were most of a 412 KB page)."""
-    staffing = staffing_by_regency(request.user)
-    province = (regency.code if regency else request.GET.get("wilayah", "").strip())[:2]
-    if province:
-        staffing = [row for row in staffing if row.regency.code[:2] == province]
-    total, needed, gap = staffing_total(staffing)  # the total of the rows shown
-    if not province and len({row.regency.code[:2] for row in staffing}) > 1:
-        staffing = staffing_by_province(staffing)
-    return staffing, total, needed, gap
+    @property
+    def province_shown(self) -> str:
+        """The province whose regencies the staffing table lists: the chosen regency's, or a
+        dashboard link's (`wilayah`); "" for the whole scope."""
+        return (self.regency.code if self.regency else self.request.GET.get("wilayah", "").strip())[:2]
 
 
 class AssignmentBoardView(RegencyWorkView):
@@ -398,7 +388,7 @@ class AssignmentBoardView(RegencyWorkView):
         groups = {}
         for cooperative in rows[:limit]:
             groups.setdefault(cooperative.village.parent, []).append(cooperative)
-        staffing, total, needed, gap = staffing_for_page(self.request, self.regency)
+        staffing, total, needed, gap = staffing_table(self.request.user, self.province_shown)
         return context | {
             "regency": self.regency,
             "groups": groups.items(),
@@ -458,7 +448,7 @@ class PlannerView(RegencyWorkView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.regency is None:
-            staffing, total, needed, gap = staffing_for_page(self.request, None)
+            staffing, total, needed, gap = staffing_table(self.request.user, self.province_shown)
             return context | {
                 "staffing": staffing,
                 "total": total,

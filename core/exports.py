@@ -5,7 +5,7 @@ import csv
 import io
 from collections.abc import Callable
 from decimal import Decimal
-from io import BytesIO, StringIO
+from io import BytesIO
 from typing import IO, Any
 
 from django.db.models import QuerySet
@@ -44,27 +44,6 @@ def xlsx_response(sheets, filename):
     response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def dataset_response(dataset, fmt, basename):
-    """A tablib Dataset as a download (csv: see csv_text)."""
-    if fmt not in CONTENT_TYPES:
-        raise Http404
-    content = csv_text(dataset) if fmt == "csv" else dataset.export(fmt)
-    return file_response(content, fmt, basename)
-
-
-def csv_text(dataset) -> str:
-    """csv as Excel set to Indonesian opens it: ";" between cells (its list separator, since the
-    comma is the decimal sign), decimal commas, and a BOM so that it reads UTF-8. The importer
-    sniffs the separator, so the file goes back in as it came out."""
-    buffer = StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(dataset.headers or [])
-    for row in dataset:
-        writer.writerow(_csv_cell(value) for value in row)
-    return buffer.getvalue()
 
 
 def _csv_cell(value):
@@ -121,6 +100,9 @@ def write_export(
             yield row
 
     if fmt == "csv":
+        # As Excel set to Indonesian opens it: ";" between cells (its list separator, since the
+        # comma is the decimal sign), decimal commas, and a BOM so that it reads UTF-8. The
+        # importer sniffs the separator, so the file goes back in as it came out.
         text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
         text.write("\ufeff")
         writer = csv.writer(text, delimiter=";", lineterminator="\r\n")

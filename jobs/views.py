@@ -45,7 +45,7 @@ def progress_text(job: Job) -> str:
         return _("Waiting for a worker…")
     if job.status != Job.Status.RUNNING:
         return job.get_status_display()
-    phase = str(PHASES.get(job.phase, PHASES["read"] if not job.phase else PHASES["write"]))
+    phase = str(PHASES.get(job.phase or "read", PHASES["write"]))  # a kind's own phase names: "saving"
     if not job.total:
         return f"{phase}…"
     return _("%(phase)s: %(done)s of %(total)s (%(percent)s%%)") % {
@@ -87,8 +87,7 @@ class JobListView(LoginRequiredMixin, View):
     """The user's own recent jobs, whatever their kind: closing the browser loses none."""
 
     def get(self, request):
-        jobs = Job.objects.filter(user=request.user).order_by("-created_at")[:20]
-        context = {"jobs": [services.refreshed(job) for job in jobs], "keep_hours": settings.KDKMP_JOB_KEEP_HOURS}
+        context = {"jobs": services.recent(request.user, limit=20), "keep_hours": settings.KDKMP_JOB_KEEP_HOURS}
         return render(request, "jobs/list.html", context)
 
 

@@ -235,3 +235,22 @@ def test_an_import_job_rechecks_the_right_to_import_when_it_runs(login):
     services.run(str(job.pk))
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and job.message == "forbidden"
+
+
+@pytest.mark.parametrize("jobs", [1, 12])
+def test_job_pages_run_a_fixed_number_of_queries(login, django_assert_max_num_queries, jobs):
+    """The same ceiling for 1 job and for 12 (some of them running), on every job page."""
+    client = login("admin.provinsi")
+    user = User.objects.get(username="admin.provinsi")
+    made = [running_job(user, phase="validate", done=n, total=100) for n in range(jobs)]
+    finished = Job.objects.create(user=user, kind="export", label="k.csv", status=Job.Status.DONE, result={"rows": 3})
+    pages = [
+        reverse("jobs:list"),
+        reverse("imports:import"),
+        reverse("imports:job", args=[made[0].pk]),
+        reverse("jobs:progress", args=[made[0].pk]),
+        reverse("jobs:detail", args=[finished.pk]),
+    ]
+    for url in pages:
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200, url

@@ -147,16 +147,63 @@ def bench_national_dashboard():
             print(f"{label + ', ' + cache_label:<60} {median:6.1f}ms {p95:6.1f}ms {queries:8d}")
 
 
+def concurrently(read_once, readers, requests_each, writing):
+    """`readers` threads each calling read_once() `requests_each` times, timed, while (if
+    `writing`) another thread saves a cooperative every 0.1 s, each save moving the dashboard's
+    cache key. Returns (the request times in ms, sorted; requests per second)."""
+    import threading
+
+    from django.db import connections
+
+    from cooperatives.models import Cooperative
+
+    times, stop = [], threading.Event()
+
+    def read():
+        for _ in range(requests_each):
+            started = time.perf_counter()
+            read_once()
+            times.append((time.perf_counter() - started) * 1000)
+        connections.close_all()
+
+    def write():
+        ids = list(Cooperative.objects.values_list("pk", flat=True)[:500])
+        n = 0
+        while not stop.is_set():
+            cooperative = Cooperative.objects.get(pk=ids[n % len(ids)])
+            cooperative.members_count += 1
+            cooperative.save()
+            n += 1
+            stop.wait(0.1)
+        connections.close_all()
+
+    writer = threading.Thread(target=write) if writing else None
+    if writer:
+        writer.start()
+    threads = [threading.Thread(target=read) for _ in range(readers)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    stop.set()
+    if writer:
+        writer.join()
+    return sorted(times), len(times) / elapsed
+
+
+def p95_of(times):
+    return times[int(len(times) * 0.95) - 1]
+
+
 def bench_dashboard_under_writes(readers=20, requests_each=10):
     """Decision 0006: 20 concurrent readers of the national dashboard (threads, each with its own
     connection, the cache on), first while nothing is written, then while a writer saves a
     cooperative every 0.1 s (each save moves the cache key). Goal: p95 <= 500 ms with writes."""
     import threading
 
-    from django.db import connections
-
     from accounts.models import User
-    from cooperatives.models import Cooperative
     from dashboards import selectors
 
     superuser = User.objects.get(username="bench.nasional")
@@ -178,46 +225,18 @@ def bench_dashboard_under_writes(readers=20, requests_each=10):
             warm.force_login(superuser)
             warm.get("/")
             computed.clear()
-            times, stop = [], threading.Event()
+            local = threading.local()
 
-            def read():
-                client = Client()
-                client.force_login(superuser)
-                for _ in range(requests_each):
-                    started = time.perf_counter()
-                    assert client.get("/").status_code == 200
-                    times.append((time.perf_counter() - started) * 1000)
-                connections.close_all()
+            def read_once():
+                if not hasattr(local, "client"):  # one logged-in client per thread
+                    local.client = Client()
+                    local.client.force_login(superuser)
+                assert local.client.get("/").status_code == 200
 
-            def write():
-                ids = list(Cooperative.objects.values_list("pk", flat=True)[:500])
-                n = 0
-                while not stop.is_set():
-                    cooperative = Cooperative.objects.get(pk=ids[n % len(ids)])
-                    cooperative.members_count += 1
-                    cooperative.save()
-                    n += 1
-                    stop.wait(0.1)
-                connections.close_all()
-
-            writer = threading.Thread(target=write) if writing else None
-            if writer:
-                writer.start()
-            threads = [threading.Thread(target=read) for _ in range(readers)]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - started
-            stop.set()
-            if writer:
-                writer.join()
-            times.sort()
-            p95 = times[int(len(times) * 0.95) - 1]
+            times, rate = concurrently(read_once, readers, requests_each, writing)
             print(
                 f"{label + f' ({len(computed)} computations)':<60} {statistics.median(times):6.1f}ms"
-                f" {p95:6.1f}ms {len(times) / elapsed:8.1f}"
+                f" {p95_of(times):6.1f}ms {rate:8.1f}"
             )
     finally:
         selectors.compute_dashboard = original
@@ -231,12 +250,8 @@ def bench_dashboard_behind_gunicorn(readers=20, requests_each=15):
     import http.client
     import socket
     import subprocess
-    import threading
-
-    from django.db import connections
 
     from accounts.models import User
-    from cooperatives.models import Cooperative
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -288,42 +303,13 @@ def bench_dashboard_behind_gunicorn(readers=20, requests_each=15):
         ):
             for _ in range(2):  # warm both workers' caches
                 get("/")
-            times, stop = [], threading.Event()
             path = "/masuk/" if writing is None else "/"
 
-            def read():
-                for _ in range(requests_each):
-                    started = time.perf_counter()
-                    assert get(path) == 200
-                    times.append((time.perf_counter() - started) * 1000)
+            def read_once(path=path):
+                assert get(path) == 200
 
-            def write():
-                ids = list(Cooperative.objects.values_list("pk", flat=True)[:500])
-                n = 0
-                while not stop.is_set():
-                    cooperative = Cooperative.objects.get(pk=ids[n % len(ids)])
-                    cooperative.members_count += 1
-                    cooperative.save()
-                    n += 1
-                    stop.wait(0.1)
-                connections.close_all()
-
-            writer = threading.Thread(target=write) if writing else None
-            if writer:
-                writer.start()
-            threads = [threading.Thread(target=read) for _ in range(readers)]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - started
-            stop.set()
-            if writer:
-                writer.join()
-            times.sort()
-            p95 = times[int(len(times) * 0.95) - 1]
-            print(f"{label:<60} {statistics.median(times):6.1f}ms {p95:6.1f}ms {len(times) / elapsed:8.1f}")
+            times, rate = concurrently(read_once, readers, requests_each, writing)
+            print(f"{label:<60} {statistics.median(times):6.1f}ms {p95_of(times):6.1f}ms {rate:8.1f}")
     finally:
         server.terminate()
         server.wait(timeout=30)

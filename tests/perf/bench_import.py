@@ -136,23 +136,23 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 """
 
 
-def run_import_roster(path, *extra):
-    """`manage.py import_roster cooperatives PATH` in a child process: (seconds, peak MB, last line)."""
+def run_child(arguments, what):
+    """A child Python process (its arguments after the interpreter): (seconds, its own peak
+    memory in MB from the VmHWM it prints on stderr, its last line of output)."""
     started = time.perf_counter()
-    child = subprocess.run(
-        [sys.executable, "-c", PEAK_REPORTING_MANAGE, str(ROOT / "manage.py"), "import_roster", "cooperatives"]
-        + [str(path), *extra],
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    child = subprocess.run([sys.executable, *arguments], env=dict(os.environ), capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - started
     if child.returncode:
-        print(child.stdout[-2000:], child.stderr[-2000:])
-        raise SystemExit(f"import_roster {path.name} failed")
+        print(child.stdout[-2000:], child.stderr[-3000:])
+        raise SystemExit(f"{what} failed")
     peak_mb = int(child.stderr.strip().splitlines()[-1].split()[1]) / 1024  # "VmHWM: 123456 kB"
     return seconds, peak_mb, child.stdout.strip().splitlines()[-1]
+
+
+def run_import_roster(path, *extra):
+    """`manage.py import_roster cooperatives PATH` in a child process: (seconds, peak MB, last line)."""
+    arguments = ["-c", PEAK_REPORTING_MANAGE, str(ROOT / "manage.py"), "import_roster", "cooperatives", str(path)]
+    return run_child([*arguments, *extra], f"import_roster {path.name}")
 
 
 def one_update_chunk(size=2000):
@@ -240,20 +240,7 @@ print(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")), file=
 
 
 def run_job_child(mode, argument=""):
-    started = time.perf_counter()
-    child = subprocess.run(
-        [sys.executable, "-c", JOB_CHILD, mode, argument],
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    seconds = time.perf_counter() - started
-    if child.returncode:
-        print(child.stdout[-2000:], child.stderr[-3000:])
-        raise SystemExit(f"job child {mode} failed")
-    peak_mb = int(child.stderr.strip().splitlines()[-1].split()[1]) / 1024
-    return seconds, peak_mb, child.stdout.strip().splitlines()[-1]
+    return run_child(["-c", JOB_CHILD, mode, argument], f"job child {mode}")
 
 
 def jobs_at_national_scale(update_csv):
@@ -330,59 +317,16 @@ def main():
 
     print("\n== National roster through `manage.py import_roster cooperatives` (child process)")
     Cooperative.objects.all().delete()
-    env = dict(os.environ)
-    started = time.perf_counter()
-    child = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            PEAK_REPORTING_MANAGE,
-            str(ROOT / "manage.py"),
-            "import_roster",
-            "cooperatives",
-            str(national),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    t_command = time.perf_counter() - started
-    if child.returncode:
-        print(child.stdout[-2000:], child.stderr[-2000:])
-        raise SystemExit("national import failed")
-    peak_mb = int(child.stderr.strip().splitlines()[-1].split()[1]) / 1024  # "VmHWM: 123456 kB"
-    print("   " + child.stdout.strip().splitlines()[-1])
+    t_command, peak_mb, summary = run_import_roster(national)
+    print("   " + summary)
     line(f"wall time incl. start-up and xlsx parsing ({n_national:,} rows, target <= 20 s)", f"{t_command:6.2f} s")
     line("peak memory of the command (max RSS, target <= 300 MB)", f"{peak_mb:6.0f} MB")
     ours = n_national / t_command
     line("throughput: import_roster", f"{ours:8,.0f} rows/s")
 
-    started = time.perf_counter()
-    child = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            PEAK_REPORTING_MANAGE,
-            str(ROOT / "manage.py"),
-            "import_roster",
-            "cooperatives",
-            str(national),
-            "--dry-run",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if child.returncode:
-        print(child.stdout[-2000:], child.stderr[-2000:])
-        raise SystemExit("national dry run failed")
-    line("same national file again (--dry-run, all unchanged)", f"{time.perf_counter() - started:6.2f} s")
-    line(
-        "   its peak memory (every existing cooperative compared)",
-        f"{int(child.stderr.strip().splitlines()[-1].split()[1]) / 1024:6.0f} MB",
-    )
+    t_again, peak_again, _summary = run_import_roster(national, "--dry-run")
+    line("same national file again (--dry-run, all unchanged)", f"{t_again:6.2f} s")
+    line("   its peak memory (every existing cooperative compared)", f"{peak_again:6.0f} MB")
 
     update_csv = national_update(user, t_command, n_national)
     jobs_at_national_scale(update_csv)
