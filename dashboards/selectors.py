@@ -4,8 +4,8 @@ A fixed number of queries at any size: one for the region, its breadcrumb and it
 one over cooperatives (counts, milestones, coverage), one over active staff (loads, trained), one
 over completed board trainings, one over operating business units. At national scope these read
 ~84,000 cooperatives, ~80,000 assignments and ~100,000 enrollments (~120 ms on PostgreSQL), so
-the result is cached, keyed on the newest change records: one cheap query tells whether anything
-changed since.
+the result is kept in the cache all app servers share, keyed on the newest change records: one
+cheap query tells whether anything changed since (core.shared_cache, decisions 0002 and 0006).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -27,8 +26,8 @@ from assistants.models import Assignment, Assistant
 from cooperatives.indicators import LIST_FIGURES
 from cooperatives.models import BoardMember, BusinessUnit, Cooperative, Partnership, Region
 from core import regions
-from core.history import change_fingerprint
 from core.scoping import scope_code
+from core.shared_cache import shared_figures
 from trainings.models import Enrollment
 
 if TYPE_CHECKING:  # annotations only: accounts sits above the domain apps
@@ -150,36 +149,19 @@ def dashboard_for(user: User, code: str | None = None) -> Dashboard | None:
     if not allowed:
         return None
     code = region.code if region else ""
-    seconds = settings.KDKMP_DASHBOARD_CACHE_SECONDS
-    if not seconds:
+    if not settings.KDKMP_DASHBOARD_CACHE_SECONDS:
         return compute_dashboard(region, breadcrumbs, children)
-    # Read the fingerprint before computing: figures stored under it are then never older than it.
     # The regions are read fresh on every view: their names and children are part of the key.
     regions = repr([(r.code, r.name, r.parent_id) for r in [*breadcrumbs, *children]]).encode()
     regions_digest = hashlib.blake2b(regions, digest_size=8).hexdigest()
     # The day is part of the key: "updated in the last 30 days" moves at midnight.
     day = timezone.localdate().isoformat()
-    key = f"dashboard:{code or 'nation'}:{day}:{regions_digest}"
-    fingerprint = change_fingerprint(DASHBOARD_MODELS)
-    entry = cache.get(key)  # (fingerprint, computed at, dashboard)
-    if entry is not None and entry[0] == fingerprint:
-        return entry[2]
-    # The data changed. One reader recomputes; readers arriving meanwhile get the previous figures,
-    # stamped with their time, if they are recent enough (decision record 0006): under steady
-    # writes N readers would otherwise compute the same national figures N times at once.
-    lock = f"{key}:computing"
-    computing = entry is not None and cache.add(lock, True, 60)
-    if entry is not None and not computing:
-        computed_at, previous = entry[1], entry[2]
-        if (timezone.now() - computed_at).total_seconds() <= settings.KDKMP_DASHBOARD_STALE_SECONDS:
-            previous.as_of = computed_at
-            return previous
-    try:
-        dashboard = compute_dashboard(region, breadcrumbs, children)
-        cache.set(key, (fingerprint, timezone.now(), dashboard), seconds)
-    finally:
-        if computing:
-            cache.delete(lock)
+    dashboard, as_of = shared_figures(
+        f"dashboard:{code or 'nation'}:{day}:{regions_digest}",
+        DASHBOARD_MODELS,
+        lambda: compute_dashboard(region, breadcrumbs, children),
+    )
+    dashboard.as_of = as_of  # set when these are the previous figures (decision record 0006)
     return dashboard
 
 

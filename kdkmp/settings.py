@@ -139,6 +139,11 @@ else:
     # The dashboard's national aggregates sort ~84,000 rows: PostgreSQL's default 4 MB of
     # work_mem spills that sort to disk.
     _options = [f"-c work_mem={env('PG_WORK_MEM', default='16MB')}"]
+    # PostgreSQL's JIT compiles any statement it estimates as costly, and the app's aggregates over
+    # ~84,000 cooperatives are estimated so: compiling took 140 of the field-work card's 176 ms and
+    # 17 s of a 35 s import chunk, for statements that run in milliseconds without it.
+    if not env.bool("PG_JIT", default=False):
+        _options.append("-c jit=off")
     # No limit by default: manage.py commands share these settings, and migrations, the national
     # import_roster and seed_scale may legitimately run long statements. gunicorn.conf.py sets 30 s
     # for the served app, so a request never waits on one statement for longer than that.
@@ -153,6 +158,16 @@ else:
     # the whole result at once (the national export's memory is no longer bounded). Better: let
     # the workers, which run the large exports, connect to PostgreSQL directly or in session mode.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
+
+# Two caches. "default": this process's memory, for figures that may differ per process for a
+# few minutes (list counts, coverage rows). "shared": one for every app server, in the database by
+# default (a table made by a migration; SHARED_CACHE_URL may name Redis instead), for the
+# dashboard's figures and the lock that lets one reader of all servers recompute them (decision 0006).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": env.cache("SHARED_CACHE_URL", default="dbcache://kdkmp_shared_cache"),
+}
+CACHES["shared"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -325,6 +340,9 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.Da
 # A running job whose worker has sent no heartbeat for this long is shown as failed (its worker
 # died; its transaction was rolled back). Workers beat every 10 s.
 KDKMP_JOB_STALE_SECONDS = env.int("KDKMP_JOB_STALE_SECONDS", default=120)
+# A queued job no worker has taken for this long is failed, saying so (no worker runs, or the
+# queue is far behind): the user is told to try again instead of watching "waiting" for ever.
+KDKMP_JOB_QUEUE_SECONDS = env.int("KDKMP_JOB_QUEUE_SECONDS", default=1800)
 # Finished jobs, their uploads and their result files are kept this long, then removed (at the
 # next job, and by `manage.py clean_jobs`).
 KDKMP_JOB_KEEP_HOURS = env.int("KDKMP_JOB_KEEP_HOURS", default=24)

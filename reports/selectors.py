@@ -6,16 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from assistants.models import Assignment, Assistant
 from cooperatives.models import BoardMember, Region
 from core import regions
-from core.history import change_fingerprint
 from core.scoping import scope_code
+from core.shared_cache import shared_figures
 
 from . import services
 from .models import Activity, FieldProblem, MonthlyReport, ReportCooperative
@@ -291,6 +289,8 @@ class FieldWork:
     open_by_category: list[tuple[str, str, int]]  # code, label, open problems
     overdue_follow_ups: int
     without_approval_two_months: int  # active BAs with no approved report for this month and the one before
+    # Set when these are the previous figures, shown while another reader recomputes them (0006).
+    as_of: dt.datetime | None = None
 
     @property
     def period(self) -> str:
@@ -373,16 +373,12 @@ def field_work_for(user: User, region: Region | None, children: list[Region]) ->
 def field_work_cached(user: User, region: Region | None, children: list[Region]) -> FieldWork:
     """field_work_for under the dashboard's rule (docs/decisions/0002): kept while no report,
     problem or BA has changed (one query to know), and for the day (overdue counts change with it)."""
-    seconds = settings.KDKMP_DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return field_work_for(user, region, children)
-    fingerprint = change_fingerprint([MonthlyReport, FieldProblem, Assistant])
     codes = ",".join(c.code for c in children)
-    key = f"fieldwork:{scope_code(user)}:{region.code if region else ''}:{codes}:{timezone.localdate()}:{fingerprint}"
-    work = cache.get(key)
-    if work is None:
-        work = field_work_for(user, region, children)
-        cache.set(key, work, seconds)
+    key = f"fieldwork:{scope_code(user)}:{region.code if region else ''}:{codes}:{timezone.localdate()}"
+    work, as_of = shared_figures(
+        key, [MonthlyReport, FieldProblem, Assistant], lambda: field_work_for(user, region, children)
+    )
+    work.as_of = as_of  # set when these are the previous figures (decision record 0006)
     return work
 
 

@@ -7,8 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
@@ -16,8 +14,8 @@ from django.utils import timezone
 from assistants.models import Assignment, Assistant
 from cooperatives.indicators import BOARD_TRAINED
 from cooperatives.models import BoardMember, Cooperative, Region
-from core.history import change_fingerprint
 from core.scoping import caseload_assistant_id, scope_q
+from core.shared_cache import shared_figures
 
 from .models import Attendance, Cohort, Enrollment, TrainingProgram
 
@@ -183,16 +181,19 @@ def training_coverage(user: User, base: Region | None = None) -> list[CoverageRo
     Five queries at any size; cached like the dashboard, keyed on a fingerprint of the data."""
     code = base.code if base else (user.scope_region_id or "")  # a region's key is its code
     length = PROVINCE_CODE_LENGTH if not code else REGENCY_CODE_LENGTH
-    seconds = settings.KDKMP_DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return _coverage(user, code, length)
     # Per user: a BA's login sees only its caseload, so two users of one region may differ.
-    key = f"coverage:{user.pk}:{code}:{timezone.localdate()}:{change_fingerprint(COVERAGE_MODELS)}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = _coverage(user, code, length)
-        cache.set(key, rows, seconds)
-    return rows
+    key = f"coverage:{user.pk}:{code}:{timezone.localdate()}"
+    rows, as_of = shared_figures(key, COVERAGE_MODELS, lambda: _coverage(user, code, length))
+    return CoverageRows(rows, as_of=as_of)
+
+
+class CoverageRows(list):
+    """The coverage rows, and when they were computed if they are the previous figures, shown
+    while another reader recomputes them (decision record 0006); None when current."""
+
+    def __init__(self, rows, as_of: dt.datetime | None = None):
+        super().__init__(rows)
+        self.as_of = as_of
 
 
 def _coverage(user: User, code: str, length: int) -> list[CoverageRow]:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
+from assistants.models import Assignment
 from cooperatives.models import Cooperative
 from tests.cooperatives.factories import cooperatives_in
 from tests.jobs.worker import app_environment, start_worker, wait_for
@@ -87,6 +88,13 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(), error.headers
 
+    def log_in(self, base, username, password):
+        _status, login_page, _h = self.get(base + "/masuk/")
+        status, _body, _headers = self.post(
+            base + "/masuk/", {"csrfmiddlewaretoken": csrf(login_page), "username": username, "password": password}
+        )
+        assert status == 302, status
+
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
@@ -97,11 +105,24 @@ def csrf(page):
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
-def test_upload_on_one_server_progress_and_confirm_on_another(small_jambi, password):
-    admin = small_jambi["admin.provinsi"]
+def served_password(user, password):
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
-        admin.set_password(password)  # a hash the served settings know (the tests' own is MD5)
-        admin.save(update_fields=["password"])
+        user.set_password(password)  # a hash the served settings know (the tests' own is MD5)
+        user.save(update_fields=["password"])
+
+
+def stop(processes):
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_upload_on_one_server_progress_and_confirm_on_another(small_jambi, password):
+    served_password(small_jambi["admin.provinsi"], password)
     cooperatives = cooperatives_in("15.71", 5)
     rows = "Kode Desa;Jumlah Anggota\n" + "".join(f"{c.village_id};{c.members_count + 11}\n" for c in cooperatives)
     secret_key = secrets.token_urlsafe(50)
@@ -113,12 +134,7 @@ def test_upload_on_one_server_progress_and_confirm_on_another(small_jambi, passw
         for base in (first, second):
             wait_for(lambda base=base: _answers(base + "/health/"), timeout=60, what=f"{base} to start")
         browser = Browser()
-        _status, login_page, _h = browser.get(first + "/masuk/")
-        status, _body, headers = browser.post(
-            first + "/masuk/",
-            {"csrfmiddlewaretoken": csrf(login_page), "username": "admin.provinsi", "password": password},
-        )
-        assert status == 302, status
+        browser.log_in(first, "admin.provinsi", password)
 
         _status, import_page, _h = browser.get(first + "/impor/")
         status, _body, headers = browser.post(
@@ -150,13 +166,60 @@ def test_upload_on_one_server_progress_and_confirm_on_another(small_jambi, passw
         for cooperative in cooperatives:
             assert Cooperative.objects.get(pk=cooperative.pk).members_count == cooperative.members_count + 11
     finally:
-        for process in [*servers, worker]:
-            process.terminate()
-        for process in [*servers, worker]:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop([*servers, worker])
+
+
+def shared_dashboard_keys():
+    """The dashboard entries in the shared cache's table (without the cache's ":1:" prefix)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM kdkmp_shared_cache WHERE cache_key LIKE %s", [":1:dashboard:%"])
+        return [key.split(":", 2)[-1] for (key,) in cursor.fetchall() if not key.endswith(":computing")]
+
+
+def test_the_dashboard_computed_on_one_server_is_shared_with_the_other(small_jambi, password):
+    """Decision 0006: the figures and the recompute lock live in the shared cache (the database),
+    so a change is computed by one reader of all servers, and the others wait for no process of
+    their own. The first server computes; while the lock is held (by "another reader": this
+    test), the second server shows the first server's figures, stamped with their time."""
+    from django.core.cache import caches
+
+    from assistants.services import end_assignment
+    from tests.factories import AssignmentFactory
+
+    served_password(small_jambi["kepala.dinas"], password)
+    for cooperative in cooperatives_in("15.71", 3):
+        AssignmentFactory(cooperative=cooperative)
+    shared = caches["shared"]
+    shared.clear()
+    secret_key = secrets.token_urlsafe(50)
+    ports = [free_port(), free_port()]
+    servers = [start_server(port, secret_key) for port in ports]
+    first, second = (f"http://127.0.0.1:{port}" for port in ports)
+    try:
+        for base in (first, second):
+            wait_for(lambda base=base: _answers(base + "/health/"), timeout=60, what=f"{base} to start")
+        browser = Browser()
+        browser.log_in(first, "kepala.dinas", password)
+        status, page, _h = browser.get(first + "/")
+        assert status == 200 and 'id="data-as-of"' not in page
+        (key,) = shared_dashboard_keys()
+        assert shared.get(key)[2].total.with_ba == 3  # computed by the first server, stored for all
+
+        end_assignment(assignment=Assignment.objects.active().first(), by=None, reason="uji")
+        assert shared.add(f"{key}:computing", True, 60)  # a reader somewhere is recomputing it
+        status, page, _h = browser.get(second + "/")
+        assert status == 200 and 'id="data-as-of"' in page  # the first server's figures, stamped
+        assert shared.get(key)[2].total.with_ba == 3
+
+        shared.delete(f"{key}:computing")
+        status, page, _h = browser.get(second + "/")
+        assert status == 200 and 'id="data-as-of"' not in page
+        assert shared.get(key)[2].total.with_ba == 2  # recomputed once, by the second, for both
+        status, page, _h = browser.get(first + "/")
+        assert status == 200 and 'id="data-as-of"' not in page
+    finally:
+        stop(servers)
+        shared.clear()
 
 
 def _answers(url):

@@ -223,7 +223,13 @@ def test_postgres_connections_time_out_and_commands_have_no_statement_limit():
 def test_the_served_app_bounds_statements_to_30_seconds():
     result = settings_in_subprocess(OPTIONS, as_gunicorn=True, DATABASE_URL=POSTGRES)
     assert result.returncode == 0, result.stderr
-    assert "'options': '-c work_mem=16MB -c statement_timeout=30s'" in result.stdout
+    assert "'options': '-c work_mem=16MB -c jit=off -c statement_timeout=30s'" in result.stdout
+
+
+def test_postgresql_jit_is_off_unless_asked_for():
+    """JIT compiling cost more than the app's aggregates themselves (kdkmp/settings.py)."""
+    assert "-c jit=off" in settings_in_subprocess(OPTIONS, DATABASE_URL=POSTGRES).stdout
+    assert "jit" not in settings_in_subprocess(OPTIONS, DATABASE_URL=POSTGRES, PG_JIT="true").stdout
 
 
 def test_timeouts_come_from_the_environment():

@@ -72,15 +72,16 @@ def test_coverage_outside_the_scope_is_not_found(demo, client):
 
 
 def test_coverage_is_cached_until_a_change(demo, settings, django_assert_max_num_queries):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    cache = caches["shared"]
     settings.KDKMP_DASHBOARD_CACHE_SECONDS = 600
     cache.clear()
     user = User.objects.get(username="kepala.dinas")
     user.get_all_permissions()
     try:
         first = training_coverage(user)
-        with django_assert_max_num_queries(1):  # the fingerprint only
+        with django_assert_max_num_queries(2):  # the fingerprint and the shared cache's entry
             again = training_coverage(user)
         assert [(r.regency.code, r.cooperatives) for r in again] == [(r.regency.code, r.cooperatives) for r in first]
         from tests.factories import CooperativeFactory, VillageFactory

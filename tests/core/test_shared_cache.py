@@ -1,0 +1,75 @@
+"""core.shared_cache: figures computed once for all app servers (decision record 0006)."""
+
+import datetime
+
+import pytest
+from django.core.cache import caches
+from django.utils import timezone
+
+from cooperatives.models import Cooperative
+from core import shared_cache
+from core.history import change_fingerprint
+from core.shared_cache import shared_figures
+
+pytestmark = pytest.mark.django_db
+MODELS = [Cooperative]
+shared = caches["shared"]
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    settings.KDKMP_DASHBOARD_CACHE_SECONDS = 600
+    settings.KDKMP_DASHBOARD_STALE_SECONDS = 30
+    shared.clear()
+    yield
+    shared.clear()
+
+
+def never():
+    pytest.fail("computed although another reader is computing the same figures")
+
+
+def test_figures_are_computed_once_then_read():
+    computed = []
+    assert shared_figures("k", MODELS, lambda: computed.append(1) or "ours") == ("ours", None)
+    assert shared_figures("k", MODELS, never) == ("ours", None)
+    assert computed == [1] and shared.get("k:computing") is None  # the lock is released
+
+
+def test_a_reader_with_nothing_to_show_waits_for_the_one_computing(monkeypatch):
+    """A new day or a region never viewed: the readers arriving while one computes wait for its
+    result instead of computing the same figures each."""
+    assert shared.add("k:computing", True, 60)  # another reader, maybe on another server
+
+    def the_other_reader_stores_its_result(_seconds):
+        shared.set("k", (change_fingerprint(MODELS), timezone.now(), "theirs"), 60)
+
+    monkeypatch.setattr(shared_cache.time, "sleep", the_other_reader_stores_its_result)
+    assert shared_figures("k", MODELS, never) == ("theirs", None)
+
+
+def test_a_reader_computes_its_own_when_the_other_gives_up(monkeypatch):
+    assert shared.add("k:computing", True, 60)
+    monkeypatch.setattr(shared_cache.time, "sleep", lambda _seconds: shared.delete("k:computing"))
+    assert shared_figures("k", MODELS, lambda: "ours") == ("ours", None)
+
+
+def test_a_failed_computation_releases_the_lock():
+    shared.set("k", ("an older fingerprint", timezone.now(), "previous"), 60)
+
+    def failing():
+        raise RuntimeError("database gone")
+
+    with pytest.raises(RuntimeError):
+        shared_figures("k", MODELS, failing)
+    assert shared.get("k:computing") is None
+    assert shared_figures("k", MODELS, lambda: "ours") == ("ours", None)
+
+
+def test_previous_figures_come_with_their_time_only_while_recent(settings):
+    computed_at = timezone.now() - datetime.timedelta(seconds=10)
+    shared.set("k", ("an older fingerprint", computed_at, "previous"), 60)
+    assert shared.add("k:computing", True, 60)
+    assert shared_figures("k", MODELS, never) == ("previous", computed_at)
+    settings.KDKMP_DASHBOARD_STALE_SECONDS = 5  # older than the bound: this reader computes its own
+    assert shared_figures("k", MODELS, lambda: "ours") == ("ours", None)
