@@ -9,6 +9,8 @@ Rules kept here:
 - a job whose worker died (SIGKILL, a lost machine) stops sending heartbeats and is shown as
   failed after KDKMP_JOB_STALE_SECONDS (`expire_stale`), never "running" for ever; what it was
   writing was one transaction, which the database rolled back when the connection dropped;
+- a job no worker takes (none runs) is failed after KDKMP_JOB_QUEUE_SECONDS, never "waiting"
+  for ever; a worker that starts later finds it failed and leaves it;
 - finished jobs and their files are removed after KDKMP_JOB_KEEP_HOURS (`clean_old`).
 """
 
@@ -46,6 +48,10 @@ FAILURES = {
     "forbidden": _("You are no longer allowed to do this; nothing was done."),
     "worker_lost": _(
         "The job stopped: the worker running it is no longer answering. Nothing was saved; please try again."
+    ),
+    "not_taken": _(
+        "No worker took this job in time (none may be running). Nothing was done; please try again, or tell"
+        " the administrator if it happens again."
     ),
 }
 
@@ -197,7 +203,8 @@ class Progress:
 
 
 def expire_stale(queryset: QuerySet[Job] | None = None) -> int:
-    """Running jobs whose worker stopped beating are failed (see the module's docstring)."""
+    """Running jobs whose worker stopped beating, and queued ones no worker took, are failed (see
+    the module's docstring)."""
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
@@ -212,26 +219,36 @@ def expire_stale(queryset: QuerySet[Job] | None = None) -> int:
     inline_cutoff = now - dt.timedelta(seconds=max(seconds, INLINE_STALE_SECONDS))
     queryset = Job.objects.all() if queryset is None else queryset
     dead = Q(background=True, heartbeat_at__lt=cutoff) | Q(background=False, heartbeat_at__lt=inline_cutoff)
+    # queue_step stamps the heartbeat when it queues: a queued job's heartbeat is its queueing time.
+    not_taken = Q(heartbeat_at__lt=now - dt.timedelta(seconds=settings.KDKMP_JOB_QUEUE_SECONDS))
     try:
         stale = [str(pk) for pk in queryset.filter(dead, status=Job.Status.RUNNING).values_list("pk", flat=True)]
-        if not stale:
+        waiting = [str(pk) for pk in queryset.filter(not_taken, status=Job.Status.QUEUED).values_list("pk", flat=True)]
+        if not stale and not waiting:
             return 0
         failed = Job.objects.filter(dead, pk__in=stale, status=Job.Status.RUNNING).update(
             status=Job.Status.FAILED, message="worker_lost", finished_at=now
         )
+        failed += Job.objects.filter(not_taken, pk__in=waiting, status=Job.Status.QUEUED).update(
+            status=Job.Status.FAILED, message="not_taken", finished_at=now
+        )
     except OperationalError:  # SQLite busy with a write: look again at the next poll
         logger.info("stale jobs not checked: database busy", exc_info=True)
         return 0
-    # The queue's own row of a dead worker's task would say RUNNING for ever: it failed too.
+    # The queue's own rows would say RUNNING or READY for ever: they failed too (a worker that
+    # starts later then skips them; `run` would find the job failed anyway).
     DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, args_kwargs__args__0__in=stale).update(
+        status=TaskResultStatus.FAILED, finished_at=now
+    )
+    DBTaskResult.objects.filter(status=TaskResultStatus.READY, args_kwargs__args__0__in=waiting).update(
         status=TaskResultStatus.FAILED, finished_at=now
     )
     return failed
 
 
 def refreshed(job: Job) -> Job:
-    """The job as it is now, a dead worker's job shown as failed."""
-    if job.status == Job.Status.RUNNING and expire_stale(Job.objects.filter(pk=job.pk)):
+    """The job as it is now, a dead worker's job (or one no worker took) shown as failed."""
+    if job.status in (Job.Status.RUNNING, Job.Status.QUEUED) and expire_stale(Job.objects.filter(pk=job.pk)):
         job.refresh_from_db()
     return job
 

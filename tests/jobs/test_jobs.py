@@ -95,6 +95,23 @@ def test_a_job_whose_worker_stopped_beating_is_shown_as_failed(login, settings):
     assert "tidak lagi menjawab" in page and 'id="job-failed"' in page
 
 
+def test_a_queued_job_no_worker_takes_is_failed_in_time(login, settings):
+    """No worker runs: the job does not wait for ever; a worker starting later leaves it alone."""
+    settings.KDKMP_JOB_QUEUE_SECONDS = 600
+    client = login("admin.provinsi")
+    user = User.objects.get(username="admin.provinsi")
+    waiting = running_job(user, status=Job.Status.QUEUED, heartbeat_at=timezone.now() - dt.timedelta(seconds=590))
+    forgotten = running_job(user, status=Job.Status.QUEUED, heartbeat_at=timezone.now() - dt.timedelta(seconds=610))
+    assert client.get(reverse("jobs:progress", args=[waiting.pk])).json()["status"] == "queued"
+    state = client.get(reverse("jobs:progress", args=[forgotten.pk])).json()
+    assert state["status"] == "failed" and not state["active"]
+    page = client.get(reverse("imports:job", args=[forgotten.pk])).content.decode()
+    assert 'id="job-failed"' in page and "Tidak ada worker yang mengambil" in page
+    services.run(str(forgotten.pk))  # the worker that finally starts
+    forgotten.refresh_from_db()
+    assert forgotten.status == Job.Status.FAILED and forgotten.message == "not_taken"
+
+
 def test_another_users_job_is_not_found(login):
     owner = User.objects.get(username="admin.provinsi")
     job = running_job(owner)
