@@ -7,7 +7,9 @@ the previous figures with the time they were computed, if that was at most
 KDKMP_DASHBOARD_STALE_SECONDS ago (the page says so: "data per 14.05"); older, they compute their
 own rather than wait. With nothing computed yet (a new day, a region never viewed) they wait for
 the one reader's result (up to 10 s) instead of computing it too. Under steady writes N readers
-would otherwise compute the same national figures N times at once, on every server.
+would otherwise compute the same national figures N times at once, on every server; and figures
+computed less than KDKMP_DASHBOARD_REFRESH_SECONDS ago are not recomputed yet, only stamped, so
+that back-to-back writes do not keep one reader after another computing.
 """
 
 from __future__ import annotations
@@ -40,6 +42,13 @@ def shared_figures(key: str, models: list[type[Model]], compute: Callable[[], T]
     entry = shared.get(key)  # (fingerprint, computed at, figures)
     if entry is not None and entry[0] == fingerprint:
         return entry[2], None
+    if entry is not None:
+        age = (timezone.now() - entry[1]).total_seconds()
+        # Computed moments ago, and changed since: under steady writes figures would be
+        # recomputed back to back, each time by a reader who waits for it. They are recomputed at
+        # most every KDKMP_DASHBOARD_REFRESH_SECONDS, shown stamped meanwhile.
+        if 0 <= age < settings.KDKMP_DASHBOARD_REFRESH_SECONDS:
+            return entry[2], entry[1]
     lock = f"{key}:computing"
     computing = shared.add(lock, True, LOCK_SECONDS)
     if not computing:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import math
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -96,6 +97,9 @@ class Dashboard:
     training_composition: list = field(default_factory=list)  # [(role value or "board", people completed)]
     # Set when these are the previous figures, shown while another reader recomputes them.
     as_of: datetime.datetime | None = None
+    # New with every computation: the page renders the HTML of these exact figures once per
+    # process (templates/dashboards/dashboard.html).
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
     def trained_staff_share(self) -> float:

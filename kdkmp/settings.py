@@ -311,6 +311,10 @@ KDKMP_DASHBOARD_CACHE_SECONDS = env.int("KDKMP_DASHBOARD_CACHE_SECONDS", default
 # While one reader recomputes changed figures, others are shown the previous ones ("data per
 # 14.05") if computed at most this long ago; older, they compute their own (decision 0006).
 KDKMP_DASHBOARD_STALE_SECONDS = env.int("KDKMP_DASHBOARD_STALE_SECONDS", default=30)
+# Figures computed less than this long ago are not recomputed after a change, only shown stamped
+# "data per 14.05.03" (a quiet office, whose last computation is older, sees its change at once;
+# under steady writes this bounds the recomputations to one per this period for all servers).
+KDKMP_DASHBOARD_REFRESH_SECONDS = env.int("KDKMP_DASHBOARD_REFRESH_SECONDS", default=5)
 # Spreadsheet imports: refused above these sizes (an xlsx also on its declared unzipped size).
 # The app must take back its own exports: the national cooperative list is about 245 bytes a row
 # as csv (20 MB for 83,762 villages; the widest demo row, 432 bytes, would make 36 MB) and 134 as

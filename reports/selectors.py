@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -291,6 +292,8 @@ class FieldWork:
     without_approval_two_months: int  # active BAs with no approved report for this month and the one before
     # Set when these are the previous figures, shown while another reader recomputes them (0006).
     as_of: dt.datetime | None = None
+    # New with every computation: the card's HTML is rendered once per process for these figures.
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
     def period(self) -> str:

@@ -20,6 +20,7 @@ shared = caches["shared"]
 def cache_on(settings):
     settings.KDKMP_DASHBOARD_CACHE_SECONDS = 600
     settings.KDKMP_DASHBOARD_STALE_SECONDS = 30
+    settings.KDKMP_DASHBOARD_REFRESH_SECONDS = 0
     shared.clear()
     yield
     shared.clear()
@@ -73,3 +74,14 @@ def test_previous_figures_come_with_their_time_only_while_recent(settings):
     assert shared_figures("k", MODELS, never) == ("previous", computed_at)
     settings.KDKMP_DASHBOARD_STALE_SECONDS = 5  # older than the bound: this reader computes its own
     assert shared_figures("k", MODELS, lambda: "ours") == ("ours", None)
+
+
+def test_figures_computed_moments_ago_are_stamped_not_recomputed(settings):
+    """Under steady writes: at most one recomputation per KDKMP_DASHBOARD_REFRESH_SECONDS."""
+    settings.KDKMP_DASHBOARD_REFRESH_SECONDS = 5
+    moments_ago = timezone.now() - datetime.timedelta(seconds=2)
+    shared.set("k", ("an older fingerprint", moments_ago, "previous"), 60)
+    assert shared_figures("k", MODELS, never) == ("previous", moments_ago)
+    assert shared.get("k:computing") is None  # nobody computes meanwhile
+    shared.set("k", ("an older fingerprint", timezone.now() - datetime.timedelta(seconds=6), "previous"), 60)
+    assert shared_figures("k", MODELS, lambda: "ours") == ("ours", None)  # the period is over

@@ -23,6 +23,7 @@ cache = caches["shared"]  # where the dashboard keeps its figures and its lock (
 @pytest.fixture(autouse=True)
 def cache_on(settings):
     settings.KDKMP_DASHBOARD_CACHE_SECONDS = 600
+    settings.KDKMP_DASHBOARD_REFRESH_SECONDS = 0  # a quiet office: the last computation is long ago
     cache.clear()  # history ids restart after each test's rollback: no entry may survive a test
     yield
     cache.clear()

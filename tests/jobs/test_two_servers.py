@@ -44,6 +44,7 @@ def start_server(port, secret_key):
         GUNICORN_WORKERS="1",
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         KDKMP_IMPORT_BACKGROUND_BYTES="100",
+        KDKMP_DASHBOARD_REFRESH_SECONDS="0",  # every change recomputed (the lock is what is tested)
     )
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
