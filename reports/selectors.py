@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from assistants.models import Assignment, Assistant
@@ -350,8 +351,14 @@ def field_work_for(user: User, region: Region | None, children: list[Region]) ->
     problems = FieldProblem.objects.for_user(user).filter(regions.within_q("region__code", code)).open()
     overdue = 0
     late = Q(due_date__lt=timezone.localdate())
+    # Grouped by the child region's code in the database (38 or ~500 rows, not one per village).
+    length = regions.CODE_LENGTH[children[0].level] if child_of else 0
+    group = Substr("region_id", 1, length) if length else Value("")
     for region_code, n, n_overdue in (
-        problems.values_list("region_id").annotate(n=Count("pk"), overdue=Count("pk", filter=late)).order_by()
+        problems.annotate(child=group)
+        .values_list("child")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=late))
+        .order_by()
     ):
         total.open_problems += n
         overdue += n_overdue

@@ -154,14 +154,12 @@ class CoverageRow:
 COVERAGE_MODELS = [Cooperative, BoardMember, Assistant, Enrollment, Assignment]
 
 
-def _completed(program_audience: str, person_field: str) -> Exists:
-    return Exists(
-        Enrollment.objects.filter(
-            status=Enrollment.Status.COMPLETED,
-            cohort__program__audience=program_audience,
-            **{person_field: OuterRef("pk")},
-        )
-    )
+def _completed(person_field: str) -> Exists:
+    """Completed a training of their audience: staff only ever enroll in staff programs and board
+    members in board programs (trainings.services.enroll_many), the rule the dashboard counts by too.
+    Without the join to the program, PostgreSQL estimates the rows rightly (49,000, not 466) and
+    hashes them once instead of looking each one up (national board query: 188 -> 89 ms)."""
+    return Exists(Enrollment.objects.filter(status=Enrollment.Status.COMPLETED, **{person_field: OuterRef("pk")}))
 
 
 def coverage_base(user: User, code: str | None) -> Region | None | bool:
@@ -209,7 +207,7 @@ def _coverage(user: User, code: str, length: int) -> list[CoverageRow]:
         Assistant.objects.for_user(user)
         .active()
         .filter(under("work_area"), role__in=["PMO", "BA"], work_area__level=Region.Level.REGENCY)
-        .annotate(trained=_completed(TrainingProgram.Audience.STAFF, "assistant"))
+        .annotate(trained=_completed("assistant"))
         .values("work_area_id", "role", "trained")
         .annotate(n=Count("pk"))
         .order_by()
@@ -232,7 +230,7 @@ def _coverage(user: User, code: str, length: int) -> list[CoverageRow]:
     boards = (
         BoardMember.objects.for_user(user)
         .filter(under("cooperative__village"), position__in=COVERAGE_POSITIONS)
-        .annotate(trained=_completed(TrainingProgram.Audience.BOARD, "board_member"))
+        .annotate(trained=_completed("board_member"))
         .filter(trained=True)
         .annotate(area=Substr("cooperative__village_id", 1, length))
         .values("area", "position")

@@ -73,6 +73,7 @@ def test_an_assignment_ended_by_the_service_shows_at_once(login):
     data = view(client)[0]
     assert data.total.with_ba == 1553
     assert next(r for r in data.rows if r.region.code == "15.71").with_ba == 67
+    assert '<span id="fig-with-ba">1.553</span>' in client.get(HOME).content.decode()  # the HTML too
 
 
 def test_a_cooperative_edited_and_one_imported_show_at_once(login):
