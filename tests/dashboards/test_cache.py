@@ -6,6 +6,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from assistants.models import Assignment
@@ -176,6 +177,7 @@ def test_while_one_reader_recomputes_the_others_see_the_previous_figures_with_th
     assert not any("COUNT(" in sql and "cooperatives_cooperative" in sql for sql in queries)
     page = client.get(HOME).content.decode()
     assert 'id="data-as-of"' in page and "Data per" in page
+    assert timezone.localtime(data.as_of).strftime("%H.%M.%S") in page  # with seconds: it may be moments old
     cache.delete(lock)
     data = view(client)[0]
     assert data.total.with_ba == 1553 and data.as_of is None  # the next reader recomputes
