@@ -122,18 +122,28 @@ def stop(processes):
             process.kill()
 
 
-def test_upload_on_one_server_progress_and_confirm_on_another(small_jambi, password):
-    served_password(small_jambi["admin.provinsi"], password)
-    cooperatives = cooperatives_in("15.71", 5)
-    rows = "Kode Desa;Jumlah Anggota\n" + "".join(f"{c.village_id};{c.members_count + 11}\n" for c in cooperatives)
+def start_two_servers():
+    """Two app servers on one database, answering: (their processes, first base URL, second)."""
     secret_key = secrets.token_urlsafe(50)
     ports = [free_port(), free_port()]
     servers = [start_server(port, secret_key) for port in ports]
-    worker = start_worker("--interval", "0.2")
     first, second = (f"http://127.0.0.1:{port}" for port in ports)
     try:
         for base in (first, second):
             wait_for(lambda base=base: _answers(base + "/health/"), timeout=60, what=f"{base} to start")
+    except BaseException:
+        stop(servers)
+        raise
+    return servers, first, second
+
+
+def test_upload_on_one_server_progress_and_confirm_on_another(small_jambi, password):
+    served_password(small_jambi["admin.provinsi"], password)
+    cooperatives = cooperatives_in("15.71", 5)
+    rows = "Kode Desa;Jumlah Anggota\n" + "".join(f"{c.village_id};{c.members_count + 11}\n" for c in cooperatives)
+    servers, first, second = start_two_servers()
+    worker = start_worker("--interval", "0.2")
+    try:
         browser = Browser()
         browser.log_in(first, "admin.provinsi", password)
 
@@ -192,13 +202,8 @@ def test_the_dashboard_computed_on_one_server_is_shared_with_the_other(small_jam
         AssignmentFactory(cooperative=cooperative)
     shared = caches["shared"]
     shared.clear()
-    secret_key = secrets.token_urlsafe(50)
-    ports = [free_port(), free_port()]
-    servers = [start_server(port, secret_key) for port in ports]
-    first, second = (f"http://127.0.0.1:{port}" for port in ports)
+    servers, first, second = start_two_servers()
     try:
-        for base in (first, second):
-            wait_for(lambda base=base: _answers(base + "/health/"), timeout=60, what=f"{base} to start")
         browser = Browser()
         browser.log_in(first, "kepala.dinas", password)
         status, page, _h = browser.get(first + "/")
