@@ -48,6 +48,8 @@ def test_recording_the_outlet_build_on_a_phone(page, log_in, small_jambi):
     expect(page.locator("#progress")).to_contain_text("Belum ada lahan")
     no_sideways_scroll(page)
     page.click("#progress a")  # Ubah
+    # Wait for the form: measuring while the next page loads finds no document element.
+    expect(page.locator("#id_land_status")).to_be_visible()
     no_sideways_scroll(page)
     page.select_option("#id_land_status", "ready")
     page.select_option("#id_construction_status", "started")
