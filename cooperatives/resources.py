@@ -160,11 +160,9 @@ class VillageKeyedResource(BulkResource):
             for province in provinces:
                 query |= regions.beneath_q("code", province)
             kinds = {k: k for k in Region.VillageKind.values}
+            villages = Region.objects.filter(query, level=Region.Level.VILLAGE).values_list("code", "name", "kind")
             self.villages = {
-                code: (name, kinds.get(kind, kind))
-                for code, name, kind in Region.objects.filter(query, level=Region.Level.VILLAGE).values_list(
-                    "code", "name", "kind"
-                )
+                code: (name, kinds.get(kind, kind)) for code, name, kind in villages.iterator(chunk_size=5000)
             }
         self.region_index = None
         if any(values.get("village_name") and not values.get(code_key) for values in rows):
@@ -322,6 +320,7 @@ class CooperativeResource(VillageKeyedResource):
         "updated_at",
     ]
     TEXT_FIELDS = ["name", "ahu_number", "cooperative_number", "address", "phone", "email", "npwp"]
+    updates_as_values = True
 
     class Meta:
         model = Cooperative
@@ -329,7 +328,12 @@ class CooperativeResource(VillageKeyedResource):
     def prepare(self, rows):
         self.load_villages(rows)
         codes = list(self.villages)
+        # village code -> the stored cooperative as a tuple of its field values, and
+        # cooperative pk -> {unit type: (pk, status, started_on)}: tuples, not model instances,
+        # which on a national file would be ~200 MB more (`existing` builds one per row).
         self.cooperatives, self.units, self.shared = {}, defaultdict(dict), {}
+        self._field_order()
+        village_at = self._positions["village_id"]
         if codes:
             # Villages another cooperative serves jointly cannot seat a new one.
             self.shared = dict(
@@ -338,13 +342,19 @@ class CooperativeResource(VillageKeyedResource):
                 )
             )
             query = _province_q("village__code", codes)
-            self.cooperatives = {c.village_id: c for c in Cooperative.objects.filter(query)}
-            for unit in BusinessUnit.objects.filter(_province_q("cooperative__village__code", codes)).exclude(
-                unit_type=BusinessUnit.Type.OTHER
-            ):
-                self.units[unit.cooperative_id][unit.unit_type] = unit
+            self.cooperatives = {row[village_at]: row for row in self.stored_rows(Cooperative.objects.filter(query))}
+            units = (
+                BusinessUnit.objects.filter(_province_q("cooperative__village__code", codes))
+                .exclude(unit_type=BusinessUnit.Type.OTHER)
+                .values_list("cooperative_id", "unit_type", "pk", "status", "started_on")
+                .iterator(chunk_size=5000)
+            )
+            for cooperative_id, unit_type, *unit in units:
+                self.units[cooperative_id][unit_type] = tuple(unit)
         if self.region_index is not None:  # names: their cooperatives too (the scope, one query)
-            self.cooperatives |= {c.village_id: c for c in Cooperative.objects.for_user(self.user)}
+            in_scope = self.stored_rows(Cooperative.objects.for_user(self.user))
+            self.cooperatives |= {row[village_at]: row for row in in_scope}
+        self.seated = set(self.cooperatives)  # `existing` takes each stored row out as it is read
 
     def build(self, row):
         village_code = self.village_of(row)
@@ -367,7 +377,7 @@ class CooperativeResource(VillageKeyedResource):
                 status = row.parse(column.key, _unit_status)
                 if status is not None:
                     units[unit_type] = status
-        if village_code in self.shared and village_code not in self.cooperatives:
+        if village_code in self.shared and village_code not in self.seated:
             row.error("village_code", "village_shared", value=village_code, cooperative=self.shared[village_code])
         if village_code is None or row.outcome.errors:
             return None
@@ -376,7 +386,10 @@ class CooperativeResource(VillageKeyedResource):
         return village_code, values, {"units": units}
 
     def existing(self, key):
-        return self.cooperatives.get(key)
+        # Taken out: the row's outcome keeps its own tuple (one per cooperative, not two). Each
+        # key is asked once (a second row with it is a duplicate, refused before).
+        stored = self.cooperatives.pop(key, None)
+        return None if stored is None else self.restore_stored(stored)
 
     def validate_instance(self, row, instance, present_fields, field_columns):
         # clean() reads the village: give it the one from the row (no query), then let it go so
@@ -407,18 +420,18 @@ class CooperativeResource(VillageKeyedResource):
             unit = current.get(unit_type)
             if unit is None:
                 diff[header] = ("–", UNIT_STATUS_WORDS[BusinessUnit.Status.PLANNED if status is True else status])
-            elif status is not True and unit.status != status:
-                diff[header] = (UNIT_STATUS_WORDS[unit.status], UNIT_STATUS_WORDS[status])
+            elif status is not True and unit[1] != status:
+                diff[header] = (UNIT_STATUS_WORDS[unit[1]], UNIT_STATUS_WORDS[status])
         return diff
 
     def write(self, outcomes, progress=None):
-        now = timezone.now()
-        for outcome in outcomes:
-            if outcome.action == "update":
-                outcome.instance.updated_at = now  # bulk_update does not apply auto_now
+        self.written_at = timezone.now()  # one updated_at for the whole file
         super().write(outcomes, progress)
 
     def write_chunk(self, outcomes):
+        for outcome in outcomes:
+            if outcome.action == "update":
+                outcome.instance.updated_at = self.written_at  # bulk_update does not apply auto_now
         super().write_chunk(outcomes)  # new cooperatives get their pk back (RETURNING)
         new_units, changed_units = [], []
         for outcome in outcomes:
@@ -436,11 +449,19 @@ class CooperativeResource(VillageKeyedResource):
                             status=BusinessUnit.Status.PLANNED if status is True else status,
                         )
                     )
-                elif status is not True and unit.status != status:
-                    unit.status = status
-                    if status != BusinessUnit.Status.OPERATING:
-                        unit.started_on = None
-                    changed_units.append(unit)
+                elif status is not True and unit[1] != status:
+                    pk, _status, started_on = unit
+                    # The start date belongs to an operating unit only.
+                    started_on = started_on if status == BusinessUnit.Status.OPERATING else None
+                    changed_units.append(
+                        BusinessUnit(
+                            pk=pk,
+                            cooperative_id=cooperative.pk,
+                            unit_type=unit_type,
+                            status=status,
+                            started_on=started_on,
+                        )
+                    )
         user = self.history_user()
         BusinessUnit.objects.bulk_create(new_units)
         record_history(BusinessUnit, [u.pk for u in new_units], user=user, history_type="+")

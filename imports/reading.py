@@ -130,6 +130,9 @@ def _read_xlsx(data, lim):
     nul = _check_sheet(archive, parts[paths[index][1].lower()], name, lim)
     nul = _has_escaped_nul(archive, parts.get("xl/sharedstrings.xml")) or nul
     grid = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
+    shared = SharedCells()
+    for row in grid:
+        shared.row(row)  # in place: the repeated texts are freed for what comes next
     if nul:
         _refuse_nul_cells(grid)
     return grid
@@ -451,8 +454,9 @@ def _csv_grid(text, delimiter, lim):
     row_limit = lim["max_rows"] + HEADER_SCAN_ROWS
     grid, cells = [], 0
     reader = csv.reader(text, delimiter=delimiter)
+    shared = SharedCells()
     try:
-        for row in reader:
+        for row in map(shared.row, reader):
             if len(row) > lim["max_columns"]:
                 while row and not _filled(row[-1]):  # Excel pads every row to the widest one
                     row.pop()
@@ -471,6 +475,31 @@ def _csv_grid(text, delimiter, lim):
             raise FileError("cell_too_long", row=reader.line_num, limit=csv.field_size_limit()) from None
         raise FileError("not_a_spreadsheet") from None
     return grid
+
+
+class SharedCells:
+    """Equal cells of a column made one object: a national roster repeats its regency, district,
+    status and date texts tens of thousands of times, each otherwise its own string (the grid of
+    the national csv was ~95 MB). A column stops being shared once it holds more than
+    DISTINCT_LIMIT different texts (names, codes): remembering those would cost, not save."""
+
+    DISTINCT_LIMIT = 10_000
+
+    def __init__(self):
+        self.memos = []
+
+    def row(self, cells):
+        memos = self.memos
+        if len(memos) < len(cells):
+            memos.extend({} for _ in range(len(cells) - len(memos)))
+        for i, cell in enumerate(cells):
+            memo = memos[i]
+            if memo is not None and type(cell) is str and cell:  # text only: 1 == 1.0 == True
+                shared = memo.setdefault(cell, cell)
+                if shared is cell and len(memo) > self.DISTINCT_LIMIT:
+                    memos[i] = None  # mostly distinct: stop remembering this column
+                cells[i] = shared
+        return cells
 
 
 def _filled(cell):

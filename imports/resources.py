@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
-from django.db.models import CharField, DateTimeField, IntegerField, Value
+from django.db.models import CharField, DateField, DateTimeField, IntegerField, Value
 from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
@@ -86,7 +86,7 @@ class RowOutcome:
     diff: dict = field(default_factory=dict)  # column header -> (old, new)
     errors: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)
-    values: tuple = None  # a new row's field values, kept instead of its instance (see services)
+    values: tuple = None  # the row's field values, kept instead of its instance (see services)
     label: str = ""  # how the preview names the record
 
 
@@ -186,6 +186,10 @@ class BulkResource(resources.ModelResource):
     # Fields compared for "unchanged"/"update" and written by bulk_update_values (model field names).
     compare_fields = []
     batch_size = 2000
+    # Kinds whose files reach national size keep validated updates as tuples of field values too,
+    # not only new rows: a Cooperative instance costs ~1.5 KB beyond its values, 83,762 of them
+    # about 130 MB (their `existing` objects must be built per row, e.g. by `restore_stored`).
+    updates_as_values = False
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -252,11 +256,36 @@ class BulkResource(resources.ModelResource):
         )
 
     def snapshot(self, instance):
-        """A validated new instance as a tuple of its field values (kept until the write)."""
+        """A validated instance as a tuple of its field values (kept until the write)."""
         return tuple(getattr(instance, name) for name in self._field_order())
 
     def restore(self, snapshot):
         return self._meta.model(*snapshot)
+
+    def stored_rows(self, queryset):
+        """`queryset`'s objects as tuples in `_field_order`, read through a server-side cursor on
+        PostgreSQL (the driver never holds the whole result). Equal dates and choice values share
+        one object: a national table holds a few hundred distinct ones in each such column, and
+        83,762 rows of separate objects were ~60 MB."""
+        attnames = self._field_order()
+        fields = self._meta.model._meta.concrete_fields
+        shared_at = [
+            i
+            for i, f in enumerate(fields)
+            if f.choices or (isinstance(f, DateField) and not isinstance(f, DateTimeField))
+        ]
+        memo = {}
+        for row in queryset.values_list(*attnames).iterator(chunk_size=5000):
+            row = list(row)
+            for i in shared_at:
+                value = row[i]
+                if value is not None:
+                    row[i] = memo.setdefault(value, value)
+            yield tuple(row)
+
+    def restore_stored(self, snapshot):
+        """A stored row (a tuple in `_field_order`) as a saved instance: no query."""
+        return self._meta.model.from_db(None, self._field_order(), snapshot)
 
     def check(self, outcomes):
         """Rules across rows (e.g. one chair per cooperative); record errors on outcomes."""
@@ -273,11 +302,14 @@ class BulkResource(resources.ModelResource):
         for start in range(0, len(outcomes), self.batch_size):
             chunk = outcomes[start : start + self.batch_size]
             for outcome in chunk:
-                if outcome.action == "new" and outcome.instance is None:
-                    outcome.instance = self.restore(outcome.values)
+                if outcome.instance is None and outcome.values is not None:
+                    if outcome.action == "new":
+                        outcome.instance = self.restore(outcome.values)
+                    elif outcome.action == "update":
+                        outcome.instance = self.restore_stored(outcome.values)
             self.write_chunk(chunk)
             for outcome in chunk:
-                if outcome.action == "new":
+                if outcome.values is not None:
                     outcome.instance = None  # written: let it go
             if progress:
                 progress("write", min(start + self.batch_size, len(outcomes)), len(outcomes))

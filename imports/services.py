@@ -91,19 +91,12 @@ def import_grid(
 
         rows = []
         for offset, cells in enumerate(grid[header.row_index + 1 :], start=header.row_index + 2):
-            values = {}
-            for col, key in header.columns.items():
-                cell = cells[col] if col < len(cells) else None
-                if isinstance(cell, str):
-                    cell = cell.strip()
-                if cell is not None and cell != "":
-                    values[key] = cell
-            if values:  # blank rows between blocks are skipped, not errors
-                rows.append((offset, cells, values))
+            if _values(cells, header.columns):  # blank rows between blocks are skipped, not errors
+                rows.append((offset, cells))
         grid.clear()  # consumed: rows now hold the cells (memory on national files)
 
         def validate() -> None:
-            _validate(resource, report, rows, progress)
+            _validate(resource, report, rows, header.columns, progress)
 
         if dry_run:
             validate()
@@ -173,18 +166,44 @@ def analyze(tables: Iterable[str]) -> None:
         logger.warning("ANALYZE after an import failed", exc_info=True)
 
 
+def _values(cells: list[Any], columns: dict[int, str]) -> dict[str, Any]:
+    """A row's filled cells by column key (stripped text; blank cells left out)."""
+    values = {}
+    for col, key in columns.items():
+        cell = cells[col] if col < len(cells) else None
+        if isinstance(cell, str):
+            cell = cell.strip()
+        if cell is not None and cell != "":
+            values[key] = cell
+    return values
+
+
+class _ValuesOfRows:
+    """Every row's values, made as they are iterated: `prepare` reads them once or twice, and
+    keeping the 83,762 dicts of a national file for it cost ~45 MB."""
+
+    def __init__(self, rows: list[tuple[int, list[Any]]], columns: dict[int, str]) -> None:
+        self.rows, self.columns = rows, columns
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for _number, cells in self.rows:
+            yield _values(cells, self.columns)
+
+
 def _validate(
     resource: BulkResource,
     report: ImportReport,
-    rows: list[tuple[int, list[Any], dict[str, Any]] | None],
+    rows: list[tuple[int, list[Any]] | None],
+    columns: dict[int, str],
     progress: Callable[[str, int, int], object] | None,
 ) -> None:
-    resource.prepare([values for _n, _c, values in rows])
+    resource.prepare(_ValuesOfRows(rows, columns))
     headers = resource.headers_by_key()
     seen = {}
     total = len(rows)
-    for done, (number, cells, values) in enumerate(rows, start=1):
-        rows[done - 1] = None  # the parsed values replace the raw ones (memory on national files)
+    for done, (number, cells) in enumerate(rows, start=1):
+        rows[done - 1] = None  # the outcome replaces the raw row (memory on national files)
+        values = _values(cells, columns)
         outcome = RowOutcome(number=number, cells=cells)
         row = RowContext(outcome, values, headers)
         built = resource.build(row)
@@ -228,7 +247,7 @@ def _classify(resource: BulkResource, row: RowContext, key: Any, fields: dict[st
     if outcome.action != "unchanged":
         resource.validate_instance(row, outcome.instance, set(fields), columns)
     outcome.label = str(outcome.instance)
-    if outcome.action == "new":
+    if outcome.action == "new" or resource.updates_as_values:
         # A national file would keep 83,762 model instances alive until the write; keep a tuple
         # of field values instead and rebuild the instance, chunk by chunk, when writing.
         outcome.values, outcome.instance = resource.snapshot(outcome.instance), None

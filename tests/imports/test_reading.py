@@ -225,3 +225,18 @@ def test_an_exported_neutralised_cell_reads_back_as_typed():
 def test_small_numbers_are_not_excel_dates():
     with pytest.raises(reading.CellError):
         reading.date(2025)
+
+
+def test_equal_texts_of_a_column_are_one_object_until_the_column_is_mostly_distinct(monkeypatch):
+    monkeypatch.setattr(reading.SharedCells, "DISTINCT_LIMIT", 3)
+    grid = reading.read_grid(
+        csv_bytes([["Kabupaten", "Kode", "Angka"]] + [["Kerinci", f"15.01.{i}", "1"] for i in range(6)])
+    )
+    regencies = [row[0] for row in grid[1:]]
+    assert all(cell is regencies[0] for cell in regencies)
+    codes = [row[1] for row in grid[1:]]
+    assert codes == [f"15.01.{i}" for i in range(6)]  # still the file's texts, past the limit too
+    shared = reading.SharedCells()
+    row = shared.row([True, 1, 1.0, "1"])
+    assert [type(cell) for cell in shared.row([1, True, "1", 1.0])] == [int, bool, str, float]
+    assert row == [True, 1, 1.0, "1"]

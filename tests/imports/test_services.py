@@ -89,6 +89,38 @@ def test_same_file_twice_changes_nothing_and_a_changed_row_shows_its_differences
     assert Cooperative.objects.get(village=village).members_count == 100  # dry run wrote nothing
 
 
+def test_an_update_keeps_only_values_until_written_then_writes_fields_units_and_history(admin_user):
+    """A national update keeps each row as a tuple of values (not a model instance) until the
+    write; what is written must be what an instance would have written."""
+    village = VillageFactory()
+    assert run(
+        "cooperatives", coop_file([[village.code, "KDMP Uji", "14/04/2025", "", 100, "beroperasi", ""]]), admin_user
+    ).written
+    cooperative = Cooperative.objects.get(village=village)
+    unit = cooperative.business_units.get()
+    BusinessUnit.objects.filter(pk=unit.pk).update(started_on=dt.date(2025, 5, 1))
+    before = Cooperative.objects.filter(pk=cooperative.pk).values_list("updated_at", flat=True).get()
+    data = coop_file([[village.code, "", "14/04/2025", "", 150, "pembangunan", ""]])
+
+    preview = run("cooperatives", data, admin_user, dry_run=True)
+    (row,) = preview.rows
+    assert row.action == "update" and row.instance is None and row.values is not None
+    assert row.label == "KDMP Uji"
+
+    report = run("cooperatives", data, admin_user)
+    assert report.written, report.errors
+    cooperative.refresh_from_db()
+    assert (cooperative.name, cooperative.members_count) == ("KDMP Uji", 150)
+    assert cooperative.musdesus_date == dt.date(2025, 4, 14)
+    assert cooperative.updated_at > before
+    unit.refresh_from_db()
+    # No longer operating: its "operating since" goes with it.
+    assert (unit.status, unit.started_on) == (BusinessUnit.Status.CONSTRUCTION, None)
+    assert cooperative.history.latest().history_type == "~"
+    assert cooperative.history.latest().history_user == admin_user
+    assert unit.history.latest().history_type == "~"
+
+
 def test_every_error_in_one_pass_with_excel_row_numbers_and_nothing_written(admin_user, kerinci_cooperative):
     good = VillageFactory()
     staff = User.objects.get(username="staf.kotajambi")
