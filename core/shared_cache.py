@@ -2,7 +2,11 @@
 the database by default) while the data's change fingerprint holds, recomputed by one reader at a
 time (docs/decisions/0006).
 
-The first reader after a change takes a short lock and recomputes; readers arriving meanwhile get
+The first reader after a change takes a short lock and recomputes in a background thread,
+waiting for it at most KDKMP_DASHBOARD_WAIT_SECONDS (not at all if the last computation took
+longer): a region's figures usually come in time (fresh); the nation's take longer and that
+reader is shown the previous ones, stamped. So the first view after a change costs a cached
+view plus the wait, not the computation. Readers arriving meanwhile get
 the previous figures with the time they were computed, if that was at most
 KDKMP_DASHBOARD_STALE_SECONDS ago (the page says so: "data per 14.05"); older, they compute their
 own rather than wait. With nothing computed yet (a new day, a region never viewed) they wait for
@@ -15,19 +19,27 @@ that back-to-back writes do not keep one reader after another computing.
 from __future__ import annotations
 
 import datetime
+import logging
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import close_old_connections, connections
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.history import change_fingerprint
 
 T = TypeVar("T")
 LOCK_SECONDS = 60  # a reader that died while computing holds the lock at most this long
+logger = logging.getLogger(__name__)
+# Per process: two recomputations at once at most (each holds its key's lock, so never one key twice).
+_background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="figures")
 
 
 def shared_figures(key: str, models: list[type[Model]], compute: Callable[[], T]) -> tuple[T, datetime.datetime | None]:
@@ -39,7 +51,7 @@ def shared_figures(key: str, models: list[type[Model]], compute: Callable[[], T]
     # Read before the figures: figures stored under a fingerprint are then never older than it.
     fingerprint = change_fingerprint(models)
     shared = caches["shared"]
-    entry = shared.get(key)  # (fingerprint, computed at, figures)
+    entry = shared.get(key)  # (fingerprint, computed at, figures, seconds the computation took)
     if entry is not None and entry[0] == fingerprint:
         return entry[2], None
     if entry is not None:
@@ -60,13 +72,45 @@ def shared_figures(key: str, models: list[type[Model]], compute: Callable[[], T]
                 return entry[2], None
             if (timezone.now() - computed_at).total_seconds() <= settings.KDKMP_DASHBOARD_STALE_SECONDS:
                 return entry[2], computed_at
+    if computing and entry is not None and settings.KDKMP_DASHBOARD_RECOMPUTE_IN_BACKGROUND:
+        # The previous figures can stand in (if the computation is not in time) when they are
+        # younger than the stale bound.
+        if (timezone.now() - entry[1]).total_seconds() <= settings.KDKMP_DASHBOARD_STALE_SECONDS:
+            task = _background.submit(_recompute, key, lock, fingerprint, compute, translation.get_language())
+            wait = settings.KDKMP_DASHBOARD_WAIT_SECONDS
+            if len(entry) > 3 and entry[3] > wait:
+                wait = 0  # the last computation took longer: it would not be in time, don't wait
+            try:
+                return task.result(timeout=wait), None
+            except FutureTimeout:
+                return entry[2], entry[1]
     try:
+        started = time.monotonic()
         figures = compute()
-        shared.set(key, (fingerprint, timezone.now(), figures), seconds)
+        shared.set(key, (fingerprint, timezone.now(), figures, time.monotonic() - started), seconds)
     finally:
         if computing:
             shared.delete(lock)
     return figures, None
+
+
+def _recompute(key: str, lock: str, fingerprint: str, compute: Callable[[], T], language: str | None) -> T:
+    """In a background thread: compute, store, release the lock (held by the reader who started it)."""
+    shared = caches["shared"]  # this thread's own cache connection
+    close_old_connections()  # as a request starts: a connection past CONN_MAX_AGE or broken is replaced
+    try:
+        started = time.monotonic()
+        with translation.override(language):
+            figures = compute()
+        entry = (fingerprint, timezone.now(), figures, time.monotonic() - started)
+        shared.set(key, entry, settings.KDKMP_DASHBOARD_CACHE_SECONDS)
+        return figures
+    except Exception:  # the reader may be gone: say it here, and the next reader computes again
+        logger.exception("recomputing %s failed", key)
+        raise
+    finally:
+        shared.delete(lock)
+        close_old_connections()  # as a request ends: kept for the next up to CONN_MAX_AGE
 
 
 def _wait_for(shared, key: str, lock: str, seconds: float = 10) -> tuple | None:
@@ -81,3 +125,17 @@ def _wait_for(shared, key: str, lock: str, seconds: float = 10) -> tuple | None:
         if shared.get(lock) is None:
             return shared.get(key)
     return None
+
+
+def close_background_connections() -> None:
+    """Close the database connections the background threads keep (tests do, before their
+    database is dropped). One task per thread: each waits for the others, so none takes two."""
+    workers = _background._max_workers
+    everyone = threading.Barrier(workers)
+
+    def close() -> None:
+        connections.close_all()
+        everyone.wait(timeout=10)
+
+    for task in [_background.submit(close) for _ in range(workers)]:
+        task.result()

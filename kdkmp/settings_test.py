@@ -26,6 +26,9 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Tests change data behind the app's back (queryset.update) and reuse history ids after each
 # rollback, so the dashboard cache is off; tests/dashboards/test_cache.py turns it on.
 KDKMP_DASHBOARD_CACHE_SECONDS = 0
+# A background thread's connection would not see a test's uncommitted data: in the request, except
+# where tests/core/test_shared_cache.py turns it on (transactional tests).
+KDKMP_DASHBOARD_RECOMPUTE_IN_BACKGROUND = False
 
 # Stored files (evidence photos, import uploads, job results): this process's own directory in
 # the temporary directory, never the project's media/ (tests/conftest.py removes it at the end).

@@ -1,6 +1,7 @@
 """core.shared_cache: figures computed once for all app servers (decision record 0006)."""
 
 import datetime
+import time
 
 import pytest
 from django.core.cache import caches
@@ -10,6 +11,7 @@ from cooperatives.models import Cooperative
 from core import shared_cache
 from core.history import change_fingerprint
 from core.shared_cache import shared_figures
+from tests.factories import cooperatives_in
 
 pytestmark = pytest.mark.django_db
 MODELS = [Cooperative]
@@ -85,3 +87,63 @@ def test_figures_computed_moments_ago_are_stamped_not_recomputed(settings):
     assert shared.get("k:computing") is None  # nobody computes meanwhile
     shared.set("k", ("an older fingerprint", timezone.now() - datetime.timedelta(seconds=6), "previous"), 60)
     assert shared_figures("k", MODELS, lambda: "ours") == ("ours", None)  # the period is over
+
+
+@pytest.fixture
+def in_background(settings):
+    settings.KDKMP_DASHBOARD_RECOMPUTE_IN_BACKGROUND = True
+    settings.KDKMP_DASHBOARD_WAIT_SECONDS = 0.5
+    yield
+    shared_cache.close_background_connections()  # else the test database cannot be dropped
+
+
+@pytest.mark.django_db(transaction=True)  # the background thread reads through its own connection
+def test_figures_recomputed_in_time_in_the_background_are_shown_fresh(in_background, small_jambi):
+    cooperatives_in("15.71", 3)  # committed: the background thread must see them
+    shared.set("k", ("an older fingerprint", timezone.now(), "previous"), 60)
+    figures, as_of = shared_figures("k", MODELS, lambda: Cooperative.objects.count())
+    assert (figures, as_of) == (3, None)
+    assert shared.get("k")[0] == change_fingerprint(MODELS) and shared.get("k:computing") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_not_in_time_show_the_previous_ones_and_are_stored_when_done(in_background, settings):
+    """The first reader after a change does not wait for a slow computation: it is shown the
+    previous figures, stamped, and the figures computed meanwhile are there for the next reader."""
+    import threading
+
+    settings.KDKMP_DASHBOARD_WAIT_SECONDS = 0.05
+    computed_at = timezone.now() - datetime.timedelta(seconds=10)
+    shared.set("k", ("an older fingerprint", computed_at, "previous"), 60)
+    go_on, done = threading.Event(), threading.Event()
+
+    def slow():
+        go_on.wait(10)
+        done.set()
+        return "new"
+
+    assert shared_figures("k", MODELS, slow) == ("previous", computed_at)
+    assert shared.get("k:computing") is not None  # held by the background computation
+    assert shared_figures("k", MODELS, never) == ("previous", computed_at)  # a second reader meanwhile
+    go_on.set()
+    assert done.wait(10)
+    for _ in range(100):  # stored and released just after `slow` returns
+        if shared.get("k:computing") is None:
+            break
+        time.sleep(0.02)
+    assert shared.get("k:computing") is None
+    assert shared_figures("k", MODELS, never) == ("new", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_background_computation_releases_the_lock(in_background, settings):
+    settings.KDKMP_DASHBOARD_WAIT_SECONDS = 5
+    shared.set("k", ("an older fingerprint", timezone.now(), "previous"), 60)
+
+    def broken():
+        raise RuntimeError("computation failed")
+
+    with pytest.raises(RuntimeError):
+        shared_figures("k", MODELS, broken)
+    assert shared.get("k:computing") is None
+    assert shared_figures("k", MODELS, lambda: "ours") == ("ours", None)
