@@ -1,5 +1,5 @@
 """core.bulk.bulk_update_values writes exactly what Django's bulk_update writes: one
-UPDATE ... FROM (VALUES ...) on PostgreSQL, bulk_update itself elsewhere."""
+UPDATE ... FROM (VALUES ...) on PostgreSQL and SQLite, bulk_update itself elsewhere."""
 
 import datetime as dt
 from decimal import Decimal
@@ -101,24 +101,24 @@ def test_primary_keys_are_not_updated(demo):
         bulk_update_values(Cooperative, list(Cooperative.objects.all()[:1]), ["id"])
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="the fallback of the other databases")
-def test_other_databases_use_bulk_update(demo):
+def test_a_database_without_update_from_uses_bulk_update(demo, monkeypatch):
+    monkeypatch.setattr(bulk, "_has_update_from", lambda connection: False)  # e.g. SQLite before 3.33
     objs = changed_cooperatives()
     with CaptureQueriesContext(connection) as queries:
         assert bulk_update_values(Cooperative, objs, COOPERATIVE_FIELDS) == len(objs)
     assert all("CASE" in q["sql"] and "VALUES" not in q["sql"] for q in queries if q["sql"].startswith("UPDATE"))
 
 
-@on_postgres
 def test_one_update_from_values_per_statement(demo, monkeypatch):
     objs = changed_cooperatives()
     with CaptureQueriesContext(connection) as queries:
         assert bulk_update_values(Cooperative, objs, COOPERATIVE_FIELDS) == len(objs)
     updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
     assert len(updates) == 1 and "FROM (VALUES" in updates[0] and "CASE" not in updates[0]
-    # Past PostgreSQL's parameter limit the rows go in several statements, with the same result.
+    # Past the parameter limit the rows go in several statements, with the same result.
     expected = rows_after(Cooperative, objs, COOPERATIVE_FIELDS, django_bulk_update)
     monkeypatch.setattr(bulk, "MAX_PARAMETERS", 2 * (len(COOPERATIVE_FIELDS) + 1))
+    monkeypatch.setattr(connection.features, "max_query_params", 2 * (len(COOPERATIVE_FIELDS) + 1))
     with CaptureQueriesContext(connection) as queries:
         assert rows_after(Cooperative, objs, COOPERATIVE_FIELDS, bulk_update_values) == expected
     assert len([q for q in queries if q["sql"].startswith("UPDATE")]) == 3
@@ -132,7 +132,6 @@ def test_a_value_too_long_is_refused_not_cut(demo):
         bulk_update_values(Cooperative, [cooperative], ["phone"])
 
 
-@on_postgres
 def test_an_import_of_updates_writes_through_values_with_history(demo):
     cooperatives = list(Cooperative.objects.order_by("village_id")[:3])
     rows = [["Kode Desa", "Jumlah Anggota"]] + [[c.village_id, str(c.members_count + 11)] for c in cooperatives]
