@@ -73,17 +73,17 @@ def shared_figures(key: str, models: list[type[Model]], compute: Callable[[], T]
             if (timezone.now() - computed_at).total_seconds() <= settings.KDKMP_DASHBOARD_STALE_SECONDS:
                 return entry[2], computed_at
     if computing and entry is not None and settings.KDKMP_DASHBOARD_RECOMPUTE_IN_BACKGROUND:
-        # The previous figures can stand in (if the computation is not in time) when they are
-        # younger than the stale bound.
-        if (timezone.now() - entry[1]).total_seconds() <= settings.KDKMP_DASHBOARD_STALE_SECONDS:
-            task = _background.submit(_recompute, key, lock, fingerprint, compute, translation.get_language())
-            wait = settings.KDKMP_DASHBOARD_WAIT_SECONDS
-            if len(entry) > 3 and entry[3] > wait:
-                wait = 0  # the last computation took longer: it would not be in time, don't wait
-            try:
-                return task.result(timeout=wait), None
-            except FutureTimeout:
-                return entry[2], entry[1]
+        # The previous figures, whatever their age within the entry's life, stand in for this one
+        # reader while its own computation runs: the stamp gives their time, and the next view has
+        # the new ones. (Readers arriving meanwhile keep the stale bound above.)
+        task = _background.submit(_recompute, key, lock, fingerprint, compute, translation.get_language())
+        wait = settings.KDKMP_DASHBOARD_WAIT_SECONDS
+        if len(entry) > 3 and entry[3] > wait:
+            wait = 0  # the last computation took longer: it would not be in time, don't wait
+        try:
+            return task.result(timeout=wait), None
+        except FutureTimeout:
+            return entry[2], entry[1]
     try:
         started = time.monotonic()
         figures = compute()
