@@ -4,6 +4,7 @@ matrix's own (tests/kdkmp/test_access_matrix.py), so a new page is checked witho
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.kdkmp.test_access_matrix import FIXED_ARGS, PAGES, ROLES, build_url, objects  # noqa: F401
@@ -43,3 +44,24 @@ def test_the_menu_fits_an_office_laptop(page, log_in, small_jambi, role):
     log_in(role)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     assert page.evaluate("document.querySelector('nav.navbar').getBoundingClientRect().height") < 80
+
+
+def test_list_filters_fold_behind_one_button_on_a_phone(page, log_in, small_jambi):
+    """On a phone the filters take one line until asked for, and the button says how many are
+    set; on a laptop they are open and the button is not shown."""
+    page.set_viewport_size(PHONE)
+    log_in("staf.kotajambi")
+    page.goto("/koperasi/")
+    expect(page.locator("#filter-form")).to_be_hidden()
+    expect(page.locator("#filter-toggle")).to_have_text("Filter")
+    page.click("#filter-toggle")
+    expect(page.locator("#filter-form")).to_be_visible()
+    page.fill("#id_q", "sungai")
+    page.locator("#filter-form button[type=submit]").click()
+    expect(page.locator("#filter-toggle")).to_contain_text("1 diisi")
+    expect(page.locator("#filter-form")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    expect(page.locator("#filter-form")).to_be_visible()
+    expect(page.locator("#filter-toggle")).to_be_hidden()
