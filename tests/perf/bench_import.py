@@ -276,14 +276,10 @@ def main():
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
     null = open(os.devnull, "w")
     call_command("migrate", verbosity=0)
+    # BENCH_DATABASE_URL may hold the other benchmark's data (seed_scale, reports, snapshots, some
+    # of which protect their cooperatives): empty every table, then load the regions again.
+    call_command("flush", interactive=False, verbosity=0)
     call_command("load_regions", all=True, stdout=null)
-    # BENCH_DATABASE_URL may hold the other benchmark's data: clear what points at cooperatives first.
-    from assistants.models import Assignment
-    from trainings.models import Attendance, Enrollment
-
-    for model in (Attendance, Enrollment, Assignment):
-        model.objects.all().delete()
-    Cooperative.objects.all().delete()
     user = _Everything()
 
     national = Path(workdir) / "kdkmp-nasional.xlsx"
