@@ -331,29 +331,32 @@ class CooperativeResource(VillageKeyedResource):
         # village code -> the stored cooperative as a tuple of its field values, and
         # cooperative pk -> {unit type: (pk, status, started_on)}: tuples, not model instances,
         # which on a national file would be ~200 MB more (`existing` builds one per row).
-        self.cooperatives, self.units, self.shared = {}, defaultdict(dict), {}
+        self.units = defaultdict(dict)
         self._field_order()
         village_at = self._positions["village_id"]
-        if codes:
-            # Villages another cooperative serves jointly cannot seat a new one.
-            self.shared = dict(
-                Cooperative.extra_villages.through.objects.filter(_province_q("region__code", codes)).values_list(
-                    "region_id", "cooperative__name"
-                )
-            )
-            query = _province_q("village__code", codes)
-            self.cooperatives = {row[village_at]: row for row in self.stored_rows(Cooperative.objects.filter(query))}
-            units = (
-                BusinessUnit.objects.filter(_province_q("cooperative__village__code", codes))
-                .exclude(unit_type=BusinessUnit.Type.OTHER)
-                .values_list("cooperative_id", "unit_type", "pk", "status", "started_on")
-                .iterator(chunk_size=5000)
-            )
-            for cooperative_id, unit_type, *unit in units:
-                self.units[cooperative_id][unit_type] = tuple(unit)
-        if self.region_index is not None:  # names: their cooperatives too (the scope, one query)
-            in_scope = self.stored_rows(Cooperative.objects.for_user(self.user))
-            self.cooperatives |= {row[village_at]: row for row in in_scope}
+        # The file's villages: under the provinces of its codes and, when it names villages by
+        # name, the user's whole scope (a query each, whatever the number of rows).
+        cooperatives_q = _province_q("village__code", codes) if codes else Q(pk__in=[])
+        shared_q = _province_q("region__code", codes) if codes else Q(pk__in=[])
+        if self.region_index is not None:
+            scope = scope_code(self.user)
+            cooperatives_q |= Q(pk__in=Cooperative.objects.for_user(self.user).values("pk"))
+            # (Q() | x is x: the nation's "everything" must replace, not join, the codes' filter.)
+            shared_q = shared_q | regions.beneath_q("region__code", scope) if scope else Q()
+        # Villages another cooperative serves jointly cannot seat a new one.
+        self.shared = dict(
+            Cooperative.extra_villages.through.objects.filter(shared_q).values_list("region_id", "cooperative__name")
+        )
+        stored = self.stored_rows(Cooperative.objects.filter(cooperatives_q))
+        self.cooperatives = {row[village_at]: row for row in stored}
+        units = (
+            BusinessUnit.objects.filter(cooperative__in=Cooperative.objects.filter(cooperatives_q).values("pk"))
+            .exclude(unit_type=BusinessUnit.Type.OTHER)
+            .values_list("cooperative_id", "unit_type", "pk", "status", "started_on")
+            .iterator(chunk_size=5000)
+        )
+        for cooperative_id, unit_type, *unit in units:
+            self.units[cooperative_id][unit_type] = tuple(unit)
         self.seated = set(self.cooperatives)  # `existing` takes each stored row out as it is read
 
     def build(self, row):

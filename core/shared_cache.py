@@ -22,6 +22,7 @@ import datetime
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -38,8 +39,12 @@ from core.history import change_fingerprint
 T = TypeVar("T")
 LOCK_SECONDS = 60  # a reader that died while computing holds the lock at most this long
 logger = logging.getLogger(__name__)
-# Per process: two recomputations at once at most (each holds its key's lock, so never one key twice).
-_background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="figures")
+# Per process: two recomputations beside requests at once at most (each holds its key's lock, so
+# never one key twice). With both busy, a reader computes in its request as before: nothing waits
+# in a queue, where a late start could outlive the lock.
+BACKGROUND_THREADS = 2
+_background = ThreadPoolExecutor(max_workers=BACKGROUND_THREADS, thread_name_prefix="figures")
+_free_threads = threading.BoundedSemaphore(BACKGROUND_THREADS)
 
 
 def shared_figures(key: str, models: list[type[Model]], compute: Callable[[], T]) -> tuple[T, datetime.datetime | None]:
@@ -61,8 +66,8 @@ def shared_figures(key: str, models: list[type[Model]], compute: Callable[[], T]
         # most every KDKMP_DASHBOARD_REFRESH_SECONDS, shown stamped meanwhile.
         if 0 <= age < settings.KDKMP_DASHBOARD_REFRESH_SECONDS:
             return entry[2], entry[1]
-    lock = f"{key}:computing"
-    computing = shared.add(lock, True, LOCK_SECONDS)
+    lock, token = f"{key}:computing", uuid.uuid4().hex
+    computing = shared.add(lock, token, LOCK_SECONDS)
     if not computing:
         if entry is None:  # nothing to show yet (a new day, a region never viewed): wait for it
             entry = _wait_for(shared, key, lock)
@@ -72,11 +77,17 @@ def shared_figures(key: str, models: list[type[Model]], compute: Callable[[], T]
                 return entry[2], None
             if (timezone.now() - computed_at).total_seconds() <= settings.KDKMP_DASHBOARD_STALE_SECONDS:
                 return entry[2], computed_at
-    if computing and entry is not None and settings.KDKMP_DASHBOARD_RECOMPUTE_IN_BACKGROUND:
+    background = computing and entry is not None and settings.KDKMP_DASHBOARD_RECOMPUTE_IN_BACKGROUND
+    if background and _free_threads.acquire(blocking=False):
         # The previous figures, whatever their age within the entry's life, stand in for this one
         # reader while its own computation runs: the stamp gives their time, and the next view has
         # the new ones. (Readers arriving meanwhile keep the stale bound above.)
-        task = _background.submit(_recompute, key, lock, fingerprint, compute, translation.get_language())
+        language = translation.get_language()
+        try:
+            task = _background.submit(_recompute, key, (lock, token), fingerprint, compute, language)
+        except RuntimeError:  # the executor is shut down (the process is exiting)
+            _free_threads.release()
+            raise
         wait = settings.KDKMP_DASHBOARD_WAIT_SECONDS
         if len(entry) > 3 and entry[3] > wait:
             wait = 0  # the last computation took longer: it would not be in time, don't wait
@@ -90,11 +101,17 @@ def shared_figures(key: str, models: list[type[Model]], compute: Callable[[], T]
         shared.set(key, (fingerprint, timezone.now(), figures, time.monotonic() - started), seconds)
     finally:
         if computing:
-            shared.delete(lock)
+            _release(shared, lock, token)
     return figures, None
 
 
-def _recompute(key: str, lock: str, fingerprint: str, compute: Callable[[], T], language: str | None) -> T:
+def _release(shared, lock: str, token: str) -> None:
+    """Release our own lock only: one held past LOCK_SECONDS may be another reader's by now."""
+    if shared.get(lock) == token:
+        shared.delete(lock)
+
+
+def _recompute(key: str, lock: tuple[str, str], fingerprint: str, compute: Callable[[], T], language: str | None) -> T:
     """In a background thread: compute, store, release the lock (held by the reader who started it)."""
     shared = caches["shared"]  # this thread's own cache connection
     close_old_connections()  # as a request starts: a connection past CONN_MAX_AGE or broken is replaced
@@ -109,8 +126,9 @@ def _recompute(key: str, lock: str, fingerprint: str, compute: Callable[[], T], 
         logger.exception("recomputing %s failed", key)
         raise
     finally:
-        shared.delete(lock)
+        _release(shared, *lock)
         close_old_connections()  # as a request ends: kept for the next up to CONN_MAX_AGE
+        _free_threads.release()
 
 
 def _wait_for(shared, key: str, lock: str, seconds: float = 10) -> tuple | None:
@@ -130,7 +148,7 @@ def _wait_for(shared, key: str, lock: str, seconds: float = 10) -> tuple | None:
 def close_background_connections() -> None:
     """Close the database connections the background threads keep (tests do, before their
     database is dropped). One task per thread: each waits for the others, so none takes two."""
-    workers = _background._max_workers
+    workers = BACKGROUND_THREADS
     everyone = threading.Barrier(workers)
 
     def close() -> None:

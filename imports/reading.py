@@ -456,7 +456,7 @@ def _csv_grid(text, delimiter, lim):
     reader = csv.reader(text, delimiter=delimiter)
     shared = SharedCells()
     try:
-        for row in map(shared.row, reader):
+        for row in reader:
             if len(row) > lim["max_columns"]:
                 while row and not _filled(row[-1]):  # Excel pads every row to the widest one
                     row.pop()
@@ -469,7 +469,7 @@ def _csv_grid(text, delimiter, lim):
             cells += len(row)
             if cells > lim["max_cells"]:
                 raise FileError("too_many_cells", limit=lim["max_cells"])
-            grid.append(row)
+            grid.append(shared.row(row))  # after the bounds: a row is never wider than max_columns here
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise FileError("cell_too_long", row=reader.line_num, limit=csv.field_size_limit()) from None

@@ -312,8 +312,9 @@ KDKMP_DASHBOARD_CACHE_SECONDS = env.int("KDKMP_DASHBOARD_CACHE_SECONDS", default
 # 14.05") if computed at most this long ago; older, they compute their own (decision 0006).
 KDKMP_DASHBOARD_STALE_SECONDS = env.int("KDKMP_DASHBOARD_STALE_SECONDS", default=30)
 # Figures computed less than this long ago are not recomputed after a change, only shown stamped
-# "data per 14.05.03" (a quiet office, whose last computation is older, sees its change at once;
-# under steady writes this bounds the recomputations to one per this period for all servers).
+# "data per 14.05.03" (a quiet office, whose last computation is older, sees its change on its
+# next view, or at once when the computation is in time, below; under steady writes this bounds
+# the recomputations to one per this period for all servers).
 KDKMP_DASHBOARD_REFRESH_SECONDS = env.int("KDKMP_DASHBOARD_REFRESH_SECONDS", default=5)
 # The first reader after a change recomputes in a background thread and waits this long for it;
 # not in time (the nation's figures take ~0.25 s), it is shown the previous ones, stamped. Per

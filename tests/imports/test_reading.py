@@ -240,3 +240,14 @@ def test_equal_texts_of_a_column_are_one_object_until_the_column_is_mostly_disti
     row = shared.row([True, 1, 1.0, "1"])
     assert [type(cell) for cell in shared.row([1, True, "1", 1.0])] == [int, bool, str, float]
     assert row == [True, 1, 1.0, "1"]
+
+
+def test_a_row_too_wide_is_refused_before_its_cells_are_shared(monkeypatch, settings):
+    """Sharing keeps a dict per column: a line of millions of commas must be refused first."""
+    shared_rows = []
+    monkeypatch.setattr(reading.SharedCells, "row", lambda self, cells: shared_rows.append(len(cells)) or cells)
+    too_wide = b"Kode Desa,Nama\n" + b"1," * 100_000 + b"x\n"
+    with pytest.raises(FileError) as refused:
+        reading.read_grid(too_wide)
+    assert refused.value.code == "too_many_columns"
+    assert shared_rows == [2]  # the header only

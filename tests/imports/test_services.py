@@ -189,6 +189,26 @@ def test_villages_by_name_when_the_file_has_no_codes(admin_user, kota_jambi_coop
     assert "Kabupaten Kerinci" in error.message
 
 
+def test_a_file_naming_villages_updates_their_existing_units(admin_user, kota_jambi_cooperative):
+    """Without codes, the stored units are found through the user's scope: an existing unit is
+    updated, not created a second time (which the unique constraint would refuse)."""
+    village = kota_jambi_cooperative.village
+    unit = BusinessUnit.objects.create(
+        cooperative=kota_jambi_cooperative, unit_type=BusinessUnit.Type.GROCERY, status=BusinessUnit.Status.PLANNED
+    )
+    rows = [
+        ["Kabupaten/Kota", "Kecamatan", "Desa/Kelurahan", "Unit Gerai Sembako"],
+        ["Kota Jambi", village.parent.name, village.name, "beroperasi"],
+    ]
+    report = run("cooperatives", csv_bytes(rows), admin_user, name="r.csv")
+    assert report.written, report.errors + report.file_errors
+    (row,) = report.rows
+    assert row.diff == {"Unit Gerai Sembako": ("rencana", "beroperasi")}
+    unit.refresh_from_db()
+    assert unit.status == BusinessUnit.Status.OPERATING
+    assert kota_jambi_cooperative.business_units.filter(unit_type=BusinessUnit.Type.GROCERY).count() == 1
+
+
 BOARD_HEADER = [
     "Kode Desa",
     "Nama",
