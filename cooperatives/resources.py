@@ -2,8 +2,6 @@
 and board members. Each is a django-import-export resource registered as an import kind; see
 imports.resources.BulkResource for the hooks."""
 
-from collections import defaultdict
-
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -329,9 +327,9 @@ class CooperativeResource(VillageKeyedResource):
         self.load_villages(rows)
         codes = list(self.villages)
         # village code -> the stored cooperative as a tuple of its field values, and
-        # cooperative pk -> {unit type: (pk, status, started_on)}: tuples, not model instances,
+        # (cooperative pk, unit type) -> (pk, status, started_on): tuples, not model instances,
         # which on a national file would be ~200 MB more (`existing` builds one per row).
-        self.units = defaultdict(dict)
+        self.units = {}
         self._field_order()
         village_at = self._positions["village_id"]
         # The file's villages: under the provinces of its codes and, when it names villages by
@@ -356,7 +354,7 @@ class CooperativeResource(VillageKeyedResource):
             .iterator(chunk_size=5000)
         )
         for cooperative_id, unit_type, *unit in units:
-            self.units[cooperative_id][unit_type] = tuple(unit)
+            self.units[cooperative_id, unit_type] = tuple(unit)
         self.seated = set(self.cooperatives)  # `existing` takes each stored row out as it is read
 
     def build(self, row):
@@ -417,10 +415,9 @@ class CooperativeResource(VillageKeyedResource):
 
     def extra_diff(self, existing, extra):
         diff = {}
-        current = self.units.get(existing.pk, {})
         for unit_type, status in extra["units"].items():
             header = UNIT_COLUMNS[unit_type].header
-            unit = current.get(unit_type)
+            unit = self.units.get((existing.pk, unit_type))
             if unit is None:
                 diff[header] = ("–", UNIT_STATUS_WORDS[BusinessUnit.Status.PLANNED if status is True else status])
             elif status is not True and unit[1] != status:
@@ -441,9 +438,8 @@ class CooperativeResource(VillageKeyedResource):
             if outcome.action not in ("new", "update"):
                 continue
             cooperative = outcome.instance
-            current = self.units.get(cooperative.pk, {}) if outcome.action == "update" else {}
             for unit_type, status in outcome.extra["units"].items():
-                unit = current.get(unit_type)
+                unit = self.units.get((cooperative.pk, unit_type)) if outcome.action == "update" else None
                 if unit is None:
                     new_units.append(
                         BusinessUnit(
