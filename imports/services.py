@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -25,6 +26,10 @@ if TYPE_CHECKING:  # annotations only: accounts sits above the domain apps
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 2000
 KEEP_CELLS_UP_TO = 20_000  # beyond, a valid row's raw cells are dropped once validated
+# The preview shows the first changes only (imports.jobs.PREVIEW_ROWS, 300): in a large file the
+# differences of later updates are let go once classified (~400 bytes a row, 33 MB nationally).
+KEEP_DIFFS_UP_TO = 1_000
+DIFF_NOT_KEPT = MappingProxyType({})
 
 
 def import_file(
@@ -200,7 +205,7 @@ def _validate(
     resource.prepare(_ValuesOfRows(rows, columns))
     headers = resource.headers_by_key()
     seen = {}
-    total = len(rows)
+    total, updates = len(rows), 0
     for done, (number, cells) in enumerate(rows, start=1):
         rows[done - 1] = None  # the outcome replaces the raw row (memory on national files)
         values = _values(cells, columns)
@@ -217,6 +222,10 @@ def _validate(
                 _classify(resource, row, key, fields, extra)
         if not outcome.errors and total > KEEP_CELLS_UP_TO:
             outcome.cells = None  # large files: raw cells are kept for failed rows only
+            if outcome.action == "update":
+                updates += 1
+                if updates > KEEP_DIFFS_UP_TO:
+                    outcome.diff = DIFF_NOT_KEPT  # still an update (`action`), never shown
         report.rows.append(outcome)
         if progress and (done % PROGRESS_EVERY == 0 or done == total):
             progress("validate", done, total)

@@ -189,6 +189,21 @@ def test_villages_by_name_when_the_file_has_no_codes(admin_user, kota_jambi_coop
     assert "Kabupaten Kerinci" in error.message
 
 
+def test_a_large_file_keeps_the_differences_of_its_first_updates_only(admin_user, monkeypatch):
+    """The preview shows the first changes; later updates keep their action, and are written."""
+    from imports import services
+
+    monkeypatch.setattr(services, "KEEP_CELLS_UP_TO", 2)
+    monkeypatch.setattr(services, "KEEP_DIFFS_UP_TO", 2)
+    cooperatives = list(Cooperative.objects.order_by("village_id")[:5])
+    rows = [["Kode Desa", "Jumlah Anggota"]] + [[c.village_id, str(c.members_count + 3)] for c in cooperatives]
+    report = run("cooperatives", csv_bytes(rows), admin_user, name="anggota.csv")
+    assert report.written and report.counts["updated"] == 5
+    assert [bool(row.diff) for row in report.rows] == [True, True, False, False, False]
+    for cooperative in cooperatives:
+        assert Cooperative.objects.get(pk=cooperative.pk).members_count == cooperative.members_count + 3
+
+
 def test_a_file_naming_villages_updates_their_existing_units(admin_user, kota_jambi_cooperative):
     """Without codes, the stored units are found through the user's scope: an existing unit is
     updated, not created a second time (which the unique constraint would refuse)."""
