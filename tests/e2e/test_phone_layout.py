@@ -57,7 +57,10 @@ def test_list_filters_fold_behind_one_button_on_a_phone(page, log_in, small_jamb
     page.click("#filter-toggle")
     expect(page.locator("#filter-form")).to_be_visible()
     page.fill("#id_q", "sungai")
-    page.locator("#filter-form button[type=submit]").click()
+    # Submit once the form has finished unfolding, and wait for the filtered page.
+    with page.expect_navigation():
+        page.press("#id_q", "Enter")
+    assert "q=sungai" in page.url
     expect(page.locator("#filter-toggle")).to_contain_text("1 diisi")
     expect(page.locator("#filter-form")).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
