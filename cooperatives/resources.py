@@ -424,14 +424,7 @@ class CooperativeResource(VillageKeyedResource):
                 diff[header] = (UNIT_STATUS_WORDS[unit[1]], UNIT_STATUS_WORDS[status])
         return diff
 
-    def write(self, outcomes, progress=None):
-        self.written_at = timezone.now()  # one updated_at for the whole file
-        super().write(outcomes, progress)
-
     def write_chunk(self, outcomes):
-        for outcome in outcomes:
-            if outcome.action == "update":
-                outcome.instance.updated_at = self.written_at  # bulk_update does not apply auto_now
         super().write_chunk(outcomes)  # new cooperatives get their pk back (RETURNING)
         new_units, changed_units = [], []
         for outcome in outcomes:
@@ -799,10 +792,3 @@ class ProgressResource(VillageKeyedResource):
 
     def history_reason(self):
         return gettext("Imported with the progress file")
-
-    def write(self, outcomes, progress=None):
-        now = timezone.now()
-        for outcome in outcomes:
-            if outcome.action == "update":
-                outcome.instance.updated_at = now  # bulk_update does not apply auto_now
-        super().write(outcomes, progress)

@@ -89,20 +89,27 @@ def shared_figures(key: str, models: list[type[Model]], compute: Callable[[], T]
             _free_threads.release()
             raise
         wait = settings.KDKMP_DASHBOARD_WAIT_SECONDS
-        if len(entry) > 3 and entry[3] > wait:
+        if len(entry) > 3 and entry[3] > wait:  # (entries stored before durations were kept have none)
             wait = 0  # the last computation took longer: it would not be in time, don't wait
         try:
             return task.result(timeout=wait), None
         except FutureTimeout:
             return entry[2], entry[1]
     try:
-        started = time.monotonic()
-        figures = compute()
-        shared.set(key, (fingerprint, timezone.now(), figures, time.monotonic() - started), seconds)
+        figures = _compute_and_store(shared, key, fingerprint, compute)
     finally:
         if computing:
             _release(shared, lock, token)
     return figures, None
+
+
+def _compute_and_store(shared, key: str, fingerprint: str, compute: Callable[[], T]) -> T:
+    """Compute, and store the figures with their fingerprint, time and how long they took."""
+    started = time.monotonic()
+    figures = compute()
+    entry = (fingerprint, timezone.now(), figures, time.monotonic() - started)
+    shared.set(key, entry, settings.KDKMP_DASHBOARD_CACHE_SECONDS)
+    return figures
 
 
 def _release(shared, lock: str, token: str) -> None:
@@ -116,12 +123,8 @@ def _recompute(key: str, lock: tuple[str, str], fingerprint: str, compute: Calla
     shared = caches["shared"]  # this thread's own cache connection
     close_old_connections()  # as a request starts: a connection past CONN_MAX_AGE or broken is replaced
     try:
-        started = time.monotonic()
         with translation.override(language):
-            figures = compute()
-        entry = (fingerprint, timezone.now(), figures, time.monotonic() - started)
-        shared.set(key, entry, settings.KDKMP_DASHBOARD_CACHE_SECONDS)
-        return figures
+            return _compute_and_store(shared, key, fingerprint, compute)
     except Exception:  # the reader may be gone: say it here, and the next reader computes again
         logger.exception("recomputing %s failed", key)
         raise

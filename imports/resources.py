@@ -299,6 +299,7 @@ class BulkResource(resources.ModelResource):
     def write(self, outcomes, progress=None):
         """Write new and changed objects in chunks (so that child objects built per chunk, like
         business units, never exist all at once); bulk statements, no per-row queries."""
+        self.written_at = timezone.now()  # one "updated" time for the whole file
         for start in range(0, len(outcomes), self.batch_size):
             chunk = outcomes[start : start + self.batch_size]
             for outcome in chunk:
@@ -327,7 +328,12 @@ class BulkResource(resources.ModelResource):
         reason = self.history_reason()
         record_history(model, [o.pk for o in new], user=self.history_user(), history_type="+", reason=reason)
         if changed:
-            # One UPDATE ... FROM (VALUES ...) per chunk on PostgreSQL, not bulk_update's CASE per column.
+            # Bulk statements do not apply auto_now (e.g. Cooperative.updated_at): set it here.
+            auto_now = [f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+            for name in set(auto_now) & set(self.compare_fields):
+                for obj in changed:
+                    setattr(obj, name, self.written_at)
+            # One UPDATE ... FROM (VALUES ...) per chunk, not bulk_update's CASE per column.
             bulk_update_values(model, changed, self.compare_fields)
             record_history(model, [o.pk for o in changed], user=self.history_user(), history_type="~", reason=reason)
 

@@ -41,9 +41,11 @@ def test_progress_rows_update_the_cooperative_with_history(demo, kota_jambi_coop
     if not kota_jambi_cooperative.simkopdes_date:
         Cooperative.objects.filter(pk=kota_jambi_cooperative.pk).update(simkopdes_date=dt.date(2025, 8, 1))
     rows = [HEADER, [kota_jambi_cooperative.village_id, "Siap", "dibangun", "03/11/2025", "40%", updated, ""]]
+    before = Cooperative.objects.values_list("updated_at", flat=True).get(pk=kota_jambi_cooperative.pk)
     report = import_file(kind="progress", data=xlsx(rows), file_name="kemajuan.xlsx", user=user, dry_run=False)
     assert report.written, report.errors
     kota_jambi_cooperative.refresh_from_db()
+    assert kota_jambi_cooperative.updated_at > before  # auto_now, which bulk statements skip
     assert kota_jambi_cooperative.land_status == "ready"
     assert kota_jambi_cooperative.construction_status == "started"
     assert kota_jambi_cooperative.construction_percent == 40
