@@ -78,7 +78,9 @@ def shared_figures(key: str, models: list[type[Model]], compute: Callable[[], T]
             if (timezone.now() - computed_at).total_seconds() <= settings.KDKMP_DASHBOARD_STALE_SECONDS:
                 return entry[2], computed_at
     background = computing and entry is not None and settings.KDKMP_DASHBOARD_RECOMPUTE_IN_BACKGROUND
-    if background and _free_threads.acquire(blocking=False):
+    # For LOCK_SECONDS after a background computation failed, readers compute in their request: a
+    # lasting failure then shows as an error page, not as ever older figures stamped "data per".
+    if background and shared.get(_failed(key)) is None and _free_threads.acquire(blocking=False):
         # The previous figures, whatever their age within the entry's life, stand in for this one
         # reader while its own computation runs: the stamp gives their time, and the next view has
         # the new ones. (Readers arriving meanwhile keep the stale bound above.)
@@ -112,6 +114,11 @@ def _compute_and_store(shared, key: str, fingerprint: str, compute: Callable[[],
     return figures
 
 
+def _failed(key: str) -> str:
+    """The marker a failed background computation leaves for LOCK_SECONDS."""
+    return f"{key}:failed"
+
+
 def _release(shared, lock: str, token: str) -> None:
     """Release our own lock only: one held past LOCK_SECONDS may be another reader's by now."""
     if shared.get(lock) == token:
@@ -127,6 +134,7 @@ def _recompute(key: str, lock: tuple[str, str], fingerprint: str, compute: Calla
             return _compute_and_store(shared, key, fingerprint, compute)
     except Exception:  # the reader may be gone: say it here, and the next reader computes again
         logger.exception("recomputing %s failed", key)
+        shared.set(_failed(key), True, LOCK_SECONDS)
         raise
     finally:
         _release(shared, *lock)

@@ -188,3 +188,34 @@ def test_with_every_background_thread_busy_the_reader_computes_in_its_request(in
 
     assert shared_figures("k", MODELS, compute) == ("ours", None)
     assert in_this_thread == [True] and shared.get("k:computing") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_failed_background_computation_the_next_reader_computes_in_its_request(in_background, settings):
+    """A lasting failure must not hide behind ever older figures stamped "data per": the next
+    reader computes in its request (and sees the error if it lasts)."""
+    import threading
+
+    settings.KDKMP_DASHBOARD_WAIT_SECONDS = 0  # the reader is shown the previous figures at once
+    computed_at = timezone.now() - datetime.timedelta(minutes=5)
+    shared.set("k", ("an older fingerprint", computed_at, "previous"), 600)
+    failed = threading.Event()
+
+    def failing():
+        failed.set()
+        raise RuntimeError("database gone")
+
+    assert shared_figures("k", MODELS, failing) == ("previous", computed_at)
+    assert failed.wait(10)
+    for _ in range(100):  # the lock is released just after the failure is marked
+        if shared.get("k:computing") is None:
+            break
+        time.sleep(0.02)
+    in_this_thread = []
+
+    def compute():
+        in_this_thread.append(threading.current_thread() is threading.main_thread())
+        return "ours"
+
+    assert shared_figures("k", MODELS, compute) == ("ours", None)
+    assert in_this_thread == [True]
