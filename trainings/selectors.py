@@ -176,7 +176,7 @@ def training_coverage(user: User, base: Region | None = None) -> list[CoverageRo
     """Per child region of `base` (the nation: provinces; a province: its regencies; a regency or
     district: its regency), in the user's scope: PMO and BA trained (completed a staff training) of
     active ones, and per board position the cooperatives whose holder completed a board training.
-    Five queries at any size; cached like the dashboard, keyed on a fingerprint of the data."""
+    Four queries at any size; cached like the dashboard, keyed on a fingerprint of the data."""
     code = base.code if base else (user.scope_region_id or "")  # a region's key is its code
     length = PROVINCE_CODE_LENGTH if not code else REGENCY_CODE_LENGTH
     # Per user: a BA's login sees only its caseload, so two users of one region may differ.
@@ -218,15 +218,16 @@ def _coverage(user: User, code: str, length: int) -> list[CoverageRow]:
         pair[1] += row["n"]
         if row["trained"]:
             pair[0] += row["n"]
-    cooperatives = dict(
-        Cooperative.objects.for_user(user)
+    # One pass over the cooperatives: how many, and how many with a board member trained.
+    cooperatives = {
+        row["area"]: (row["n"], row["any_board"])
+        for row in Cooperative.objects.for_user(user)
         .filter(under("village"))
         .annotate(area=Substr("village_id", 1, length))
         .values("area")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), any_board=Count("pk", filter=BOARD_TRAINED.q(timezone.localdate())))
         .order_by()
-        .values_list("area", "n")
-    )
+    }
     boards = (
         BoardMember.objects.for_user(user)
         .filter(under("cooperative__village"), position__in=COVERAGE_POSITIONS)
@@ -240,22 +241,13 @@ def _coverage(user: User, code: str, length: int) -> list[CoverageRow]:
     board_counts = defaultdict(dict)
     for row in boards:
         board_counts[row["area"]][row["position"]] = row["n"]
-    any_board = dict(
-        Cooperative.objects.for_user(user)
-        .filter(BOARD_TRAINED.q(timezone.localdate()), under("village"))
-        .annotate(area=Substr("village_id", 1, length))
-        .values("area")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("area", "n")
-    )
     return [
         CoverageRow(
             regency=region,
             staff={role: tuple(pair) for role, pair in staff_counts[region.code].items()},
-            cooperatives=cooperatives.get(region.code, 0),
+            cooperatives=cooperatives.get(region.code, (0, 0))[0],
             boards=board_counts[region.code],
-            any_board=any_board.get(region.code, 0),
+            any_board=cooperatives.get(region.code, (0, 0))[1],
         )
         for region in regions
     ]
