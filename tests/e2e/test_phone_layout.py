@@ -73,3 +73,28 @@ def test_list_filters_fold_behind_one_button_on_a_phone(page, log_in, small_jamb
     page.set_viewport_size(PHONE)
     page.goto("/koperasi/?wilayah=15.71")
     expect(page.locator("#filter-toggle")).to_contain_text("1 diisi")
+
+
+def test_without_javascript_the_list_filters_stay_open_on_a_phone(browser, live_server, password, small_jambi):
+    """A phone with scripts off: the fold needs Bootstrap's script, so without it the form is
+    shown (templates/base.html loads static/css/noscript.css) and the button is not."""
+    context = browser.new_context(base_url=live_server.url, locale="id-ID", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.set_viewport_size(PHONE)
+        page.goto("/masuk/")
+        page.fill("input[name=username]", "staf.kotajambi")
+        page.fill("input[name=password]", password)
+        page.click("form button[type=submit].btn-danger")
+        page.wait_for_url("**/")
+        page.goto("/koperasi/")
+        expect(page.locator("#filter-form")).to_be_visible()
+        expect(page.locator("#filter-toggle")).to_be_hidden()
+        page.fill("#id_q", "sungai")
+        with page.expect_navigation():
+            page.press("#id_q", "Enter")
+        assert "q=sungai" in page.url
+        expect(page.locator("#filter-form")).to_be_visible()
+        assert page.locator("#filter-form").bounding_box()["width"] <= PHONE["width"]
+    finally:
+        context.close()
