@@ -49,14 +49,16 @@ def page(browser, live_server):
     context.close()
 
 
+def log_in_on(page, username, password):
+    """Log in through the login page, as a user would (also for a page of another context)."""
+    page.goto("/masuk/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit].btn-danger")
+    page.wait_for_url("**/")
+    return page
+
+
 @pytest.fixture
 def log_in(page, password):
-    def log_in(username):
-        page.goto("/masuk/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("form button[type=submit].btn-danger")
-        page.wait_for_url("**/")
-        return page
-
-    return log_in
+    return lambda username: log_in_on(page, username, password)

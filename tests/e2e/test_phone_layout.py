@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 from accounts.models import User
 from tests.kdkmp.test_access_matrix import FIXED_ARGS, PAGES, ROLES, build_url, objects  # noqa: F401
 
+from .conftest import log_in_on
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 360, "height": 780}
 
@@ -82,11 +84,7 @@ def test_without_javascript_the_list_filters_stay_open_on_a_phone(browser, live_
     page = context.new_page()
     try:
         page.set_viewport_size(PHONE)
-        page.goto("/masuk/")
-        page.fill("input[name=username]", "staf.kotajambi")
-        page.fill("input[name=password]", password)
-        page.click("form button[type=submit].btn-danger")
-        page.wait_for_url("**/")
+        log_in_on(page, "staf.kotajambi", password)
         page.goto("/koperasi/")
         expect(page.locator("#filter-form")).to_be_visible()
         expect(page.locator("#filter-toggle")).to_be_hidden()
